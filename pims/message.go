@@ -1,0 +1,190 @@
+package pims
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strconv"
+
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+)
+
+// Status is the status of a facade message.
+type Status string
+
+// The two statuses the facade documents.
+const (
+	Succeeded Status = "SUCCEEDED"
+	Failed    Status = "FAILED"
+)
+
+// Message is the facade's reply dictionary:
+//
+//	{"transactionId": "953cfefb-bc72", "status": "FAILED",
+//	 "result": null, "error": {"code": 2317, "label": "..."}}
+//
+// Result holds the decoded JSON object, or nil for null or absent.
+type Message struct {
+	TransactionID string         `json:"transactionId"`
+	Status        Status         `json:"status"`
+	Result        map[string]any `json:"result"`
+	Error         *ErrorBody     `json:"error,omitempty"`
+}
+
+// ErrorBody is the error of a FAILED message.
+type ErrorBody struct {
+	Code  int    `json:"code"`
+	Label string `json:"label"`
+}
+
+// Success returns a SUCCEEDED message with the given result.
+func Success(txID string, result map[string]any) Message {
+	return Message{TransactionID: txID, Status: Succeeded, Result: result}
+}
+
+// Failure returns a FAILED message carrying code and its documented label.
+func Failure(txID string, code pimserr.Code) Message {
+	return Message{TransactionID: txID, Status: Failed, Error: &ErrorBody{Code: int(code), Label: code.Label()}}
+}
+
+// Check reports whether m is a well-formed message: a known status, and a
+// non-zero error code when FAILED. The error is a *pimserr.ProtocolError.
+func (m Message) Check() error {
+	switch m.Status {
+	case Succeeded:
+		return nil
+	case Failed:
+		if m.Error == nil {
+			return &pimserr.ProtocolError{Reason: "FAILED without an error"}
+		}
+		if m.Error.Code == 0 {
+			return &pimserr.ProtocolError{Reason: "FAILED without an error code"}
+		}
+		return nil
+	case "":
+		return &pimserr.ProtocolError{Reason: "no status"}
+	default:
+		return &pimserr.ProtocolError{Reason: "unknown status " + strconv.Quote(truncate(string(m.Status), 32))}
+	}
+}
+
+// Err returns the *pimserr.Error of a FAILED message, nil otherwise.
+func (m Message) Err() *pimserr.Error {
+	if m.Status != Failed || m.Error == nil {
+		return nil
+	}
+	return &pimserr.Error{Code: pimserr.Code(m.Error.Code), Label: m.Error.Label, TransactionID: m.TransactionID}
+}
+
+// wireMessage accepts what bridges send in practice: a code as a number or a
+// numeric string.
+type wireMessage struct {
+	TransactionID json.RawMessage `json:"transactionId"`
+	Status        json.RawMessage `json:"status"`
+	Result        json.RawMessage `json:"result"`
+	Error         json.RawMessage `json:"error"`
+}
+
+// DecodeMessage parses a facade message from JSON. Anything that is not a
+// well-formed message gives a *pimserr.ProtocolError that keeps the raw bytes.
+func DecodeMessage(data []byte) (Message, error) {
+	fail := func(reason string) (Message, error) {
+		return Message{}, &pimserr.ProtocolError{Reason: reason, Raw: bytes.Clone(data)}
+	}
+	var w wireMessage
+	if err := json.Unmarshal(data, &w); err != nil {
+		return fail("not a JSON object")
+	}
+	var m Message
+	if !isNull(w.TransactionID) {
+		if err := json.Unmarshal(w.TransactionID, &m.TransactionID); err != nil {
+			return fail("transactionId is not a string")
+		}
+	}
+	if isNull(w.Status) {
+		return fail("no status")
+	}
+	var status string
+	if err := json.Unmarshal(w.Status, &status); err != nil {
+		return fail("status is not a string")
+	}
+	m.Status = Status(status)
+	if !isNull(w.Result) {
+		if err := json.Unmarshal(w.Result, &m.Result); err != nil {
+			return fail("result is not an object")
+		}
+	}
+	if !isNull(w.Error) {
+		body, err := decodeErrorBody(w.Error)
+		if err != nil {
+			return fail(err.Error())
+		}
+		m.Error = body
+	}
+	if err := m.Check(); err != nil {
+		pe := err.(*pimserr.ProtocolError)
+		pe.Raw = bytes.Clone(data)
+		return Message{}, pe
+	}
+	return m, nil
+}
+
+type reasonError string
+
+func (e reasonError) Error() string { return string(e) }
+
+func decodeErrorBody(raw json.RawMessage) (*ErrorBody, error) {
+	var w struct {
+		Code  json.RawMessage `json:"code"`
+		Label json.RawMessage `json:"label"`
+	}
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return nil, reasonError("error is not an object")
+	}
+	body := &ErrorBody{}
+	if !isNull(w.Label) {
+		if err := json.Unmarshal(w.Label, &body.Label); err != nil {
+			return nil, reasonError("error label is not a string")
+		}
+	}
+	if isNull(w.Code) {
+		return body, nil
+	}
+	code, ok := intOf(w.Code)
+	if !ok {
+		return nil, reasonError("error code is not an integer")
+	}
+	body.Code = code
+	return body, nil
+}
+
+func intOf(raw json.RawMessage) (int, bool) {
+	var f float64
+	if err := json.Unmarshal(raw, &f); err == nil {
+		return floatToInt(f)
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		n, err := strconv.Atoi(s)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+func floatToInt(f float64) (int, bool) {
+	if f != math.Trunc(f) || f < math.MinInt32 || f > math.MaxInt32 {
+		return 0, false
+	}
+	return int(f), true
+}
+
+func isNull(raw json.RawMessage) bool {
+	return len(raw) == 0 || string(bytes.TrimSpace(raw)) == "null"
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,85 @@
+// Package redact keeps PINs and SMS codes out of logs, errors, transcripts and
+// snapshots, and masks phone numbers.
+package redact
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+)
+
+// Mask is what a secret prints as, whatever the verb or encoder.
+const Mask = "••••"
+
+// Secret holds a PIN or an SMS code. Every way of printing or encoding it
+// (String, GoString, fmt verbs, JSON, text, slog) yields Mask; only Reveal
+// gives the value. The value sits behind a pointer so that even reflection
+// over a struct that embeds a Secret prints an address, not the digits.
+type Secret struct {
+	p *string
+}
+
+// NewSecret wraps v. The empty string gives the zero Secret.
+func NewSecret(v string) Secret {
+	if v == "" {
+		return Secret{}
+	}
+	return Secret{p: &v}
+}
+
+// Reveal returns the value, for building the one request that carries it.
+func (s Secret) Reveal() string {
+	if s.p == nil {
+		return ""
+	}
+	return *s.p
+}
+
+// IsZero reports whether the secret holds no value.
+func (s Secret) IsZero() bool { return s.p == nil }
+
+// Equal reports whether both hold the same value.
+func (s Secret) Equal(o Secret) bool { return s.Reveal() == o.Reveal() }
+
+func (s Secret) String() string   { return Mask }
+func (s Secret) GoString() string { return "redact.Secret(" + Mask + ")" }
+
+// Format prints Mask for every verb.
+func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(Mask)) }
+
+// MarshalJSON encodes the mask, never the value.
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + Mask + `"`), nil }
+
+// MarshalText encodes the mask, never the value.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(Mask), nil }
+
+// LogValue makes slog print the mask.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(Mask) }
+
+var (
+	_ fmt.Stringer   = Secret{}
+	_ fmt.GoStringer = Secret{}
+	_ fmt.Formatter  = Secret{}
+	_ slog.LogValuer = Secret{}
+)
+
+// Phone masks a phone number for logs: the first two and last two digits
+// stay, the others become bullets ("0612345678" → "06••••••78"). A leading
+// "+" is kept. Numbers of four digits or fewer are masked whole.
+func Phone(number string) string {
+	var b strings.Builder
+	plus := strings.HasPrefix(number, "+")
+	if plus {
+		b.WriteByte('+')
+		number = number[1:]
+	}
+	digits := []rune(number)
+	n := len(digits)
+	if n <= 4 {
+		return b.String() + strings.Repeat("•", n)
+	}
+	b.WriteString(string(digits[:2]))
+	b.WriteString(strings.Repeat("•", n-4))
+	b.WriteString(string(digits[n-2:]))
+	return b.String()
+}
