@@ -1,0 +1,213 @@
+// Package fsm names the states, events, prompts and actions of every
+// enrollment and account machine, and is the only code that touches
+// github.com/looplab/fsm.
+//
+// A Definition is a validated transition table, built once per flow and
+// shared. A Machine is one run's position in it. Fire never runs callbacks:
+// looplab's callbacks are not used at all, so none can fire events or be
+// dropped for a misspelt key, and a self-loop is a success, not the
+// NoTransitionError looplab returns for it.
+package fsm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	looplab "github.com/looplab/fsm"
+)
+
+// Row is one transition: Event moves a machine from Src to Dst.
+type Row struct {
+	Event Event
+	Src   State
+	Dst   State
+}
+
+// Definition is a validated transition table. It is immutable and safe to
+// share between goroutines.
+type Definition struct {
+	name    string
+	initial State
+	rows    []Row
+	events  looplab.Events
+	next    map[State]map[Event]State
+	states  []State
+}
+
+// ErrInvalidTable matches every error of Define.
+var ErrInvalidTable = errors.New("invalid transition table")
+
+// ErrInvalidTransition matches every *TransitionError.
+var ErrInvalidTransition = errors.New("invalid transition")
+
+// TransitionError is an event fired where the table does not allow it.
+type TransitionError struct {
+	Event Event
+	State State
+}
+
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("event %s is not allowed in state %s", e.Event, e.State)
+}
+
+// Is matches ErrInvalidTransition.
+func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTransition }
+
+// looplab reserves these names for its own callbacks.
+var reserved = map[string]bool{"state": true, "event": true}
+
+// Define validates rows and builds the table. It refuses empty or reserved
+// names and an (event, source) pair given two destinations; a row repeated
+// exactly is kept once.
+func Define(name string, initial State, rows []Row) (*Definition, error) {
+	bad := func(format string, args ...any) (*Definition, error) {
+		return nil, fmt.Errorf("%w %s: %s", ErrInvalidTable, name, fmt.Sprintf(format, args...))
+	}
+	if initial == "" {
+		return bad("no initial state")
+	}
+	d := &Definition{name: name, initial: initial, next: map[State]map[Event]State{}}
+	seen := map[State]bool{}
+	addState := func(s State) {
+		if !seen[s] {
+			seen[s] = true
+			d.states = append(d.states, s)
+		}
+	}
+	addState(initial)
+	for _, r := range rows {
+		if r.Event == "" || r.Src == "" || r.Dst == "" {
+			return bad("row %q %s → %s has an empty name", r.Event, r.Src, r.Dst)
+		}
+		for _, n := range []string{string(r.Event), string(r.Src), string(r.Dst)} {
+			if reserved[n] {
+				return bad("%q is reserved by looplab/fsm", n)
+			}
+		}
+		out := d.next[r.Src]
+		if out == nil {
+			out = map[Event]State{}
+			d.next[r.Src] = out
+		}
+		if dst, dup := out[r.Event]; dup {
+			if dst != r.Dst {
+				return bad("event %s from %s goes to both %s and %s", r.Event, r.Src, dst, r.Dst)
+			}
+			continue
+		}
+		out[r.Event] = r.Dst
+		d.rows = append(d.rows, r)
+		d.events = append(d.events, looplab.EventDesc{Name: string(r.Event), Src: []string{string(r.Src)}, Dst: string(r.Dst)})
+		addState(r.Src)
+		addState(r.Dst)
+	}
+	return d, nil
+}
+
+// MustDefine is Define for tables declared as package variables; it panics on
+// an invalid table, which is a programming error caught by any test.
+func MustDefine(name string, initial State, rows []Row) *Definition {
+	d, err := Define(name, initial, rows)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// Name returns the table's name.
+func (d *Definition) Name() string { return d.name }
+
+// Initial returns the state every machine starts in.
+func (d *Definition) Initial() State { return d.initial }
+
+// Rows returns the transitions in declaration order.
+func (d *Definition) Rows() []Row { return append([]Row(nil), d.rows...) }
+
+// States returns every state, in order of first appearance.
+func (d *Definition) States() []State { return append([]State(nil), d.states...) }
+
+// Target returns where ev leads from src.
+func (d *Definition) Target(src State, ev Event) (State, bool) {
+	dst, ok := d.next[src][ev]
+	return dst, ok
+}
+
+// EventsFrom returns the events allowed in src, sorted.
+func (d *Definition) EventsFrom(src State) []Event {
+	out := make([]Event, 0, len(d.next[src]))
+	for ev := range d.next[src] {
+		out = append(out, ev)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Has reports whether s is a state of the table.
+func (d *Definition) Has(s State) bool {
+	for _, x := range d.states {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// NewMachine returns a machine in the initial state.
+func (d *Definition) NewMachine() *Machine {
+	return &Machine{def: d, f: looplab.NewFSM(string(d.initial), d.events, nil)}
+}
+
+// NewMachineAt returns a machine in state s, for a restored run.
+func (d *Definition) NewMachineAt(s State) (*Machine, error) {
+	if !d.Has(s) {
+		return nil, fmt.Errorf("%w: %s has no state %q", ErrInvalidTransition, d.name, s)
+	}
+	m := d.NewMachine()
+	m.f.SetState(string(s))
+	return m, nil
+}
+
+// Mermaid returns looplab's stateDiagram-v2 of a fresh machine, so the
+// initial state is the one marked as start.
+func (d *Definition) Mermaid() (string, error) {
+	return looplab.VisualizeWithType(d.NewMachine().f, looplab.MermaidStateDiagram)
+}
+
+// Machine is one run's position in a Definition. It is not safe for
+// concurrent use; the engine serialises access.
+type Machine struct {
+	def *Definition
+	f   *looplab.FSM
+}
+
+// Definition returns the machine's table.
+func (m *Machine) Definition() *Definition { return m.def }
+
+// Current returns the current state.
+func (m *Machine) Current() State { return State(m.f.Current()) }
+
+// Can reports whether ev is allowed in the current state.
+func (m *Machine) Can(ev Event) bool {
+	_, ok := m.def.next[m.Current()][ev]
+	return ok
+}
+
+// Fire moves the machine by ev and returns the new state. A self-loop is a
+// success. An event the current state does not allow returns a
+// *TransitionError and leaves the machine where it was.
+func (m *Machine) Fire(ev Event) (State, error) {
+	src := m.Current()
+	if !m.Can(ev) {
+		return src, &TransitionError{Event: ev, State: src}
+	}
+	// No callbacks are registered, so no context reaches user code; a
+	// cancelled context would make looplab skip the transition.
+	err := m.f.Event(context.Background(), string(ev))
+	var none looplab.NoTransitionError
+	if err != nil && !(errors.As(err, &none) && none.Err == nil) {
+		return src, fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, err)
+	}
+	return m.Current(), nil
+}
