@@ -1,0 +1,25 @@
+package steps
+
+import (
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+// AddPhoneNumber is step 4·2 of the full flow: register the certified number.
+//
+//	set pims.authentication.smscode {type=addPhoneNumber, smsCode, phoneNumber}
+var AddPhoneNumber = &Step{
+	ID: "4.2", Name: "add phone number", Op: pims.Set, API: APISMSCode,
+	Blames: fsm.PromptCertificationCode,
+	params: func(in Inputs) (map[string]string, error) {
+		if err := need(in.Phone != "" && !in.CertificationCode.IsZero(), "phone number and certification code"); err != nil {
+			return nil, err
+		}
+		return map[string]string{
+			"type":        "addPhoneNumber",
+			"smsCode":     in.CertificationCode.Reveal(),
+			"phoneNumber": in.Phone,
+		}, nil
+	},
+	succeed: next(fsm.PhoneNumberAdded),
+}

@@ -1,0 +1,61 @@
+package steps
+
+import (
+	"strings"
+
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+// CheckAccount is step 2: is the account blocked?
+//
+//	get pims.authentication.account {actionType=strong, type=isAccountBlocked}
+//	→ {"isAccountBlocked": "NotBlocked"|"AccountBlocked"|"PINBlocked"}
+//
+// The tutorial's sample sends a boolean: false is NotBlocked, true is
+// AccountBlocked (SPEC §7).
+var CheckAccount = &Step{
+	ID: "2", Name: "check account status", Op: pims.Get, API: APIAccount,
+	Read: true, needsResult: true,
+	params: func(Inputs) (map[string]string, error) {
+		return map[string]string{"actionType": "strong", "type": "isAccountBlocked"}, nil
+	},
+	succeed: func(result map[string]any, c Context) (Decision, error) {
+		status, err := accountStatus(result)
+		if err != nil {
+			return Decision{}, err
+		}
+		if status == "NotBlocked" {
+			return Decision{Event: fsm.AccountNotBlocked}, nil
+		}
+		return blocked(pimserr.CodeAccountBlocked, nil, c), nil
+	},
+}
+
+// accountStatus normalises the three documented strings and the booleans.
+func accountStatus(result map[string]any) (string, error) {
+	if result == nil {
+		return "", badResult("no result, expected isAccountBlocked")
+	}
+	switch v := result["isAccountBlocked"].(type) {
+	case bool:
+		if v {
+			return "AccountBlocked", nil
+		}
+		return "NotBlocked", nil
+	case string:
+		switch strings.ToLower(v) {
+		case "notblocked", "false":
+			return "NotBlocked", nil
+		case "accountblocked", "true":
+			return "AccountBlocked", nil
+		case "pinblocked":
+			return "PINBlocked", nil
+		}
+		return "", badResult("isAccountBlocked has an unknown value")
+	case nil:
+		return "", badResult("result has no isAccountBlocked")
+	}
+	return "", badResult("isAccountBlocked is neither a string nor a boolean")
+}

@@ -1,0 +1,53 @@
+package steps
+
+import (
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+// CheckEnrollment is step 1: is this device enrolled already?
+//
+//	get pims.authentication.account {actionType=strong, type=isDeviceActivated}
+//	→ {"isDeviceActivated": true|false} ("true"/"false" accepted)
+var CheckEnrollment = &Step{
+	ID: "1", Name: "check enrollment status", Op: pims.Get, API: APIAccount,
+	Read: true, needsResult: true,
+	params: checkEnrollmentParams,
+	succeed: func(result map[string]any, _ Context) (Decision, error) {
+		activated, err := boolResult(result, "isDeviceActivated")
+		if err != nil {
+			return Decision{}, err
+		}
+		if activated {
+			return Decision{Event: fsm.DeviceActivated}, nil
+		}
+		return Decision{Event: fsm.DeviceNotActivated}, nil
+	},
+}
+
+// VerifyEnrollment makes call 1 before an enrollment call whose outcome is
+// unknown is sent again: if the device is enrolled, sending it again would be
+// refused with 2317 and trigger a removal of every enrollment.
+var VerifyEnrollment = &Step{
+	ID: "1", Name: "verify enrollment", Op: pims.Get, API: APIAccount,
+	Read: true, needsResult: true,
+	params: checkEnrollmentParams,
+	succeed: func(result map[string]any, c Context) (Decision, error) {
+		activated, err := boolResult(result, "isDeviceActivated")
+		if err != nil {
+			return Decision{}, err
+		}
+		if activated {
+			return Decision{Event: fsm.DeviceActivated}, nil
+		}
+		if c.Resume == "" {
+			return Decision{}, &pimserr.ProtocolError{Reason: "no enrollment call to resume"}
+		}
+		return Decision{Event: fsm.ResumeEvent(c.Resume)}, nil
+	},
+}
+
+func checkEnrollmentParams(Inputs) (map[string]string, error) {
+	return map[string]string{"actionType": "strong", "type": "isDeviceActivated"}, nil
+}

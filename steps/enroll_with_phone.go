@@ -1,0 +1,29 @@
+package steps
+
+import (
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+// EnrollWithPhoneNumber is step 4·1, the shortcut (SDK 2.1.0 and later):
+// register the phone number and the PIN and enroll the device in one call.
+//
+//	set pims.authentication.enrollment {action=enrollWithPhoneNumber, pinCode, smsCode, phoneNumber}
+//
+// A rejection sends the user back to the certification code.
+var EnrollWithPhoneNumber = &Step{
+	ID: "4.1", Name: "enroll with phone number", Op: pims.Set, API: APIEnrollment,
+	Enrolls: true, Blames: fsm.PromptCertificationCode,
+	params: func(in Inputs) (map[string]string, error) {
+		if err := need(in.Phone != "" && !in.CertificationCode.IsZero() && !in.PIN.IsZero(), "phone number, certification code and PIN"); err != nil {
+			return nil, err
+		}
+		return map[string]string{
+			"action":      "enrollWithPhoneNumber",
+			"pinCode":     in.PIN.Reveal(),
+			"smsCode":     in.CertificationCode.Reveal(),
+			"phoneNumber": in.Phone,
+		}, nil
+	},
+	succeed: next(fsm.DeviceEnrolled),
+}

@@ -1,0 +1,20 @@
+package steps
+
+import (
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+// RequestEnrollmentSMS is step 5: text an enrollment code to the trusted phone.
+//
+//	get pims.authentication.smscode {type=enrollment}
+//
+// The tutorial also passes phoneNumber; the API reference lists type only,
+// and the reference wins (SPEC §7).
+var RequestEnrollmentSMS = &Step{
+	ID: "5", Name: "request enrollment SMS", Op: pims.Get, API: APISMSCode,
+	params: func(Inputs) (map[string]string, error) {
+		return map[string]string{"type": "enrollment"}, nil
+	},
+	succeed: next(fsm.EnrollmentSMSSent),
+}

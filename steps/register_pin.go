@@ -1,0 +1,32 @@
+package steps
+
+import (
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+// RegisterPIN is step 7: register the new PIN.
+//
+//	set pims.authentication.enrollment {action=enroll, pinCode} (+ smsCode on iOS)
+var RegisterPIN = &Step{
+	ID: "7", Name: "register new PIN", Op: pims.Set, API: APIEnrollment,
+	Enrolls: true, Blames: fsm.PromptNewPIN,
+	params:  enrollParams,
+	succeed: next(fsm.PINRegistered),
+}
+
+// enrollParams is shared by steps 7 and 8, which make the same call. On iOS
+// the enrollment code goes with it.
+func enrollParams(in Inputs) (map[string]string, error) {
+	if err := need(!in.PIN.IsZero(), "PIN"); err != nil {
+		return nil, err
+	}
+	p := map[string]string{"action": "enroll", "pinCode": in.PIN.Reveal()}
+	if in.Platform == IOS {
+		if err := need(!in.EnrollmentCode.IsZero(), "enrollment code"); err != nil {
+			return nil, err
+		}
+		p["smsCode"] = in.EnrollmentCode.Reveal()
+	}
+	return p, nil
+}

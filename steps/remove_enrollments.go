@@ -1,0 +1,18 @@
+package steps
+
+import (
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+// RemoveEnrollments is step A: remove every enrollment of the account. The
+// user's other devices are signed out.
+//
+//	set pims.authentication.enrollment {action=remove}
+var RemoveEnrollments = &Step{
+	ID: "A", Name: "remove all enrollments", Op: pims.Set, API: APIEnrollment,
+	params: func(Inputs) (map[string]string, error) {
+		return map[string]string{"action": "remove"}, nil
+	},
+	succeed: next(fsm.EnrollmentsRemoved),
+}

@@ -1,0 +1,22 @@
+package steps
+
+import (
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+// RemoveVehicle is step E: detach a vehicle from the account, when it is sold.
+//
+//	set pims.subscription.vehicle {action=removeProperty, vin}
+//
+// The VIN is given at start, not asked, so a rejection ends the run.
+var RemoveVehicle = &Step{
+	ID: "E", Name: "remove vehicle association", Op: pims.Set, API: APIVehicle,
+	params: func(in Inputs) (map[string]string, error) {
+		if err := need(in.VIN != "", "VIN"); err != nil {
+			return nil, err
+		}
+		return map[string]string{"action": "removeProperty", "vin": in.VIN}, nil
+	},
+	succeed: next(fsm.VehicleRemoved),
+}

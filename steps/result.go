@@ -1,0 +1,43 @@
+package steps
+
+import (
+	"strings"
+
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+)
+
+func badResult(reason string) error { return &pimserr.ProtocolError{Reason: reason} }
+
+// boolResult reads a boolean the SDK may send as true/false or "true"/"false".
+func boolResult(result map[string]any, key string) (bool, error) {
+	if result == nil {
+		return false, badResult("no result, expected " + key)
+	}
+	switch v := result[key].(type) {
+	case bool:
+		return v, nil
+	case string:
+		switch strings.ToLower(v) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+	case nil:
+		return false, badResult("result has no " + key)
+	}
+	return false, badResult(key + " is neither true nor false")
+}
+
+// stringResult reads a string field; absent or null gives ok=false.
+func stringResult(result map[string]any, key string) (s string, ok bool, err error) {
+	v, present := result[key]
+	if !present || v == nil {
+		return "", false, nil
+	}
+	s, isString := v.(string)
+	if !isString {
+		return "", false, badResult(key + " is not a string")
+	}
+	return s, true, nil
+}

@@ -1,0 +1,240 @@
+// Package steps holds one file per PIMS call of the tutorial (steps 1–8 and
+// A–E). A step is two pure functions: Request builds the call from the
+// inputs, Interpret turns the reply into the next event. Guards (attempts
+// left, removals left, automatic removal) are decided here, as distinct
+// events, because looplab/fsm has no guards.
+package steps
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+	"github.com/enrollfsm/enrollfsm/redact"
+)
+
+// The facade APIs the steps call.
+const (
+	APIAccount      = "pims.authentication.account"
+	APITrustedPhone = "pims.authentication.trustedphonenumber"
+	APISMSCode      = "pims.authentication.smscode"
+	APIEnrollment   = "pims.authentication.enrollment"
+	APIPINCode      = "pims.authentication.pincode"
+	APIVehicle      = "pims.subscription.vehicle"
+)
+
+// Platform is the mobile OS the SDK runs on; iOS sends the SMS code with
+// calls 7 and 8.
+type Platform string
+
+// The platforms.
+const (
+	Android Platform = "android"
+	IOS     Platform = "ios"
+)
+
+// Inputs are the values a run has gathered. The engine holds them in memory
+// only; secrets never leave it but in a request.
+type Inputs struct {
+	Platform          Platform
+	Phone             string        // the number being registered (4a, 4·1, 4·2, D)
+	CertificationCode redact.Secret // from call 4a's SMS
+	EnrollmentCode    redact.Secret // from call 5's SMS
+	PIN               redact.Secret // the PIN to enroll with, register or set
+	OldPIN            redact.Secret // the current PIN, for call C
+	VIN               string        // for call E
+}
+
+// Step is one PIMS call of the tutorial.
+type Step struct {
+	ID   string // the tutorial's numbering: "1", "4a", "4.1", "8", "A", ...
+	Name string
+	Op   pims.Op
+	API  string
+	// Read: the call changes nothing, so transient failures are retried in
+	// place.
+	Read bool
+	// Enrolls: the call may enroll the device; after a timeout or a lost
+	// reply its outcome is unknown.
+	Enrolls bool
+	// Blames is the prompt whose answer a rejection (2102, 2308) refuses:
+	// the user is asked it again, and a wrong code or PIN is counted. Empty
+	// when the call carries no user input: a rejection is then fatal.
+	Blames fsm.Prompt
+
+	params  func(in Inputs) (map[string]string, error)
+	succeed func(result map[string]any, c Context) (Decision, error)
+	// needsResult: 2316 (succeeded, post-sync failed) carries no result, so
+	// a step that must read one treats 2316 as transient.
+	needsResult bool
+}
+
+// Request builds the call. It fails only if an input the call needs is
+// missing, which the engine prevents.
+func (s *Step) Request(in Inputs) (pims.Request, error) {
+	p, err := s.params(in)
+	if err != nil {
+		return pims.Request{}, &pimserr.StepError{Step: s.ID, Op: string(s.Op), API: s.API, Err: err}
+	}
+	return pims.Request{Op: s.Op, API: s.API, Params: p}, nil
+}
+
+// Context is what Interpret needs to know of the run to decide the guards.
+type Context struct {
+	// Enrollment: a blocked account leads to removal (enrollment flows) rather
+	// than failure (account operations).
+	Enrollment bool
+	// AutoRemove: removal needs no consent.
+	AutoRemove bool
+	// RemovalsLeft: removals still allowed in this run.
+	RemovalsLeft int
+	// PINAttemptsLeft: wrong PINs still allowed, this one included.
+	PINAttemptsLeft int
+	// CodeAttemptsLeft: wrong answers still allowed for the SMS code the
+	// call carries, this one included; CanResend: a new code may be asked.
+	CodeAttemptsLeft int
+	CanResend        bool
+	// Attempt is this call's attempt number, from 1; MaxReadAttempts bounds
+	// the attempts of a read.
+	Attempt         int
+	MaxReadAttempts int
+	// Backoff is the wait before a read's second attempt; it doubles after.
+	Backoff time.Duration
+	// Resume is the enrollment call that VerifyEnrollment sends again when
+	// the device turns out not to be enrolled.
+	Resume fsm.State
+}
+
+// Decision is the interpretation of one reply.
+type Decision struct {
+	Event fsm.Event
+	// Failure says why, with CallFailed.
+	Failure pimserr.Failure
+	// Err is the failure behind a non-success event, a *pimserr.StepError.
+	Err error
+	// Warning is a 2316 on a step that counts as done.
+	Warning error
+	// Delay is the backoff before a ReadRetried call.
+	Delay time.Duration
+	// Blamed is the prompt whose answer was refused, with InputRejected (and
+	// with CallFailed when that refusal used up the attempts).
+	Blamed fsm.Prompt
+	// Unknown: the server may have acted; a retry checks call 1 first.
+	Unknown bool
+	// Phone is the trusted number call 3 found.
+	Phone string
+}
+
+// Interpret turns the reply to the step's call into a decision. callErr is
+// the port's error: a *pimserr.ProtocolError when a message came back that
+// cannot be read (a bad reply), anything else when none came back (the
+// bridge failed, or ctx ended).
+func (s *Step) Interpret(msg pims.Message, callErr error, c Context) Decision {
+	wrap := func(err error) error {
+		return &pimserr.StepError{Step: s.ID, Op: string(s.Op), API: s.API, Err: err}
+	}
+	if callErr != nil {
+		var perr *pimserr.ProtocolError
+		if errors.As(callErr, &perr) {
+			return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(callErr)}
+		}
+		var cause error = &pimserr.BridgeError{Err: callErr}
+		if errors.Is(callErr, context.Canceled) || errors.Is(callErr, context.DeadlineExceeded) {
+			cause = callErr
+		}
+		return Decision{Event: fsm.CallInterrupted, Err: wrap(cause), Unknown: s.Enrolls}
+	}
+	if err := msg.Check(); err != nil {
+		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}
+	}
+	if msg.Status == pims.Succeeded {
+		d, err := s.succeed(msg.Result, c)
+		if err != nil {
+			return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}
+		}
+		return d
+	}
+	perr := msg.Err()
+	err := wrap(perr)
+	class := perr.Code.Class()
+	if class == pimserr.ClassSucceededWithWarning && s.needsResult {
+		class = pimserr.ClassTransient
+	}
+	switch class {
+	case pimserr.ClassSucceededWithWarning:
+		d, serr := s.succeed(nil, c)
+		if serr != nil {
+			return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(serr)}
+		}
+		d.Warning = err
+		return d
+	case pimserr.ClassTransient:
+		if s.Read && c.Attempt < c.MaxReadAttempts {
+			return Decision{Event: fsm.ReadRetried, Err: err, Delay: backoff(c)}
+		}
+		return Decision{Event: fsm.CallInterrupted, Err: err, Unknown: s.Enrolls && perr.Code == pimserr.CodeTimeout}
+	case pimserr.ClassRejected:
+		return s.rejected(perr.Code, err, c)
+	case pimserr.ClassBlocked:
+		return blocked(perr.Code, err, c)
+	default:
+		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureCode(perr.Code), Err: err}
+	}
+}
+
+func backoff(c Context) time.Duration {
+	if c.Attempt < 1 {
+		return c.Backoff
+	}
+	return c.Backoff << (c.Attempt - 1)
+}
+
+// rejected: the user may correct the answer, unless the attempts are used up
+// (the last wrong PIN, or the last wrong code when no new one may be sent).
+func (s *Step) rejected(code pimserr.Code, err error, c Context) Decision {
+	p := s.Blames
+	switch {
+	case p == "":
+		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureCode(code), Err: err}
+	case p.IsPIN() && c.PINAttemptsLeft <= 1,
+		p.IsCode() && c.CodeAttemptsLeft <= 1 && !c.CanResend:
+		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureTooManyAttempts, Err: err, Blamed: p}
+	}
+	return Decision{Event: fsm.InputRejected, Err: err, Blamed: p}
+}
+
+// blocked decides what a blocked account leads to: removal in an enrollment
+// (with consent unless automatic, and at most RemovalsLeft times), failure in
+// an account operation. err is nil when call 2 reported the block.
+func blocked(code pimserr.Code, err error, c Context) Decision {
+	switch {
+	case !c.Enrollment:
+		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureCode(code), Err: err}
+	case c.RemovalsLeft <= 0:
+		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureAccountLocked, Err: err}
+	case c.AutoRemove:
+		return Decision{Event: fsm.RemovalAuthorised, Err: err}
+	default:
+		return Decision{Event: fsm.RemovalRequired, Err: err}
+	}
+}
+
+// next is the decision of a step that succeeded with no result to read.
+func next(ev fsm.Event) func(map[string]any, Context) (Decision, error) {
+	return func(map[string]any, Context) (Decision, error) { return Decision{Event: ev}, nil }
+}
+
+// errMissing reports an input the engine should have gathered.
+type errMissing string
+
+func (e errMissing) Error() string { return "missing input: " + string(e) }
+
+func need(ok bool, what string) error {
+	if ok {
+		return nil
+	}
+	return errMissing(what)
+}

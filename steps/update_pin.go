@@ -1,0 +1,23 @@
+package steps
+
+import (
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+// UpdatePIN is step C: replace the current PIN by a new one.
+//
+//	set pims.authentication.pincode {action=update, oldPIN, newPIN}
+//
+// A rejection (a wrong old PIN) counts a wrong PIN.
+var UpdatePIN = &Step{
+	ID: "C", Name: "update PIN", Op: pims.Set, API: APIPINCode,
+	Blames: fsm.PromptOldPIN,
+	params: func(in Inputs) (map[string]string, error) {
+		if err := need(!in.OldPIN.IsZero() && !in.PIN.IsZero(), "old and new PIN"); err != nil {
+			return nil, err
+		}
+		return map[string]string{"action": "update", "oldPIN": in.OldPIN.Reveal(), "newPIN": in.PIN.Reveal()}, nil
+	},
+	succeed: next(fsm.PINUpdated),
+}
