@@ -1,0 +1,224 @@
+// Package flows declares machines as tables: each state with its kind, the
+// call or prompt it holds, and its edges. The enrollment flows (flows/full,
+// flows/shortcut) and the account operations (account) are Specs compiled
+// here into fsm.Definitions; the steps they share are declared once in
+// enrollment.go.
+package flows
+
+import (
+	"fmt"
+
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/steps"
+)
+
+// Kind is what a state does.
+type Kind int
+
+// The kinds of state.
+const (
+	// Initial: the run has not begun; Begin leaves it.
+	Initial Kind = iota
+	// Calling: makes its one call on entry and leaves at once.
+	Calling
+	// Waiting: holds a prompt until the user answers.
+	Waiting
+	// Terminal: the run is over.
+	Terminal
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Initial:
+		return "initial"
+	case Calling:
+		return "calling"
+	case Waiting:
+		return "waiting"
+	case Terminal:
+		return "terminal"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Edge leaves a state by Event for Dst. Failure names why a run fails when
+// an edge other than CallFailed leads to the failed state.
+type Edge struct {
+	Event   fsm.Event
+	Dst     fsm.State
+	Failure pimserr.Failure
+}
+
+// On is an edge.
+func On(ev fsm.Event, dst fsm.State) Edge { return Edge{Event: ev, Dst: dst} }
+
+// Fails is an edge to the failed state, with the failure it records.
+func Fails(ev fsm.Event, f pimserr.Failure) Edge {
+	return Edge{Event: ev, Dst: fsm.Failed, Failure: f}
+}
+
+// State is one row group of a table.
+type State struct {
+	Name   fsm.State
+	Kind   Kind
+	Step   *steps.Step // Calling
+	Prompt fsm.Prompt  // Waiting
+	Edges  []Edge
+}
+
+// Begin is the initial state, leading to the first call.
+func Begin(first fsm.State) State {
+	return State{Name: fsm.Start, Kind: Initial, Edges: []Edge{On(fsm.Begin, first)}}
+}
+
+// Call is a calling state that makes step's call.
+func Call(name fsm.State, step *steps.Step, edges ...Edge) State {
+	return State{Name: name, Kind: Calling, Step: step, Edges: edges}
+}
+
+// Wait is a waiting state that asks prompt.
+func Wait(name fsm.State, prompt fsm.Prompt, edges ...Edge) State {
+	return State{Name: name, Kind: Waiting, Prompt: prompt, Edges: edges}
+}
+
+// End is a terminal state.
+func End(name fsm.State) State { return State{Name: name, Kind: Terminal} }
+
+// Spec declares a machine.
+type Spec struct {
+	Name string
+	// Enrollment: a blocked account leads to removal of every enrollment
+	// rather than to failure.
+	Enrollment bool
+	// Success is the terminal state of a successful run.
+	Success fsm.State
+	// OnEveryCall are edges that every calling state has besides its own.
+	OnEveryCall []Edge
+	States      []State
+}
+
+// Table is a compiled Spec. Compile adds four families of edges, each derived
+// from the steps so that none can be forgotten:
+//
+//   - read_retried, a self-loop, on every state whose step is a read;
+//   - retry_<state> from interrupted to every calling state;
+//   - verify_requested from interrupted to verifying_enrollment, and
+//     resume_<state> from there to every state whose step may enroll;
+//   - OnEveryCall on every calling state.
+type Table struct {
+	Spec
+	Def    *fsm.Definition
+	states map[fsm.State]*State
+	fails  map[fsm.Row]pimserr.Failure
+}
+
+// Compile validates spec and builds its table.
+func Compile(spec Spec) (*Table, error) {
+	t := &Table{Spec: spec, states: map[fsm.State]*State{}, fails: map[fsm.Row]pimserr.Failure{}}
+	t.Spec.States = make([]State, len(spec.States))
+	for i, s := range spec.States {
+		s.Edges = append([]Edge(nil), s.Edges...)
+		t.Spec.States[i] = s
+	}
+	var calls, enrolls []fsm.State
+	for i := range t.Spec.States {
+		s := &t.Spec.States[i]
+		if _, dup := t.states[s.Name]; dup {
+			return nil, fmt.Errorf("%w %s: state %s declared twice", fsm.ErrInvalidTable, spec.Name, s.Name)
+		}
+		t.states[s.Name] = s
+		switch s.Kind {
+		case Calling:
+			if s.Step == nil {
+				return nil, fmt.Errorf("%w %s: calling state %s has no step", fsm.ErrInvalidTable, spec.Name, s.Name)
+			}
+			calls = append(calls, s.Name)
+			if s.Step.Enrolls {
+				enrolls = append(enrolls, s.Name)
+			}
+			if s.Step.Read {
+				s.Edges = append(s.Edges, On(fsm.ReadRetried, s.Name))
+			}
+			s.Edges = append(s.Edges, spec.OnEveryCall...)
+		case Waiting:
+			if s.Prompt == "" {
+				return nil, fmt.Errorf("%w %s: waiting state %s has no prompt", fsm.ErrInvalidTable, spec.Name, s.Name)
+			}
+		}
+	}
+	if in, ok := t.states[fsm.Interrupted]; ok {
+		for _, c := range calls {
+			in.Edges = append(in.Edges, On(fsm.RetryEvent(c), c))
+		}
+		if v, ok := t.states[fsm.VerifyingEnrollment]; ok && len(enrolls) > 0 {
+			in.Edges = append(in.Edges, On(fsm.VerifyRequested, fsm.VerifyingEnrollment))
+			for _, c := range enrolls {
+				v.Edges = append(v.Edges, On(fsm.ResumeEvent(c), c))
+			}
+		}
+	}
+	var rows []fsm.Row
+	for _, s := range t.Spec.States {
+		for _, e := range s.Edges {
+			r := fsm.Row{Event: e.Event, Src: s.Name, Dst: e.Dst}
+			rows = append(rows, r)
+			if e.Failure != "" {
+				t.fails[r] = e.Failure
+			}
+		}
+	}
+	def, err := fsm.Define(spec.Name, fsm.Start, rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range def.States() {
+		if _, ok := t.states[st]; !ok {
+			return nil, fmt.Errorf("%w %s: state %s is a destination but is not declared", fsm.ErrInvalidTable, spec.Name, st)
+		}
+	}
+	t.Def = def
+	return t, nil
+}
+
+// MustCompile is Compile for tables declared as package variables.
+func MustCompile(spec Spec) *Table {
+	t, err := Compile(spec)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// State returns the declaration of s.
+func (t *Table) State(s fsm.State) (*State, bool) {
+	st, ok := t.states[s]
+	return st, ok
+}
+
+// EdgeFailure returns the failure recorded by an edge to the failed state
+// other than CallFailed.
+func (t *Table) EdgeFailure(r fsm.Row) (pimserr.Failure, bool) {
+	f, ok := t.fails[r]
+	return f, ok
+}
+
+// Actions returns the actions the user may take at waiting state s: those
+// whose event leaves s, and retry at interrupted.
+func (t *Table) Actions(s fsm.State) []fsm.Action {
+	var out []fsm.Action
+	for _, a := range fsm.Actions() {
+		if a == fsm.ActionRetry {
+			if s == fsm.Interrupted {
+				out = append(out, a)
+			}
+			continue
+		}
+		if ev, ok := a.Event(); ok {
+			if _, ok := t.Def.Target(s, ev); ok {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
