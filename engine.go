@@ -1,0 +1,528 @@
+package enrollfsm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/enrollfsm/enrollfsm/account"
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/flows"
+	"github.com/enrollfsm/enrollfsm/flows/full"
+	"github.com/enrollfsm/enrollfsm/flows/shortcut"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+	"github.com/enrollfsm/enrollfsm/redact"
+	"github.com/enrollfsm/enrollfsm/steps"
+)
+
+// shortcutSince is the first SDK version with enrollWithPhoneNumber.
+var shortcutSince = [3]int{2, 1, 0}
+
+// Engine drives one run of a flow. Its core is synchronous and makes no
+// call itself: Next says what is pending, Deliver hands it a call's reply,
+// Answer the user's answer. Advance and Run are a convenience loop that
+// makes the calls through a pims.Backend.
+//
+// An Engine is safe for concurrent use; calls are serialised, and a backend
+// call in flight does not hold the lock, so Cancel can interrupt it.
+type Engine struct {
+	mu    sync.Mutex
+	cfg   config
+	flow  Flow
+	table *flows.Table
+	m     *fsm.Machine
+	in    steps.Inputs
+
+	// the pending call
+	callID   uint64
+	call     Call
+	attempt  int
+	inFlight uint64 // id of the call being made by Advance, 0 if none
+	stopCall context.CancelFunc
+	cancelAt bool // Cancel was asked during a call
+
+	// the interruption
+	resume  fsm.State
+	unknown bool
+
+	counters  Counters
+	codeWrong map[fsm.Prompt]int       // wrong answers to the current code
+	sentAt    map[fsm.Prompt]time.Time // when the current code was texted
+	trusted   string                   // the phone call 3 found
+	reason    error                    // why the prompt is asked again
+
+	outcome  Outcome
+	warnings []error
+}
+
+// New returns an engine for flow that has begun: its first call is pending.
+func New(flow Flow, opts ...Option) (*Engine, error) {
+	cfg := defaults()
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	resolved, table, err := resolve(flow, cfg)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		cfg:       cfg,
+		flow:      resolved,
+		table:     table,
+		m:         table.Def.NewMachine(),
+		in:        steps.Inputs{Platform: cfg.platform, VIN: cfg.vin},
+		codeWrong: map[fsm.Prompt]int{},
+		sentAt:    map[fsm.Prompt]time.Time{},
+	}
+	e.fire(fsm.Begin)
+	return e, nil
+}
+
+func resolve(flow Flow, cfg config) (Flow, *flows.Table, error) {
+	canShortcut := versionAtLeast(cfg.sdk, shortcutSince)
+	switch flow {
+	case FlowFull:
+		return flow, full.Table, nil
+	case FlowShortcut:
+		if !canShortcut {
+			return "", nil, fmt.Errorf("%w (SDK %s)", pimserr.ErrShortcutUnsupported, cfg.sdk)
+		}
+		return flow, shortcut.Table, nil
+	case FlowAuto:
+		if canShortcut {
+			return FlowShortcut, shortcut.Table, nil
+		}
+		return FlowFull, full.Table, nil
+	case FlowRemoveVehicle:
+		if cfg.vin == "" {
+			return "", nil, fmt.Errorf("%w: remove_vehicle needs a VIN (WithVIN)", pimserr.ErrConfig)
+		}
+	}
+	if t, ok := account.Tables[string(flow)]; ok {
+		return flow, t, nil
+	}
+	return "", nil, fmt.Errorf("%w: unknown flow %q", pimserr.ErrConfig, flow)
+}
+
+// Flow returns the flow being run; auto is resolved to full or shortcut.
+func (e *Engine) Flow() Flow { return e.flow }
+
+// Table returns the flow's transition table.
+func (e *Engine) Table() *flows.Table { return e.table }
+
+// State returns the current state.
+func (e *Engine) State() State {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.m.Current()
+}
+
+// Counters returns the run's counts.
+func (e *Engine) Counters() Counters {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.counters
+}
+
+// Outcome returns how the run ended, and false while it goes on.
+func (e *Engine) Outcome() (Outcome, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.outcome, e.outcome.State != ""
+}
+
+// Next returns what the engine needs next.
+func (e *Engine) Next() Pending {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.pending()
+}
+
+func (e *Engine) pending() Pending {
+	cur := e.m.Current()
+	st, _ := e.table.State(cur)
+	switch st.Kind {
+	case flows.Calling:
+		return Pending{Kind: PendingCall, State: cur, Call: e.call}
+	case flows.Waiting:
+		p := Pending{Kind: PendingPrompt, State: cur, Prompt: st.Prompt, Actions: e.table.Actions(cur), Reason: e.reason}
+		switch st.Prompt {
+		case PromptCertificationCode:
+			p.SentTo = redact.Phone(e.in.Phone)
+		case PromptEnrollmentCode:
+			p.SentTo = redact.Phone(e.trusted)
+		}
+		return p
+	}
+	return Pending{Kind: PendingNone, State: cur}
+}
+
+// Deliver hands the engine the reply to the pending call id: the message,
+// or the port's error when no message came back. A reply to any other call
+// is refused with ErrNoCall and changes nothing.
+func (e *Engine) Deliver(id uint64, msg pims.Message, callErr error) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.inFlight != 0 {
+		return fmt.Errorf("%w: call %d is being made by Advance", pimserr.ErrNoCall, e.inFlight)
+	}
+	return e.deliver(id, msg, callErr, 0)
+}
+
+func (e *Engine) deliver(id uint64, msg pims.Message, callErr error, took time.Duration) error {
+	st, _ := e.table.State(e.m.Current())
+	if st.Kind != flows.Calling || id != e.call.ID {
+		return fmt.Errorf("%w: %d", pimserr.ErrNoCall, id)
+	}
+	e.counters.Calls++
+	rec := CallRecord{ID: id, Step: st.Step.ID, Request: e.call.Request, Err: callErr, Duration: took}
+	if callErr == nil {
+		rec.Status, rec.TransactionID = msg.Status, msg.TransactionID
+		if msg.Error != nil {
+			rec.Code = msg.Error.Code
+		}
+	}
+	e.logCall(rec)
+	if e.cfg.observer.Call != nil {
+		e.cfg.observer.Call(rec)
+	}
+
+	d := st.Step.Interpret(msg, callErr, e.stepContext(st.Step))
+	if d.Warning != nil {
+		e.warnings = append(e.warnings, d.Warning)
+	}
+	switch d.Event {
+	case fsm.InputRejected, fsm.CallFailed:
+		e.count(d.Blamed)
+		e.reason = d.Err
+	case fsm.CallInterrupted:
+		e.resume, e.unknown, e.reason = st.Name, d.Unknown, d.Err
+	case fsm.ReadRetried:
+		e.attempt++
+		e.prepare(st.Step, d.Delay)
+	case fsm.PhonePresent:
+		e.trusted = d.Phone
+	case fsm.CertificationSMSSent:
+		e.codeSent(PromptCertificationCode)
+	case fsm.EnrollmentSMSSent:
+		e.codeSent(PromptEnrollmentCode)
+	}
+	e.failWith(d.Failure, d.Err)
+	e.fire(d.Event)
+	if e.cancelAt {
+		e.cancelAt = false
+		e.cancel()
+	}
+	return nil
+}
+
+func (e *Engine) stepContext(s *steps.Step) steps.Context {
+	c := steps.Context{
+		Enrollment:       e.table.Enrollment,
+		AutoRemove:       e.cfg.autoRemove,
+		RemovalsLeft:     e.cfg.limits.Removals - e.counters.Removals,
+		PINAttemptsLeft:  e.cfg.limits.PINAttempts - e.counters.WrongPINs,
+		CanResend:        e.counters.Resends < e.cfg.limits.Resends,
+		Attempt:          e.attempt,
+		MaxReadAttempts:  e.cfg.limits.ReadAttempts,
+		Backoff:          e.cfg.limits.Backoff,
+		Resume:           e.resume,
+		CodeAttemptsLeft: e.cfg.limits.CodeAttempts,
+	}
+	if s.Blames.IsCode() {
+		c.CodeAttemptsLeft -= e.codeWrong[s.Blames]
+	}
+	return c
+}
+
+func (e *Engine) count(p fsm.Prompt) {
+	switch {
+	case p.IsCode():
+		e.counters.WrongCodes++
+		e.codeWrong[p]++
+	case p.IsPIN():
+		e.counters.WrongPINs++
+	}
+}
+
+func (e *Engine) codeSent(p fsm.Prompt) {
+	e.sentAt[p] = e.cfg.clock.Now()
+	e.codeWrong[p] = 0
+}
+
+// failWith records why the run fails, for an edge to the failed state.
+func (e *Engine) failWith(f pimserr.Failure, cause error) {
+	if f == "" {
+		return
+	}
+	e.outcome.Failure = f
+	e.outcome.Err = &pimserr.RunError{Failure: f, Err: cause}
+}
+
+// fire moves the machine and runs the entry actions of the new state. The
+// tables are checked by tests, so an event they do not allow is a bug; it is
+// still turned into a failed run, never a panic.
+func (e *Engine) fire(ev fsm.Event) {
+	from := e.m.Current()
+	to, err := e.m.Fire(ev)
+	if err != nil {
+		e.failWith(pimserr.FailureInternal, err)
+		e.m = mustAt(e.table, fsm.Failed)
+		to = fsm.Failed
+		ev = fsm.CallFailed
+	}
+	if f, ok := e.table.EdgeFailure(fsm.Row{Event: ev, Src: from, Dst: to}); ok {
+		e.failWith(f, nil)
+	}
+	e.logTransition(from, to, ev)
+	if e.cfg.observer.Transition != nil {
+		e.cfg.observer.Transition(Transition{From: from, To: to, Event: ev})
+	}
+	if from == to {
+		return
+	}
+	e.enter(ev, to)
+}
+
+func mustAt(t *flows.Table, s fsm.State) *fsm.Machine {
+	m, err := t.Def.NewMachineAt(s)
+	if err != nil {
+		// every table declares the failed state: flows.Ends
+		panic(err)
+	}
+	return m
+}
+
+func (e *Engine) enter(ev fsm.Event, s fsm.State) {
+	switch ev {
+	case fsm.RemovalConfirmed, fsm.RemovalAuthorised:
+		e.counters.Removals++
+	case fsm.PhoneChangeRequested:
+		e.in.CertificationCode = redact.Secret{}
+	}
+	st, _ := e.table.State(s)
+	switch st.Kind {
+	case flows.Calling:
+		e.attempt = 1
+		e.prepare(st.Step, 0)
+	case flows.Waiting:
+		if ev != fsm.InputRejected && ev != fsm.CallInterrupted {
+			e.reason = nil
+		}
+	case flows.Terminal:
+		e.end(s)
+	}
+}
+
+// prepare makes the step's call pending. A missing input is an engine bug,
+// never expected: it fails the run rather than sending a wrong request.
+func (e *Engine) prepare(s *steps.Step, delay time.Duration) {
+	req, err := s.Request(e.in)
+	if err != nil {
+		e.failWith(pimserr.FailureInternal, err)
+		e.fire(fsm.CallFailed)
+		return
+	}
+	e.callID++
+	e.call = Call{ID: e.callID, Step: s.ID, Request: req, Delay: delay}
+}
+
+func (e *Engine) end(s fsm.State) {
+	e.outcome.State = s
+	e.outcome.Warnings = e.warnings
+	if s != fsm.Failed {
+		e.outcome.Failure, e.outcome.Err = "", nil
+	} else if e.outcome.Err == nil {
+		e.failWith(pimserr.FailureInternal, errors.New("failed without a recorded failure"))
+	}
+	// Secrets are not needed once the run is over.
+	e.in = steps.Inputs{Platform: e.in.Platform, VIN: e.in.VIN}
+	e.call = Call{}
+	e.reason = nil
+}
+
+// Answer gives the user's answer to the pending prompt. A refused answer
+// returns a typed error and changes nothing but the prompt's Reason:
+// ErrWrongPrompt (another prompt is pending), ErrNotAllowed, an
+// *pimserr.InputError (the value is malformed; nothing was sent),
+// ErrCodeExpired or ErrCodeLocked (only resend is accepted), ErrResendLimit,
+// ErrNotWaiting and ErrEnded.
+func (e *Engine) Answer(a Answer) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cur := e.m.Current()
+	st, _ := e.table.State(cur)
+	switch {
+	case st.Kind == flows.Terminal:
+		return pimserr.ErrEnded
+	case st.Kind != flows.Waiting:
+		return fmt.Errorf("%w: %s makes a call", pimserr.ErrNotWaiting, cur)
+	case a.Prompt != st.Prompt:
+		return fmt.Errorf("%w: %s is pending, not %s", pimserr.ErrWrongPrompt, st.Prompt, a.Prompt)
+	}
+	ev, err := e.answerEvent(st, a)
+	if err != nil {
+		if isRefusal(err) {
+			e.reason = err
+		}
+		return err
+	}
+	if ev == fsm.ResendRequested {
+		e.counters.Resends++
+	}
+	e.fire(ev)
+	return nil
+}
+
+func isRefusal(err error) bool {
+	return errors.Is(err, pimserr.ErrInvalidInput) || errors.Is(err, pimserr.ErrCodeExpired) ||
+		errors.Is(err, pimserr.ErrCodeLocked) || errors.Is(err, pimserr.ErrResendLimit)
+}
+
+// answerEvent checks the answer and stores its value; it changes nothing
+// when it returns an error.
+func (e *Engine) answerEvent(st *flows.State, a Answer) (fsm.Event, error) {
+	if a.Action != "" {
+		var ev fsm.Event
+		switch a.Action {
+		case ActionRetry:
+			ev = fsm.RetryEvent(e.resume)
+			if e.unknown {
+				ev = fsm.VerifyRequested
+			}
+		case ActionResend:
+			if e.counters.Resends >= e.cfg.limits.Resends {
+				return "", pimserr.ErrResendLimit
+			}
+			ev = fsm.ResendRequested
+		default:
+			ev, _ = a.Action.Event()
+		}
+		if ev == "" || !e.m.Can(ev) {
+			return "", fmt.Errorf("%w: %s at %s", pimserr.ErrNotAllowed, a.Action, st.Prompt)
+		}
+		return ev, nil
+	}
+	ev, ok := st.Prompt.ValueEvent()
+	if !ok || !e.m.Can(ev) {
+		return "", fmt.Errorf("%w: a value at %s", pimserr.ErrNotAllowed, st.Prompt)
+	}
+	return ev, e.store(st.Prompt, a.Value)
+}
+
+// store validates a value and keeps it in memory.
+func (e *Engine) store(p fsm.Prompt, v string) error {
+	switch p {
+	case PromptPhoneNumber:
+		n, err := steps.NormalizePhone(v)
+		if err != nil {
+			return err
+		}
+		e.in.Phone = n
+	case PromptCertificationCode, PromptEnrollmentCode:
+		if e.codeWrong[p] >= e.cfg.limits.CodeAttempts {
+			return pimserr.ErrCodeLocked
+		}
+		if sent, ok := e.sentAt[p]; ok && e.cfg.clock.Now().Sub(sent) > e.cfg.limits.CodeTTL {
+			return pimserr.ErrCodeExpired
+		}
+		code, err := steps.ParseSMSCode(v)
+		if err != nil {
+			return err
+		}
+		if p == PromptCertificationCode {
+			e.in.CertificationCode = code
+		} else {
+			e.in.EnrollmentCode = code
+		}
+	case PromptPIN, PromptNewPIN:
+		pin, err := steps.ParsePIN(v)
+		if err != nil {
+			return err
+		}
+		if p == PromptNewPIN && e.flow == FlowUpdatePIN && pin.Equal(e.in.OldPIN) {
+			return &pimserr.InputError{Field: "new PIN", Reason: "must differ from the current PIN"}
+		}
+		e.in.PIN = pin
+	case PromptOldPIN:
+		pin, err := steps.ParsePIN(v)
+		if err != nil {
+			return err
+		}
+		e.in.OldPIN = pin
+	}
+	return nil
+}
+
+// Cancel stops the run. At a prompt it answers cancel. During a call it
+// cancels the call's context; the run passes through interrupted and ends
+// cancelled. A call the host makes itself (Next/Deliver) is abandoned: its
+// reply will be refused. Cancelling an ended run returns ErrEnded.
+func (e *Engine) Cancel() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.outcome.State != "" {
+		return pimserr.ErrEnded
+	}
+	if e.inFlight != 0 {
+		// The reply, whatever it is, is delivered first; then the run ends.
+		e.cancelAt = true
+		e.stopCall()
+		return nil
+	}
+	e.cancel()
+	return nil
+}
+
+// cancel ends a run that is not over: at a prompt by answering cancel, in a
+// calling state by interrupting the call first (the table's only way out).
+func (e *Engine) cancel() {
+	st, _ := e.table.State(e.m.Current())
+	switch st.Kind {
+	case flows.Calling:
+		e.resume, e.unknown = st.Name, st.Step.Enrolls
+		e.reason = context.Canceled
+		e.fire(fsm.CallInterrupted)
+		e.fire(fsm.CancelRequested)
+	case flows.Waiting:
+		e.fire(fsm.CancelRequested)
+	}
+}
+
+func (e *Engine) logTransition(from, to fsm.State, ev fsm.Event) {
+	if e.cfg.logger == nil {
+		return
+	}
+	e.cfg.logger.LogAttrs(context.Background(), slog.LevelDebug, "transition",
+		slog.String("flow", string(e.flow)),
+		slog.String("from", string(from)),
+		slog.String("to", string(to)),
+		slog.String("event", string(ev)))
+}
+
+func (e *Engine) logCall(r CallRecord) {
+	if e.cfg.logger == nil {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("flow", string(e.flow)),
+		slog.String("step", r.Step),
+		slog.Any("request", r.Request),
+		slog.Duration("duration", r.Duration),
+	}
+	if r.Err != nil {
+		attrs = append(attrs, slog.String("error", r.Err.Error()))
+	} else {
+		attrs = append(attrs, slog.String("status", string(r.Status)), slog.String("transactionId", r.TransactionID))
+		if r.Code != 0 {
+			attrs = append(attrs, slog.Int("code", r.Code))
+		}
+	}
+	e.cfg.logger.LogAttrs(context.Background(), slog.LevelInfo, "call", attrs...)
+}

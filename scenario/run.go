@@ -1,0 +1,179 @@
+package scenario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrolltest"
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+// Exchanges converts the scenario's exchanges for a scripted backend. A
+// reply that is not a well-formed message becomes the *pimserr.ProtocolError
+// a bridge returns for it.
+func (s *Scenario) exchanges() []enrolltest.Exchange {
+	out := make([]enrolltest.Exchange, len(s.Exchanges))
+	for i, x := range s.Exchanges {
+		params := x.Params
+		if params == nil {
+			params = map[string]string{}
+		}
+		out[i].Request = pims.Request{Op: pims.Op(x.Op), API: x.API, Params: params}
+		if x.BridgeError != "" {
+			out[i].Err = errors.New(x.BridgeError)
+			continue
+		}
+		out[i].Reply, out[i].Err = pims.DecodeMessage(x.Reply)
+	}
+	return out
+}
+
+// Options returns the engine options the scenario describes.
+func (s *Scenario) Options() []enrollfsm.Option {
+	var opts []enrollfsm.Option
+	if s.Platform != "" {
+		opts = append(opts, enrollfsm.WithPlatform(enrollfsm.Platform(s.Platform)))
+	}
+	if s.SDKVersion != "" {
+		opts = append(opts, enrollfsm.WithSDKVersion(s.SDKVersion))
+	}
+	if s.AutoRemove {
+		opts = append(opts, enrollfsm.WithAutoRemove(true))
+	}
+	if vin, ok := s.Inputs["vin"]; ok {
+		opts = append(opts, enrollfsm.WithVIN(vin))
+	}
+	return opts
+}
+
+// Result is the outcome of replaying one scenario.
+type Result struct {
+	Scenario *Scenario
+	Err      error // nil when it passed
+	Path     []enrollfsm.State
+}
+
+// Run replays s against a scripted backend and a manual clock, and checks
+// that every exchange and answer is used, in order, and that the run ends as
+// s says.
+func Run(ctx context.Context, s *Scenario) Result {
+	r := Result{Scenario: s}
+	r.Err = run(ctx, s, &r.Path)
+	return r
+}
+
+func run(ctx context.Context, s *Scenario, path *[]enrollfsm.State) error {
+	script := enrolltest.NewScript(s.exchanges()...)
+	clock := enrolltest.NewClock(enrolltest.Epoch)
+	*path = []enrollfsm.State{enrollfsm.State("start")}
+	observer := enrollfsm.Observer{Transition: func(t enrollfsm.Transition) {
+		if t.From != t.To {
+			*path = append(*path, t.To)
+		}
+	}}
+	opts := append(s.Options(), enrollfsm.WithClock(clock), enrollfsm.WithObserver(observer))
+	e, err := enrollfsm.New(enrollfsm.Flow(s.Flow), opts...)
+	if err != nil {
+		return fmt.Errorf("engine refused the scenario: %w", err)
+	}
+	if len(s.RestartAfter) > 0 {
+		return errors.New("restartAfter: snapshots are not supported yet")
+	}
+	answered := 0
+	for {
+		p, err := e.Advance(ctx, script)
+		if err != nil {
+			return err
+		}
+		if m := script.Mismatch(); m != nil {
+			return fmt.Errorf("%w (engine in %s)", m, e.State())
+		}
+		if p.Kind == enrollfsm.PendingNone {
+			break
+		}
+		if answered == len(s.Answers) {
+			return fmt.Errorf("engine waits at prompt %s (state %s) but no answer is left", p.Prompt, p.State)
+		}
+		a := s.Answers[answered]
+		answered++
+		if a.Prompt != string(p.Prompt) {
+			return fmt.Errorf("answer %d expects prompt %s, engine asks %s (state %s)", answered, a.Prompt, p.Prompt, p.State)
+		}
+		ans := enrollfsm.Act(p.Prompt, enrollfsm.Action(a.Action))
+		if a.Value != nil {
+			ans = enrollfsm.Value(p.Prompt, *a.Value)
+		}
+		// A refused answer (a malformed value, an action not offered) leaves
+		// the same prompt pending: the next answer must name it again.
+		_ = e.Answer(ans)
+	}
+	out, _ := e.Outcome()
+	var problems []string
+	if left := script.Left(); left > 0 {
+		problems = append(problems, fmt.Sprintf("%d exchange(s) not used (next: %s %s)", left, s.Exchanges[script.Used()].Op, s.Exchanges[script.Used()].API))
+	}
+	if answered < len(s.Answers) {
+		problems = append(problems, fmt.Sprintf("%d answer(s) not used (next: %s)", len(s.Answers)-answered, s.Answers[answered].Prompt))
+	}
+	if string(out.State) != s.Final {
+		problems = append(problems, fmt.Sprintf("expected final %s, got %s", s.Final, describe(out)))
+	} else if string(out.Failure) != s.Failure {
+		problems = append(problems, fmt.Sprintf("expected failure %s, got %s", s.Failure, describe(out)))
+	}
+	if s.Path != nil {
+		got := make([]string, len(*path))
+		for i, st := range *path {
+			got[i] = string(st)
+		}
+		if !slices.Equal(got, s.Path) {
+			problems = append(problems, "path differs: "+pathDiff(s.Path, got))
+		}
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func describe(o enrollfsm.Outcome) string {
+	if o.Failure != "" {
+		return fmt.Sprintf("%s (%s: %v)", o.State, o.Failure, o.Err)
+	}
+	return string(o.State)
+}
+
+func pathDiff(want, got []string) string {
+	i := 0
+	for i < len(want) && i < len(got) && want[i] == got[i] {
+		i++
+	}
+	at := func(p []string) string {
+		if i < len(p) {
+			return p[i]
+		}
+		return "(end)"
+	}
+	return fmt.Sprintf("at position %d expected %s, got %s", i+1, at(want), at(got))
+}
+
+// Report replays every scenario, prints "PASS name" or "FAIL name: why" for
+// each, then "N passed, M failed", and returns the number failed.
+func Report(ctx context.Context, w io.Writer, scenarios []*Scenario) int {
+	failed := 0
+	for _, s := range scenarios {
+		r := Run(ctx, s)
+		if r.Err != nil {
+			failed++
+			fmt.Fprintf(w, "FAIL %s: %v\n", s.Name, r.Err)
+			continue
+		}
+		fmt.Fprintf(w, "PASS %s\n", s.Name)
+	}
+	fmt.Fprintf(w, "%d passed, %d failed\n", len(scenarios)-failed, failed)
+	return failed
+}

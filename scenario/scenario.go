@@ -1,0 +1,195 @@
+// Package scenario loads and replays conformance scenarios (SPEC §6): one
+// run of a flow, with the user's answers, every exchange with the backend,
+// and the end it must reach, checked exactly.
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/fsm"
+)
+
+// Scenario is one scenario file.
+type Scenario struct {
+	Name       string            `json:"name"`
+	Flow       string            `json:"flow"`
+	Platform   string            `json:"platform,omitempty"`
+	SDKVersion string            `json:"sdkVersion,omitempty"`
+	Inputs     map[string]string `json:"inputs,omitempty"`
+	AutoRemove bool              `json:"autoRemove,omitempty"`
+	Answers    []Answer          `json:"answers"`
+	Exchanges  []Exchange        `json:"exchanges"`
+	Final      string            `json:"final"`
+	Failure    string            `json:"failure,omitempty"`
+	Path       []string          `json:"path,omitempty"`
+	// RestartAfter lists answer numbers (from 1) after which the engine is
+	// saved, discarded and restored once it waits again.
+	RestartAfter []int `json:"restartAfter,omitempty"`
+
+	// File is where the scenario was loaded from.
+	File string `json:"-"`
+}
+
+// Answer is one scripted answer: the prompt it expects, and a value or an
+// action.
+type Answer struct {
+	Prompt string  `json:"prompt"`
+	Value  *string `json:"value,omitempty"`
+	Action string  `json:"action,omitempty"`
+}
+
+// Exchange is one expected request and the reply it gets, or the bridge
+// error the port returns instead.
+type Exchange struct {
+	Op          string            `json:"op"`
+	API         string            `json:"api"`
+	Params      map[string]string `json:"params"`
+	Reply       json.RawMessage   `json:"reply,omitempty"`
+	BridgeError string            `json:"bridgeError,omitempty"`
+}
+
+// ErrInvalid matches every error of Parse and Load about a file's content.
+var ErrInvalid = errors.New("invalid scenario")
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+}
+
+// Parse decodes and checks one scenario. Unknown fields are refused, so a
+// misspelt key cannot silently weaken a check.
+func Parse(data []byte) (*Scenario, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var s Scenario
+	if err := dec.Decode(&s); err != nil {
+		return nil, invalid("%v", err)
+	}
+	if dec.More() {
+		return nil, invalid("trailing data after the scenario object")
+	}
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+var actions = func() map[string]bool {
+	m := map[string]bool{}
+	for _, a := range fsm.Actions() {
+		m[string(a)] = true
+	}
+	return m
+}()
+
+func (s *Scenario) check() error {
+	if strings.TrimSpace(s.Name) == "" {
+		return invalid("no name")
+	}
+	known := false
+	for _, f := range enrollfsm.Flows() {
+		known = known || string(f) == s.Flow
+	}
+	if !known {
+		return invalid("%s: unknown flow %q", s.Name, s.Flow)
+	}
+	if s.Platform != "" && s.Platform != "android" && s.Platform != "ios" {
+		return invalid("%s: unknown platform %q", s.Name, s.Platform)
+	}
+	for k := range s.Inputs {
+		if k != "vin" {
+			return invalid("%s: unknown input %q (only vin is given at start)", s.Name, k)
+		}
+	}
+	for i, a := range s.Answers {
+		if a.Prompt == "" {
+			return invalid("%s: answer %d names no prompt", s.Name, i+1)
+		}
+		if (a.Value == nil) == (a.Action == "") {
+			return invalid("%s: answer %d needs a value or an action, not both", s.Name, i+1)
+		}
+		if a.Action != "" && !actions[a.Action] {
+			return invalid("%s: answer %d has unknown action %q", s.Name, i+1, a.Action)
+		}
+	}
+	for i, x := range s.Exchanges {
+		if x.Op != "get" && x.Op != "set" {
+			return invalid("%s: exchange %d has op %q (want get or set)", s.Name, i+1, x.Op)
+		}
+		if x.API == "" {
+			return invalid("%s: exchange %d names no api", s.Name, i+1)
+		}
+		if (len(x.Reply) == 0) == (x.BridgeError == "") {
+			return invalid("%s: exchange %d needs a reply or a bridgeError, not both", s.Name, i+1)
+		}
+	}
+	switch enrollfsm.State(s.Final) {
+	case enrollfsm.Enrolled, enrollfsm.Done, enrollfsm.Cancelled:
+		if s.Failure != "" {
+			return invalid("%s: failure given for final %s", s.Name, s.Final)
+		}
+	case enrollfsm.Failed:
+		if s.Failure == "" {
+			return invalid("%s: final failed needs a failure", s.Name)
+		}
+	default:
+		return invalid("%s: final %q is not a terminal state", s.Name, s.Final)
+	}
+	for _, n := range s.RestartAfter {
+		if n < 1 || n > len(s.Answers) {
+			return invalid("%s: restartAfter %d is not an answer number", s.Name, n)
+		}
+	}
+	return nil
+}
+
+// Load reads scenarios from files and folders (every *.json in a folder,
+// recursively), sorted by path within each folder.
+func Load(paths ...string) ([]*Scenario, error) {
+	var out []*Scenario
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		var files []string
+		if info.IsDir() {
+			err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				if !d.IsDir() && strings.HasSuffix(path, ".json") {
+					files = append(files, path)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			sort.Strings(files)
+		} else {
+			files = []string{p}
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return nil, err
+			}
+			s, err := Parse(data)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
+			s.File = f
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}

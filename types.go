@@ -1,0 +1,216 @@
+package enrollfsm
+
+import (
+	"fmt"
+	"time"
+
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+	"github.com/enrollfsm/enrollfsm/redact"
+	"github.com/enrollfsm/enrollfsm/steps"
+)
+
+// The vocabulary of the fsm and steps packages, so that a host imports one
+// package.
+type (
+	State    = fsm.State
+	Event    = fsm.Event
+	Prompt   = fsm.Prompt
+	Action   = fsm.Action
+	Platform = steps.Platform
+)
+
+// Platforms.
+const (
+	Android = steps.Android
+	IOS     = steps.IOS
+)
+
+// Prompts.
+const (
+	PromptPhoneNumber       = fsm.PromptPhoneNumber
+	PromptCertificationCode = fsm.PromptCertificationCode
+	PromptEnrollmentCode    = fsm.PromptEnrollmentCode
+	PromptPIN               = fsm.PromptPIN
+	PromptNewPIN            = fsm.PromptNewPIN
+	PromptOldPIN            = fsm.PromptOldPIN
+	PromptConfirmRemoval    = fsm.PromptConfirmRemoval
+	PromptRetry             = fsm.PromptRetry
+)
+
+// Actions.
+const (
+	ActionCancel      = fsm.ActionCancel
+	ActionResend      = fsm.ActionResend
+	ActionChangePhone = fsm.ActionChangePhone
+	ActionForgotPIN   = fsm.ActionForgotPIN
+	ActionRetry       = fsm.ActionRetry
+	ActionYes         = fsm.ActionYes
+	ActionNo          = fsm.ActionNo
+)
+
+// Terminal states.
+const (
+	Enrolled  = fsm.Enrolled
+	Done      = fsm.Done
+	Failed    = fsm.Failed
+	Cancelled = fsm.Cancelled
+)
+
+// Flow names a machine: an enrollment flow or an account operation.
+type Flow string
+
+// The flows of SPEC §3.
+const (
+	// FlowFull enrolls through steps 1–8, adding a phone with step 4·2.
+	FlowFull Flow = "full"
+	// FlowShortcut enrolls with step 4·1 when no phone is registered (SDK
+	// 2.1.0 and later).
+	FlowShortcut Flow = "shortcut"
+	// FlowAuto is FlowShortcut from SDK 2.1.0 on, FlowFull before.
+	FlowAuto Flow = "auto"
+
+	FlowRemoveEnrollments Flow = "remove_enrollments" // step A
+	FlowResetPIN          Flow = "reset_pin"          // step B
+	FlowUpdatePIN         Flow = "update_pin"         // step C
+	FlowModifyPhone       Flow = "modify_phone"       // step D
+	FlowRemoveVehicle     Flow = "remove_vehicle"     // step E
+)
+
+// Flows lists every flow name a scenario or the CLI accepts.
+func Flows() []Flow {
+	return []Flow{FlowFull, FlowShortcut, FlowAuto, FlowRemoveEnrollments, FlowResetPIN, FlowUpdatePIN, FlowModifyPhone, FlowRemoveVehicle}
+}
+
+// PendingKind says what the engine needs next.
+type PendingKind int
+
+// What can be pending.
+const (
+	// PendingCall: a call to the backend, then Deliver its reply.
+	PendingCall PendingKind = iota + 1
+	// PendingPrompt: an answer from the user.
+	PendingPrompt
+	// PendingNone: the run is over; see Outcome.
+	PendingNone
+)
+
+func (k PendingKind) String() string {
+	switch k {
+	case PendingCall:
+		return "call"
+	case PendingPrompt:
+		return "prompt"
+	case PendingNone:
+		return "none"
+	}
+	return fmt.Sprintf("PendingKind(%d)", int(k))
+}
+
+// Pending is what the engine needs next.
+type Pending struct {
+	Kind  PendingKind
+	State State
+
+	// Call, with PendingCall.
+	Call Call
+
+	// With PendingPrompt: the prompt, the actions offered besides a value
+	// (if the prompt takes one), why it is asked again (an *InputError, a
+	// refused answer), and the masked phone the SMS went to, for code
+	// prompts.
+	Prompt  Prompt
+	Actions []Action
+	Reason  error
+	SentTo  string
+}
+
+// Call is a request the engine wants made. Deliver its reply with its ID.
+type Call struct {
+	ID      uint64
+	Step    string // the tutorial's step id: "1", "4a", "8", "A", ...
+	Request pims.Request
+	// Delay is the backoff to wait before making the call.
+	Delay time.Duration
+}
+
+// Answer is the user's answer to a prompt: a value or an action. Prompt must
+// be the pending prompt, so that an answer from a stale screen is refused.
+// Printing an Answer masks its value.
+type Answer struct {
+	Prompt Prompt
+	Action Action // empty for a value
+	Value  string
+}
+
+// Value is a value answer to p.
+func Value(p Prompt, v string) Answer { return Answer{Prompt: p, Value: v} }
+
+// Act is an action answer at p.
+func Act(p Prompt, a Action) Answer { return Answer{Prompt: p, Action: a} }
+
+// String masks secrets and phone numbers: "pin=••••", "certification_code:resend".
+func (a Answer) String() string {
+	if a.Action != "" {
+		return string(a.Prompt) + ":" + string(a.Action)
+	}
+	v := redact.Mask
+	if a.Prompt == PromptPhoneNumber {
+		v = redact.Phone(a.Value)
+	}
+	return string(a.Prompt) + "=" + v
+}
+
+// Format prints String for every verb.
+func (a Answer) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(a.String())) }
+
+// Outcome is how a run ended.
+type Outcome struct {
+	State State // Enrolled, Done, Failed or Cancelled
+	// Failure and Err say why, when State is Failed. Err is a
+	// *pimserr.RunError wrapping the cause.
+	Failure pimserr.Failure
+	Err     error
+	// Warnings are 2316 replies (succeeded, post-synchronisation failed) of
+	// steps that counted as done.
+	Warnings []error
+}
+
+// OK reports whether the run reached its goal: enrolled, or done.
+func (o Outcome) OK() bool { return o.State == Enrolled || o.State == Done }
+
+// Counters are a run's counts. They never go down, across a restore too.
+type Counters struct {
+	WrongCodes int `json:"wrongCodes"`
+	WrongPINs  int `json:"wrongPins"`
+	Resends    int `json:"resends"`
+	Removals   int `json:"removals"`
+	Calls      int `json:"calls"`
+}
+
+// Transition is one move of the machine. A read retried in place is a
+// self-loop (From == To): the state is not re-entered.
+type Transition struct {
+	From, To State
+	Event    Event
+}
+
+// CallRecord summarises one call and its reply, without secrets.
+type CallRecord struct {
+	ID            uint64
+	Step          string
+	Request       pims.Request // print it: String masks secrets
+	Status        pims.Status  // empty when no message came back
+	Code          int          // the error code of a FAILED message
+	TransactionID string
+	Err           error         // the bridge's error, if any
+	Duration      time.Duration // zero when the host delivers replies itself
+}
+
+// Observer is told of transitions and calls as they happen, under the
+// engine's lock: it must not call the engine. Either field may be nil.
+type Observer struct {
+	Transition func(Transition)
+	Call       func(CallRecord)
+}
