@@ -2,4 +2,9 @@ module github.com/enrollfsm/enrollfsm
 
 go 1.24
 
-require github.com/looplab/fsm v1.0.3
+require (
+	github.com/looplab/fsm v1.0.3
+	github.com/stretchr/testify v1.12.1
+)
+
+require go.yaml.in/yaml/v3 v3.0.5 // indirect
