@@ -105,7 +105,8 @@ type Spec struct {
 //   - retry_<state> from interrupted to every calling state;
 //   - verify_requested from interrupted to verifying_enrollment, and
 //     resume_<state> from there to every state whose step may enroll;
-//   - OnEveryCall on every calling state.
+//   - OnEveryCall on every calling state, but for the removal call (step A),
+//     which gets no edge back to removal.
 type Table struct {
 	Spec
 	Def    *fsm.Definition
@@ -140,7 +141,13 @@ func Compile(spec Spec) (*Table, error) {
 			if s.Step.Read {
 				s.Edges = append(s.Edges, On(fsm.ReadRetried, s.Name))
 			}
-			s.Edges = append(s.Edges, spec.OnEveryCall...)
+			for _, e := range spec.OnEveryCall {
+				// The removal call itself is not cured by removing again.
+				if s.Step.Removes && (e.Dst == fsm.ConfirmingRemoval || e.Dst == fsm.RemovingEnrollments) {
+					continue
+				}
+				s.Edges = append(s.Edges, e)
+			}
 		case Waiting:
 			if s.Prompt == "" {
 				return nil, fmt.Errorf("%w %s: waiting state %s has no prompt", fsm.ErrInvalidTable, spec.Name, s.Name)

@@ -65,15 +65,16 @@ var (
 
 // Phone masks a phone number for logs: the first two and last two digits
 // stay, the others become bullets ("0612345678" → "06••••••78"). A leading
-// "+" is kept. Numbers of four digits or fewer are masked whole.
+// "+" is kept; spaces, dots and dashes are dropped. Numbers of four
+// characters or fewer are masked whole.
 func Phone(number string) string {
 	var b strings.Builder
-	plus := strings.HasPrefix(number, "+")
-	if plus {
+	number = strings.TrimSpace(number)
+	if strings.HasPrefix(number, "+") {
 		b.WriteByte('+')
 		number = number[1:]
 	}
-	digits := []rune(number)
+	digits := []rune(strings.NewReplacer(" ", "", ".", "", "-", "").Replace(number))
 	n := len(digits)
 	if n <= 4 {
 		return b.String() + strings.Repeat("•", n)

@@ -11,6 +11,7 @@ import (
 //	set pims.authentication.enrollment {action=remove}
 var RemoveEnrollments = &Step{
 	ID: "A", Name: "remove all enrollments", Op: pims.Set, API: APIEnrollment,
+	Removes: true,
 	params: func(Inputs) (map[string]string, error) {
 		return map[string]string{"action": "remove"}, nil
 	},

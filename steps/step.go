@@ -60,6 +60,9 @@ type Step struct {
 	// Enrolls: the call may enroll the device; after a timeout or a lost
 	// reply its outcome is unknown.
 	Enrolls bool
+	// Removes: the call is step A. A blocked reply to it cannot be cured by
+	// another removal, so it fails the run with account_locked.
+	Removes bool
 	// Blames is the prompt whose answer a rejection (2102, 2308) refuses:
 	// the user is asked it again, and a wrong code or PIN is counted. Empty
 	// when the call carries no user input: a rejection is then fatal.
@@ -179,6 +182,9 @@ func (s *Step) Interpret(msg pims.Message, callErr error, c Context) Decision {
 	case pimserr.ClassRejected:
 		return s.rejected(perr.Code, err, c)
 	case pimserr.ClassBlocked:
+		if s.Removes && c.Enrollment {
+			return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureAccountLocked, Err: err}
+		}
 		return blocked(perr.Code, err, c)
 	default:
 		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureCode(perr.Code), Err: err}

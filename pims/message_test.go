@@ -1,0 +1,78 @@
+package pims_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+// Reference: the API reference's sample messages (seed 001).
+func TestDecodeMessage_DocumentedShapes(t *testing.T) {
+	m, err := pims.DecodeMessage([]byte(`{"transactionId": "953cfefb-bc72", "status": "SUCCEEDED", "result": null}`))
+	require.NoError(t, err)
+	assert.Equal(t, pims.Succeeded, m.Status)
+	assert.Equal(t, "953cfefb-bc72", m.TransactionID)
+	assert.Nil(t, m.Result)
+
+	m, err = pims.DecodeMessage([]byte(`{"transactionId": "t", "status": "FAILED", "error": {"code": 2317, "label": "inwebo: forbidden"}}`))
+	require.NoError(t, err)
+	assert.ErrorIs(t, m.Err(), pimserr.ErrForbidden)
+	assert.Equal(t, "t", m.Err().TransactionID)
+
+	m, err = pims.DecodeMessage([]byte(`{"status": "SUCCEEDED", "result": {"isDeviceActivated": false}}`))
+	require.NoError(t, err)
+	assert.Equal(t, false, m.Result["isDeviceActivated"])
+	assert.Nil(t, m.Err())
+}
+
+func TestDecodeMessage_CodeAsNumericString(t *testing.T) {
+	m, err := pims.DecodeMessage([]byte(`{"status": "FAILED", "error": {"code": "2201", "label": "x"}}`))
+	require.NoError(t, err)
+	assert.Equal(t, 2201, m.Error.Code)
+}
+
+func TestDecodeMessage_MalformedIsAProtocolErrorKeepingTheBytes(t *testing.T) {
+	for _, raw := range []string{
+		``, `null`, `[]`, `"SUCCEEDED"`, `{}`, `{"status": null}`, `{"status": 1}`,
+		`{"status": "DONE"}`, `{"status": "FAILED"}`, `{"status": "FAILED", "error": {}}`,
+		`{"status": "FAILED", "error": {"code": 0}}`, `{"status": "FAILED", "error": {"code": 2.5}}`,
+		`{"status": "FAILED", "error": {"code": "x"}}`, `{"status": "FAILED", "error": "2317"}`,
+		`{"status": "SUCCEEDED", "result": "oops"}`, `{"status": "SUCCEEDED", "result": [1]}`,
+		`{"status": "SUCCEEDED", "transactionId": 7}`, `{"status": "FAILED", "error": {"code": 2317, "label": 1}}`,
+		`{"status": "FAILED", "error": {"code": 1e20}}`,
+	} {
+		_, err := pims.DecodeMessage([]byte(raw))
+		var pe *pimserr.ProtocolError
+		require.ErrorAs(t, err, &pe, raw)
+		assert.Equal(t, raw, string(pe.Raw), raw)
+		assert.ErrorIs(t, err, pimserr.ErrBadReply)
+	}
+}
+
+func TestRequest_PrintingMasksSecretsAndPhones(t *testing.T) {
+	r := pims.Request{Op: pims.Set, API: "pims.authentication.enrollment", Params: map[string]string{
+		"action": "enrollWithPhoneNumber", "pinCode": "424242", "smsCode": "2424", "phoneNumber": "0612345678",
+	}}
+	want := "set pims.authentication.enrollment{action=enrollWithPhoneNumber phoneNumber=06••••••78 pinCode=•••• smsCode=••••}"
+	assert.Equal(t, want, r.String())
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		out := fmt.Sprintf(verb, r)
+		assert.NotContains(t, out, "424242", verb)
+		assert.NotContains(t, out, "2424", verb)
+		assert.NotContains(t, out, "12345678", verb)
+	}
+	assert.Equal(t, "424242", r.Params["pinCode"], "the request itself keeps the values")
+	assert.Equal(t, "••••", r.RedactedParams()["pinCode"])
+}
+
+func TestMessageHelpers(t *testing.T) {
+	f := pims.Failure("t9", pimserr.CodeTimeout)
+	require.NoError(t, f.Check())
+	assert.Equal(t, pimserr.CodeTimeout.Label(), f.Error.Label)
+	assert.NoError(t, pims.Success("t", nil).Check())
+}

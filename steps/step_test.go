@@ -1,0 +1,245 @@
+package steps_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+	"github.com/enrollfsm/enrollfsm/redact"
+	"github.com/enrollfsm/enrollfsm/steps"
+)
+
+// enrollment is a run of an enrollment flow with every attempt left.
+var enrollment = steps.Context{
+	Enrollment: true, RemovalsLeft: 1, PINAttemptsLeft: 5, CodeAttemptsLeft: 3, CanResend: true,
+	Attempt: 1, MaxReadAttempts: 3, Backoff: 100 * time.Millisecond, Resume: fsm.EnrollingDevice,
+}
+
+// operation is a run of an account operation.
+var operation = func() steps.Context { c := enrollment; c.Enrollment = false; return c }()
+
+var inputs = steps.Inputs{
+	Platform:          steps.Android,
+	Phone:             "0612345678",
+	CertificationCode: redact.NewSecret("2424"),
+	EnrollmentCode:    redact.NewSecret("24242424"),
+	PIN:               redact.NewSecret("1234"),
+	OldPIN:            redact.NewSecret("7654"),
+	VIN:               "VR1AB12C3D4567890",
+}
+
+// expect is what a FAILED reply of each class leads to at a step. The
+// class of each code is checked against SPEC §4 in package errors; here
+// every documented code is run through every step.
+type expect struct {
+	transient fsm.Event // 2201, 2202, 2204, 2314
+	rejected  fsm.Event // 2102, 2308
+	blocked   fsm.Event // 2310, 2317
+	warning   fsm.Event // 2316
+}
+
+// Reference: SPEC §2 (the calls) and §4 (what a FAILED reply does).
+var byStep = []struct {
+	step *steps.Step
+	ctx  steps.Context
+	want expect
+}{
+	{steps.CheckEnrollment, enrollment, expect{fsm.ReadRetried, fsm.CallFailed, fsm.RemovalRequired, fsm.ReadRetried}},
+	{steps.VerifyEnrollment, enrollment, expect{fsm.ReadRetried, fsm.CallFailed, fsm.RemovalRequired, fsm.ReadRetried}},
+	{steps.CheckAccount, enrollment, expect{fsm.ReadRetried, fsm.CallFailed, fsm.RemovalRequired, fsm.ReadRetried}},
+	{steps.CheckPhone, enrollment, expect{fsm.ReadRetried, fsm.CallFailed, fsm.RemovalRequired, fsm.ReadRetried}},
+	{steps.RequestCertificationSMS, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.CertificationSMSSent}},
+	{steps.EnrollWithPhoneNumber, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.DeviceEnrolled}},
+	{steps.AddPhoneNumber, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.PhoneNumberAdded}},
+	{steps.RequestEnrollmentSMS, enrollment, expect{fsm.CallInterrupted, fsm.CallFailed, fsm.RemovalRequired, fsm.EnrollmentSMSSent}},
+	// Reference: SPEC §4, "at step 6 ... it is handled as transient instead"
+	{steps.CheckPIN, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.CallInterrupted}},
+	{steps.RegisterPIN, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.PINRegistered}},
+	// Reference: tutorial step 8, "if the error code is 2317 ... step A"
+	{steps.EnrollDevice, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.DeviceEnrolled}},
+	// A blocked removal cannot be cured by removing again: account_locked.
+	{steps.RemoveEnrollments, enrollment, expect{fsm.CallInterrupted, fsm.CallFailed, fsm.CallFailed, fsm.EnrollmentsRemoved}},
+	{steps.ResetPIN, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.PINReset}},
+	{steps.RemoveEnrollments, operation, expect{fsm.CallInterrupted, fsm.CallFailed, fsm.CallFailed, fsm.EnrollmentsRemoved}},
+	{steps.ResetPIN, operation, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.CallFailed, fsm.PINReset}},
+	{steps.EnrollDevice, operation, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.CallFailed, fsm.DeviceEnrolled}},
+	{steps.UpdatePIN, operation, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.CallFailed, fsm.PINUpdated}},
+	{steps.ModifyPhoneNumber, operation, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.CallFailed, fsm.PhoneNumberModified}},
+	{steps.RemoveVehicle, operation, expect{fsm.CallInterrupted, fsm.CallFailed, fsm.CallFailed, fsm.VehicleRemoved}},
+}
+
+func TestInterpret_EveryDocumentedCodeAtEveryStep(t *testing.T) {
+	for _, tc := range byStep {
+		kind := "enrollment"
+		if !tc.ctx.Enrollment {
+			kind = "operation"
+		}
+		for _, code := range pimserr.Codes() {
+			t.Run(tc.step.Name+"/"+kind+"/"+code.String(), func(t *testing.T) {
+				d := tc.step.Interpret(pims.Failure("tx", code), nil, tc.ctx)
+				var want fsm.Event
+				switch code {
+				case 2201, 2202, 2204, 2314:
+					want = tc.want.transient
+				case 2102, 2308:
+					want = tc.want.rejected
+				case 2310, 2317:
+					want = tc.want.blocked
+				case 2316:
+					want = tc.want.warning
+				default:
+					want = fsm.CallFailed
+				}
+				require.Equal(t, want, d.Event)
+				if d.Event == fsm.CallFailed {
+					want := pimserr.FailureCode(code)
+					if tc.step.Removes && tc.ctx.Enrollment && code.Class() == pimserr.ClassBlocked {
+						want = pimserr.FailureAccountLocked
+					}
+					assert.Equal(t, want, d.Failure)
+				}
+				doneWithWarning := code == 2316 && want != fsm.ReadRetried && want != fsm.CallInterrupted
+				if !doneWithWarning {
+					assert.Nil(t, d.Warning)
+					require.Error(t, d.Err)
+					assert.ErrorIs(t, d.Err, pimserr.New(code))
+					var se *pimserr.StepError
+					require.ErrorAs(t, d.Err, &se)
+					assert.Equal(t, tc.step.ID, se.Step)
+				} else {
+					assert.NoError(t, d.Err)
+					assert.ErrorIs(t, d.Warning, pimserr.ErrPostSyncFailed)
+				}
+			})
+		}
+	}
+}
+
+func TestInterpret_UnknownCodeIsFatal(t *testing.T) {
+	for _, tc := range byStep {
+		d := tc.step.Interpret(pims.Message{Status: pims.Failed, Error: &pims.ErrorBody{Code: 4242}}, nil, tc.ctx)
+		assert.Equal(t, fsm.CallFailed, d.Event, tc.step.Name)
+		assert.Equal(t, pimserr.Failure("pims:4242"), d.Failure, tc.step.Name)
+	}
+}
+
+func TestInterpret_MalformedRepliesAreBadReplies(t *testing.T) {
+	bad := []pims.Message{
+		{},
+		{Status: "OK"},
+		{Status: pims.Failed},
+		{Status: pims.Failed, Error: &pims.ErrorBody{Label: "no code"}},
+	}
+	for _, tc := range byStep {
+		for _, m := range bad {
+			d := tc.step.Interpret(m, nil, tc.ctx)
+			assert.Equal(t, fsm.CallFailed, d.Event, tc.step.Name)
+			assert.Equal(t, pimserr.FailureBadReply, d.Failure, tc.step.Name)
+			assert.ErrorIs(t, d.Err, pimserr.ErrBadReply)
+		}
+		d := tc.step.Interpret(pims.Message{}, &pimserr.ProtocolError{Reason: "not JSON"}, tc.ctx)
+		assert.Equal(t, pimserr.FailureBadReply, d.Failure, tc.step.Name)
+	}
+}
+
+// Reference: SPEC §4, "A bridge error or a cancelled ctx during a call →
+// interrupted"; "Unknown outcomes are never re-sent blindly".
+func TestInterpret_PortErrorsInterruptAndEnrollmentCallsBecomeUnknown(t *testing.T) {
+	for _, tc := range byStep {
+		for _, err := range []error{errors.New("bridge down"), context.Canceled, context.DeadlineExceeded} {
+			d := tc.step.Interpret(pims.Message{}, err, tc.ctx)
+			assert.Equal(t, fsm.CallInterrupted, d.Event, tc.step.Name)
+			assert.Equal(t, tc.step.Enrolls, d.Unknown, tc.step.Name)
+			assert.ErrorIs(t, d.Err, err)
+		}
+	}
+	d := steps.EnrollDevice.Interpret(pims.Message{}, errors.New("x"), enrollment)
+	var be *pimserr.BridgeError
+	assert.ErrorAs(t, d.Err, &be)
+}
+
+func TestInterpret_TimeoutOfAnEnrollmentCallIsUnknown(t *testing.T) {
+	for _, s := range []*steps.Step{steps.EnrollWithPhoneNumber, steps.RegisterPIN, steps.EnrollDevice} {
+		assert.True(t, s.Interpret(pims.Failure("t", 2201), nil, enrollment).Unknown, s.Name)
+		assert.False(t, s.Interpret(pims.Failure("t", 2202), nil, enrollment).Unknown, s.Name)
+	}
+	assert.False(t, steps.AddPhoneNumber.Interpret(pims.Failure("t", 2201), nil, enrollment).Unknown)
+}
+
+// Reference: SPEC §4, reads "retry at once, up to 2 more attempts with
+// backoff; then ... interrupted".
+func TestInterpret_ReadsRetryWithDoublingBackoffThenInterrupt(t *testing.T) {
+	c := enrollment
+	var delays []time.Duration
+	for c.Attempt = 1; c.Attempt <= 3; c.Attempt++ {
+		d := steps.CheckPhone.Interpret(pims.Failure("t", pimserr.CodeNoInternet), nil, c)
+		if c.Attempt < 3 {
+			require.Equal(t, fsm.ReadRetried, d.Event)
+			delays = append(delays, d.Delay)
+		} else {
+			require.Equal(t, fsm.CallInterrupted, d.Event)
+		}
+	}
+	assert.Equal(t, []time.Duration{100 * time.Millisecond, 200 * time.Millisecond}, delays)
+}
+
+// Reference: SPEC §4 bounds: 5 wrong PINs per run, then failed/too_many_attempts.
+func TestInterpret_LastWrongPINFailsTheRun(t *testing.T) {
+	c := enrollment
+	c.PINAttemptsLeft = 1
+	for _, s := range []*steps.Step{steps.EnrollDevice, steps.RegisterPIN, steps.ResetPIN, steps.UpdatePIN} {
+		d := s.Interpret(pims.Failure("t", pimserr.CodeAccessRefused), nil, c)
+		assert.Equal(t, fsm.CallFailed, d.Event, s.Name)
+		assert.Equal(t, pimserr.FailureTooManyAttempts, d.Failure, s.Name)
+		assert.Equal(t, s.Blames, d.Blamed, s.Name)
+	}
+	c.PINAttemptsLeft = 2
+	d := steps.EnrollDevice.Interpret(pims.Failure("t", pimserr.CodeAccessRefused), nil, c)
+	assert.Equal(t, fsm.InputRejected, d.Event)
+	assert.Equal(t, fsm.PromptPIN, d.Blamed)
+}
+
+// The last wrong code with no resend left ends the run: the prompt could
+// only be cancelled.
+func TestInterpret_LastWrongCodeWithoutResendFailsTheRun(t *testing.T) {
+	c := enrollment
+	c.CodeAttemptsLeft = 1
+	d := steps.CheckPIN.Interpret(pims.Failure("t", pimserr.CodeAccessRefused), nil, c)
+	assert.Equal(t, fsm.InputRejected, d.Event, "a new code may still be asked")
+	c.CanResend = false
+	d = steps.CheckPIN.Interpret(pims.Failure("t", pimserr.CodeAccessRefused), nil, c)
+	assert.Equal(t, fsm.CallFailed, d.Event)
+	assert.Equal(t, pimserr.FailureTooManyAttempts, d.Failure)
+	assert.Equal(t, fsm.PromptEnrollmentCode, d.Blamed)
+}
+
+// Reference: SPEC §3 confirming_removal "skipped when the integrator opted
+// into automatic removal"; §4 "1 automatic removal per run (a second
+// trigger → failed, account_locked)".
+func TestInterpret_BlockedGuards(t *testing.T) {
+	c := enrollment
+	c.AutoRemove = true
+	assert.Equal(t, fsm.RemovalAuthorised, steps.EnrollDevice.Interpret(pims.Failure("t", 2317), nil, c).Event)
+	c.RemovalsLeft = 0
+	d := steps.EnrollDevice.Interpret(pims.Failure("t", 2317), nil, c)
+	assert.Equal(t, fsm.CallFailed, d.Event)
+	assert.Equal(t, pimserr.FailureAccountLocked, d.Failure)
+	d = steps.UpdatePIN.Interpret(pims.Failure("t", 2310), nil, operation)
+	assert.Equal(t, pimserr.Failure("pims:2310"), d.Failure)
+}
+
+func TestInterpret_WarningCountsTheStepAsDone(t *testing.T) {
+	d := steps.EnrollDevice.Interpret(pims.Failure("t", 2316), nil, enrollment)
+	assert.Equal(t, fsm.DeviceEnrolled, d.Event)
+	assert.Nil(t, d.Err)
+	var pe *pimserr.Error
+	require.ErrorAs(t, d.Warning, &pe)
+	assert.Equal(t, pimserr.CodePostSyncFailed, pe.Code)
+}
