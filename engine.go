@@ -45,9 +45,12 @@ type Engine struct {
 	stopCall context.CancelFunc
 	cancelAt bool // Cancel was asked during a call
 
-	// the interruption
-	resume  fsm.State
-	unknown bool
+	// the interruption: the call to retry, whether its outcome is unknown,
+	// and the enrollment call to resume once call 1 says the device is not
+	// enrolled (kept while the verification itself is interrupted)
+	resume    fsm.State
+	unknown   bool
+	verifyFor fsm.State
 
 	counters  Counters
 	codeWrong map[fsm.Prompt]int       // wrong answers to the current code
@@ -108,6 +111,15 @@ func resolve(flow Flow, cfg config) (Flow, *flows.Table, error) {
 		return flow, t, nil
 	}
 	return "", nil, fmt.Errorf("%w: unknown flow %q", pimserr.ErrConfig, flow)
+}
+
+// Tables returns the transition table of every flow but auto, by name.
+func Tables() map[Flow]*flows.Table {
+	out := map[Flow]*flows.Table{FlowFull: full.Table, FlowShortcut: shortcut.Table}
+	for name, t := range account.Tables {
+		out[Flow(name)] = t
+	}
+	return out
 }
 
 // Flow returns the flow being run; auto is resolved to full or shortcut.
@@ -203,6 +215,9 @@ func (e *Engine) deliver(id uint64, msg pims.Message, callErr error, took time.D
 		e.reason = d.Err
 	case fsm.CallInterrupted:
 		e.resume, e.unknown, e.reason = st.Name, d.Unknown, d.Err
+		if d.Unknown {
+			e.verifyFor = st.Name
+		}
 	case fsm.ReadRetried:
 		e.attempt++
 		e.prepare(st.Step, d.Delay)
@@ -232,7 +247,7 @@ func (e *Engine) stepContext(s *steps.Step) steps.Context {
 		Attempt:          e.attempt,
 		MaxReadAttempts:  e.cfg.limits.ReadAttempts,
 		Backoff:          e.cfg.limits.Backoff,
-		Resume:           e.resume,
+		Resume:           e.verifyFor,
 		CodeAttemptsLeft: e.cfg.limits.CodeAttempts,
 	}
 	if s.Blames.IsCode() {

@@ -1,0 +1,239 @@
+package enrollfsm_test
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enrollfsm/enrollfsm"
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/flows"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+	"github.com/enrollfsm/enrollfsm/steps"
+)
+
+// Table integrity: the properties every table must have, checked on all of
+// them. STYLE §6.
+
+func sortedFlows() []enrollfsm.Flow {
+	var names []enrollfsm.Flow
+	for f := range enrollfsm.Tables() {
+		names = append(names, f)
+	}
+	sort.Slice(names, func(i, j int) bool { return names[i] < names[j] })
+	return names
+}
+
+func TestTables_EveryStateReachableFromStart(t *testing.T) {
+	for _, name := range sortedFlows() {
+		tab := enrollfsm.Tables()[name]
+		t.Run(string(name), func(t *testing.T) {
+			seen := map[fsm.State]bool{fsm.Start: true}
+			queue := []fsm.State{fsm.Start}
+			for len(queue) > 0 {
+				s := queue[0]
+				queue = queue[1:]
+				for _, ev := range tab.Def.EventsFrom(s) {
+					dst, _ := tab.Def.Target(s, ev)
+					if !seen[dst] {
+						seen[dst] = true
+						queue = append(queue, dst)
+					}
+				}
+			}
+			for _, s := range tab.Spec.States {
+				assert.True(t, seen[s.Name], "state %s is not reachable from start", s.Name)
+			}
+		})
+	}
+}
+
+func TestTables_ExitsMatchKinds(t *testing.T) {
+	for _, name := range sortedFlows() {
+		tab := enrollfsm.Tables()[name]
+		t.Run(string(name), func(t *testing.T) {
+			for _, s := range tab.Spec.States {
+				out := tab.Def.EventsFrom(s.Name)
+				if s.Kind == flows.Terminal {
+					assert.Empty(t, out, "terminal state %s has exits", s.Name)
+					continue
+				}
+				var leaves bool
+				for _, ev := range out {
+					dst, _ := tab.Def.Target(s.Name, ev)
+					leaves = leaves || dst != s.Name
+				}
+				assert.True(t, leaves, "state %s has no exit", s.Name)
+			}
+			for _, end := range []fsm.State{tab.Success, fsm.Failed, fsm.Cancelled} {
+				st, ok := tab.State(end)
+				require.True(t, ok, "no terminal state %s", end)
+				assert.Equal(t, flows.Terminal, st.Kind)
+			}
+		})
+	}
+}
+
+// Every waiting state can be cancelled, takes a value when its prompt does,
+// and offers only actions the engine can fire.
+func TestTables_WaitingStatesOfferCancelAndTheirValue(t *testing.T) {
+	for _, name := range sortedFlows() {
+		tab := enrollfsm.Tables()[name]
+		t.Run(string(name), func(t *testing.T) {
+			for _, s := range tab.Spec.States {
+				if s.Kind != flows.Waiting {
+					continue
+				}
+				_, ok := tab.Def.Target(s.Name, fsm.CancelRequested)
+				assert.True(t, ok, "%s cannot be cancelled", s.Name)
+				if ev, takes := s.Prompt.ValueEvent(); takes {
+					_, ok := tab.Def.Target(s.Name, ev)
+					assert.True(t, ok, "%s asks %s but has no %s edge", s.Name, s.Prompt, ev)
+				}
+				for _, ev := range tab.Def.EventsFrom(s.Name) {
+					assert.True(t, answerable(s, ev), "%s: event %s is not the answer to any action or value", s.Name, ev)
+				}
+			}
+		})
+	}
+}
+
+func answerable(s flows.State, ev fsm.Event) bool {
+	if v, ok := s.Prompt.ValueEvent(); ok && v == ev {
+		return true
+	}
+	for _, a := range fsm.Actions() {
+		if x, ok := a.Event(); ok && x == ev {
+			return true
+		}
+	}
+	_, retry := fsm.RetryTarget(ev)
+	return s.Name == fsm.Interrupted && (retry || ev == fsm.VerifyRequested)
+}
+
+// A rejection goes back to the prompt whose answer the call carries (SPEC
+// §4, "rejected").
+func TestTables_RejectionReturnsToTheBlamedPrompt(t *testing.T) {
+	for _, name := range sortedFlows() {
+		tab := enrollfsm.Tables()[name]
+		t.Run(string(name), func(t *testing.T) {
+			for _, s := range tab.Spec.States {
+				if s.Kind != flows.Calling {
+					continue
+				}
+				dst, ok := tab.Def.Target(s.Name, fsm.InputRejected)
+				if s.Step.Blames == "" {
+					assert.False(t, ok, "%s rejects input but its call carries none", s.Name)
+					continue
+				}
+				require.True(t, ok, "%s carries %s but has no input_rejected edge", s.Name, s.Step.Blames)
+				back, _ := tab.State(dst)
+				assert.Equal(t, s.Step.Blames, back.Prompt, "%s: a rejection goes to %s", s.Name, dst)
+			}
+		})
+	}
+}
+
+// Every event an interpreter can return is allowed from every state that
+// runs that step: the interpreters are fed every documented code, an
+// unknown code, every result shape, malformed replies and port errors,
+// under every combination of guards.
+func TestTables_EveryInterpretedEventIsAllowed(t *testing.T) {
+	for _, name := range sortedFlows() {
+		tab := enrollfsm.Tables()[name]
+		t.Run(string(name), func(t *testing.T) {
+			var enrolling []fsm.State
+			for _, s := range tab.Spec.States {
+				if s.Kind == flows.Calling && s.Step.Enrolls {
+					enrolling = append(enrolling, s.Name)
+				}
+			}
+			for _, s := range tab.Spec.States {
+				if s.Kind != flows.Calling {
+					continue
+				}
+				resumes := []fsm.State{""}
+				if s.Name == fsm.VerifyingEnrollment {
+					resumes = enrolling
+				}
+				refused := map[fsm.Event]string{}
+				seen := 0
+				for _, c := range guardContexts(tab.Enrollment, resumes) {
+					for _, r := range replyCorpus() {
+						d := s.Step.Interpret(r.msg, r.err, c)
+						if _, ok := tab.Def.Target(s.Name, d.Event); !ok {
+							refused[d.Event] = r.name
+						}
+						seen++
+					}
+				}
+				require.NotZero(t, seen)
+				for ev, why := range refused {
+					t.Errorf("%s: %s gives %s, which the table does not allow", s.Name, why, ev)
+				}
+			}
+		})
+	}
+}
+
+type reply struct {
+	name string
+	msg  pims.Message
+	err  error
+}
+
+func replyCorpus() []reply {
+	results := []map[string]any{
+		nil, {},
+		{"isDeviceActivated": true}, {"isDeviceActivated": false}, {"isDeviceActivated": "maybe"},
+		{"isAccountBlocked": "NotBlocked"}, {"isAccountBlocked": "AccountBlocked"},
+		{"isAccountBlocked": "PINBlocked"}, {"isAccountBlocked": true}, {"isAccountBlocked": 3.0},
+		{"phoneNumber": "0612345678"}, {"phoneNumber": nil}, {"trustedphoneNumber": nil}, {"phoneNumber": 612345678.0},
+		{"status": "AlreadyEnrolled"}, {"status": "NotEnrolled"}, {"status": "Other"},
+	}
+	var out []reply
+	for _, r := range results {
+		out = append(out, reply{name: "SUCCEEDED", msg: pims.Success("t", r)})
+	}
+	for _, c := range append(pimserr.Codes(), 9999) {
+		out = append(out, reply{name: "FAILED " + c.String(), msg: pims.Failure("t", c)})
+	}
+	out = append(out,
+		reply{name: "no status", msg: pims.Message{}},
+		reply{name: "unknown status", msg: pims.Message{Status: "DONE"}},
+		reply{name: "FAILED without code", msg: pims.Message{Status: pims.Failed}},
+		reply{name: "bridge error", err: errors.New("bridge down")},
+		reply{name: "cancelled", err: context.Canceled},
+		reply{name: "protocol error", err: &pimserr.ProtocolError{Reason: "x"}},
+	)
+	return out
+}
+
+func guardContexts(enrollment bool, resumes []fsm.State) []steps.Context {
+	var out []steps.Context
+	for _, auto := range []bool{false, true} {
+		for _, removals := range []int{0, 1} {
+			for _, pins := range []int{1, 5} {
+				for _, codes := range []int{1, 3} {
+					for _, resend := range []bool{false, true} {
+						for _, attempt := range []int{1, 3} {
+							for _, resume := range resumes {
+								out = append(out, steps.Context{
+									Enrollment: enrollment, AutoRemove: auto, RemovalsLeft: removals,
+									PINAttemptsLeft: pins, CodeAttemptsLeft: codes, CanResend: resend,
+									Attempt: attempt, MaxReadAttempts: 3, Resume: resume,
+								})
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
