@@ -55,23 +55,29 @@ func (s *Scenario) Options() []enrollfsm.Option {
 type Result struct {
 	Scenario *Scenario
 	Err      error // nil when it passed
-	Path     []enrollfsm.State
+	// Flow is the flow run (auto resolved); Path the states entered;
+	// Transitions every move, self-loops included.
+	Flow        enrollfsm.Flow
+	Path        []enrollfsm.State
+	Transitions []enrollfsm.Transition
 }
 
 // Run replays s against a scripted backend and a manual clock, and checks
 // that every exchange and answer is used, in order, and that the run ends as
 // s says.
 func Run(ctx context.Context, s *Scenario) Result {
-	r := Result{Scenario: s}
-	r.Err = run(ctx, s, &r.Path)
-	return r
+	r := &Result{Scenario: s}
+	r.Err = run(ctx, s, r)
+	return *r
 }
 
-func run(ctx context.Context, s *Scenario, path *[]enrollfsm.State) error {
+func run(ctx context.Context, s *Scenario, r *Result) error {
 	script := enrolltest.NewScript(s.exchanges()...)
 	clock := enrolltest.NewClock(enrolltest.Epoch)
+	path := &r.Path
 	*path = []enrollfsm.State{enrollfsm.State("start")}
 	observer := enrollfsm.Observer{Transition: func(t enrollfsm.Transition) {
+		r.Transitions = append(r.Transitions, t)
 		if t.From != t.To {
 			*path = append(*path, t.To)
 		}
@@ -81,6 +87,7 @@ func run(ctx context.Context, s *Scenario, path *[]enrollfsm.State) error {
 	if err != nil {
 		return fmt.Errorf("engine refused the scenario: %w", err)
 	}
+	r.Flow = e.Flow()
 	if len(s.RestartAfter) > 0 {
 		return errors.New("restartAfter: snapshots are not supported yet")
 	}

@@ -1,0 +1,66 @@
+package scenario_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/scenario"
+)
+
+var dir = flag.String("scenarios", "../testdata/scenarios", "folder of scenario files to replay")
+
+// TestReplay replays every scenario of testdata/scenarios, as
+// `go run ./cmd/enroll replay testdata/scenarios` does.
+func TestReplay(t *testing.T) {
+	all, err := scenario.Load(*dir)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(all), 30, "the conformance suite has at least 30 scenarios")
+	for _, s := range all {
+		t.Run(s.File, func(t *testing.T) {
+			r := scenario.Run(context.Background(), s)
+			require.NoError(t, r.Err)
+		})
+	}
+}
+
+// TestReplay_TransitionCoverage fails when an edge of the full or shortcut
+// table is not taken by any scenario, and prints covered/total per table.
+func TestReplay_TransitionCoverage(t *testing.T) {
+	all, err := scenario.Load(*dir)
+	require.NoError(t, err)
+	taken := map[enrollfsm.Flow]map[fsm.Row]bool{}
+	for _, s := range all {
+		r := scenario.Run(context.Background(), s)
+		if r.Err != nil {
+			continue
+		}
+		if taken[r.Flow] == nil {
+			taken[r.Flow] = map[fsm.Row]bool{}
+		}
+		for _, tr := range r.Transitions {
+			taken[r.Flow][fsm.Row{Event: tr.Event, Src: tr.From, Dst: tr.To}] = true
+		}
+	}
+	for _, flow := range []enrollfsm.Flow{enrollfsm.FlowFull, enrollfsm.FlowShortcut} {
+		rows := enrollfsm.Tables()[flow].Def.Rows()
+		var missing []string
+		for _, r := range rows {
+			if !taken[flow][r] {
+				missing = append(missing, fmt.Sprintf("%s --%s--> %s", r.Src, r.Event, r.Dst))
+			}
+		}
+		sort.Strings(missing)
+		t.Logf("%s: %d/%d transitions covered by scenarios", flow, len(rows)-len(missing), len(rows))
+		if len(missing) > 0 {
+			t.Errorf("%s: %d transitions no scenario takes:\n  %s", flow, len(missing), strings.Join(missing, "\n  "))
+		}
+	}
+}
