@@ -109,18 +109,22 @@ type Spec struct {
 //     which gets no edge back to removal.
 type Table struct {
 	Spec
-	Def    *fsm.Definition
-	states map[fsm.State]*State
-	fails  map[fsm.Row]pimserr.Failure
+	Def      *fsm.Definition
+	states   map[fsm.State]*State
+	fails    map[fsm.Row]pimserr.Failure
+	declared map[fsm.Row]bool
 }
 
 // Compile validates spec and builds its table.
 func Compile(spec Spec) (*Table, error) {
-	t := &Table{Spec: spec, states: map[fsm.State]*State{}, fails: map[fsm.Row]pimserr.Failure{}}
+	t := &Table{Spec: spec, states: map[fsm.State]*State{}, fails: map[fsm.Row]pimserr.Failure{}, declared: map[fsm.Row]bool{}}
 	t.Spec.States = make([]State, len(spec.States))
 	for i, s := range spec.States {
 		s.Edges = append([]Edge(nil), s.Edges...)
 		t.Spec.States[i] = s
+		for _, e := range s.Edges {
+			t.declared[fsm.Row{Event: e.Event, Src: s.Name, Dst: e.Dst}] = true
+		}
 	}
 	var calls, enrolls []fsm.State
 	for i := range t.Spec.States {
@@ -202,6 +206,10 @@ func (t *Table) State(s fsm.State) (*State, bool) {
 	st, ok := t.states[s]
 	return st, ok
 }
+
+// Declared reports whether r was written in the spec, rather than added by
+// Compile (the families above).
+func (t *Table) Declared(r fsm.Row) bool { return t.declared[r] }
 
 // EdgeFailure returns the failure recorded by an edge to the failed state
 // other than CallFailed.

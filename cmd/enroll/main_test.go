@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestReplay_PassesTheSuiteAndFailsABrokenScenario(t *testing.T) {
+	code, out, _ := runCLI(t, "", "replay", "../../testdata/scenarios")
+	assert.Equal(t, 0, code)
+	assert.Regexp(t, `(?m)^\d+ passed, 0 failed$`, out)
+
+	data, err := os.ReadFile("../../testdata/scenarios/full_already_enrolled.json")
+	require.NoError(t, err)
+	broken := filepath.Join(t.TempDir(), "broken.json")
+	require.NoError(t, os.WriteFile(broken, bytes.Replace(data, []byte(`"final": "enrolled"`), []byte(`"final": "cancelled"`), 1), 0o644))
+	code, out, _ = runCLI(t, "", "replay", broken)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "FAIL full: the device is enrolled already: expected final cancelled, got enrolled")
+	assert.Contains(t, out, "0 passed, 1 failed")
+
+	code, _, errOut := runCLI(t, "", "replay", "no/such/file.json")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "no such file")
+}
+
+// The main job: an enrollment against the simulator, answered by the
+// program itself when no terminal is attached.
+func TestDemo_EnrollsInEverySituation(t *testing.T) {
+	for _, args := range [][]string{
+		{"demo"},
+		{"demo", "-flow", "full", "-platform", "ios"},
+		{"demo", "-flow", "shortcut", "-situation", "has_phone"},
+		{"demo", "-situation", "pin_exists"},
+		{"demo", "-situation", "blocked"},
+		{"demo", "-situation", "pin_blocked", "-auto-remove"},
+		{"demo", "-situation", "enrolled"},
+		{"demo", "-flow", "auto", "-sdk", "2.0.1"},
+		{"demo", "-faults", "0.3", "-seed", "7"},
+	} {
+		code, out, errOut := runCLI(t, "", args...)
+		assert.Equal(t, 0, code, "%v\n%s%s", args, out, errOut)
+		assert.Contains(t, out, "outcome: enrolled", args)
+	}
+}
+
+func TestDemo_PrintsNoSecret(t *testing.T) {
+	_, out, _ := runCLI(t, "", "demo", "-flow", "full", "-platform", "ios")
+	assert.NotContains(t, out, "4321", "the bot's PIN")
+	assert.NotContains(t, out, "0612345678")
+	assert.Contains(t, out, "pinCode=••••")
+}
+
+func TestDemo_AsksAPerson(t *testing.T) {
+	// A person who types a malformed number, then cancels.
+	code, out, _ := runCLI(t, "12\ncancel\n", "demo", "-interactive", "yes")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "! invalid phone number")
+	assert.Contains(t, out, "outcome: cancelled")
+}
+
+func TestUsageErrors(t *testing.T) {
+	code, _, errOut := runCLI(t, "")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "usage")
+	code, _, _ = runCLI(t, "", "bake")
+	assert.Equal(t, 2, code)
+	code, _, errOut = runCLI(t, "", "demo", "-situation", "haunted")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "unknown situation")
+	code, _, errOut = runCLI(t, "", "demo", "-flow", "shortcut", "-sdk", "2.0.0")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "shortcut flow needs SDK 2.1.0")
+	code, _, _ = runCLI(t, "", "demo", "-h")
+	assert.Equal(t, 0, code)
+}

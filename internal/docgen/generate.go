@@ -1,0 +1,3 @@
+package docgen
+
+//go:generate go test -run TestDocs_UpToDate -update .
