@@ -31,8 +31,8 @@ func TestReplay(t *testing.T) {
 	}
 }
 
-// TestReplay_TransitionCoverage fails when an edge of the full or shortcut
-// table is not taken by any scenario, and prints covered/total per table.
+// TestReplay_TransitionCoverage fails when an edge of any table is not taken
+// by a scenario, and prints covered/total per table.
 func TestReplay_TransitionCoverage(t *testing.T) {
 	all, err := scenario.Load(*dir)
 	require.NoError(t, err)
@@ -49,7 +49,12 @@ func TestReplay_TransitionCoverage(t *testing.T) {
 			taken[r.Flow][fsm.Row{Event: tr.Event, Src: tr.From, Dst: tr.To}] = true
 		}
 	}
-	for _, flow := range []enrollfsm.Flow{enrollfsm.FlowFull, enrollfsm.FlowShortcut} {
+	var flows []enrollfsm.Flow
+	for f := range enrollfsm.Tables() {
+		flows = append(flows, f)
+	}
+	sort.Slice(flows, func(i, j int) bool { return flows[i] < flows[j] })
+	for _, flow := range flows {
 		rows := enrollfsm.Tables()[flow].Def.Rows()
 		var missing []string
 		for _, r := range rows {

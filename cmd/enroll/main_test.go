@@ -58,6 +58,20 @@ func TestDemo_EnrollsInEverySituation(t *testing.T) {
 	}
 }
 
+func TestDemo_RunsEveryAccountOperation(t *testing.T) {
+	for _, op := range []string{"remove_enrollments", "reset_pin", "update_pin", "modify_phone", "remove_vehicle"} {
+		code, out, errOut := runCLI(t, "", "demo", "-op", op)
+		assert.Equal(t, 0, code, "%s\n%s%s", op, out, errOut)
+		assert.Contains(t, out, "outcome: done", op)
+	}
+	code, out, _ := runCLI(t, "", "demo", "-op", "update_pin", "-situation", "new")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "outcome: failed (not_enrolled")
+	code, out, _ = runCLI(t, "", "demo", "-op", "remove_vehicle", "-vin", "WVWZZZ1JZXW000001")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "outcome: failed (pims:2102")
+}
+
 func TestDemo_PrintsNoSecret(t *testing.T) {
 	_, out, _ := runCLI(t, "", "demo", "-flow", "full", "-platform", "ios")
 	assert.NotContains(t, out, "4321", "the bot's PIN")
