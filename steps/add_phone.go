@@ -11,15 +11,13 @@ import (
 var AddPhoneNumber = &Step{
 	ID: "4.2", Name: "add phone number", Op: pims.Set, API: APISMSCode,
 	Blames: fsm.PromptCertificationCode,
-	params: func(in Inputs) (map[string]string, error) {
-		if err := need(in.Phone != "" && !in.CertificationCode.IsZero(), "phone number and certification code"); err != nil {
-			return nil, err
-		}
+	needs:  []fsm.Prompt{fsm.PromptPhoneNumber, fsm.PromptCertificationCode},
+	params: func(in Inputs) map[string]string {
 		return map[string]string{
 			"type":        "addPhoneNumber",
 			"smsCode":     in.CertificationCode.Reveal(),
 			"phoneNumber": in.Phone,
-		}, nil
+		}
 	},
 	succeed: next(fsm.PhoneNumberAdded),
 }

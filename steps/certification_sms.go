@@ -11,11 +11,9 @@ import (
 var RequestCertificationSMS = &Step{
 	ID: "4a", Name: "request certification SMS", Op: pims.Get, API: APISMSCode,
 	Blames: fsm.PromptPhoneNumber,
-	params: func(in Inputs) (map[string]string, error) {
-		if err := need(in.Phone != "", "phone number"); err != nil {
-			return nil, err
-		}
-		return map[string]string{"type": "phoneNumberCertification", "phoneNumber": in.Phone}, nil
+	needs:  []fsm.Prompt{fsm.PromptPhoneNumber},
+	params: func(in Inputs) map[string]string {
+		return map[string]string{"type": "phoneNumberCertification", "phoneNumber": in.Phone}
 	},
 	succeed: next(fsm.CertificationSMSSent),
 }

@@ -18,8 +18,8 @@ import (
 var CheckAccount = &Step{
 	ID: "2", Name: "check account status", Op: pims.Get, API: APIAccount,
 	Read: true, needsResult: true,
-	params: func(Inputs) (map[string]string, error) {
-		return map[string]string{"actionType": "strong", "type": "isAccountBlocked"}, nil
+	params: func(Inputs) map[string]string {
+		return map[string]string{"actionType": "strong", "type": "isAccountBlocked"}
 	},
 	succeed: func(result map[string]any, c Context) (Decision, error) {
 		status, err := accountStatus(result)

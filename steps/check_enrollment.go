@@ -48,6 +48,6 @@ var VerifyEnrollment = &Step{
 	},
 }
 
-func checkEnrollmentParams(Inputs) (map[string]string, error) {
-	return map[string]string{"actionType": "strong", "type": "isDeviceActivated"}, nil
+func checkEnrollmentParams(Inputs) map[string]string {
+	return map[string]string{"actionType": "strong", "type": "isDeviceActivated"}
 }

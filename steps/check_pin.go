@@ -15,11 +15,9 @@ import (
 var CheckPIN = &Step{
 	ID: "6", Name: "check PIN code", Op: pims.Set, API: APISMSCode,
 	Blames: fsm.PromptEnrollmentCode, needsResult: true,
-	params: func(in Inputs) (map[string]string, error) {
-		if err := need(!in.EnrollmentCode.IsZero(), "enrollment code"); err != nil {
-			return nil, err
-		}
-		return map[string]string{"action": "enrollment", "smsCode": in.EnrollmentCode.Reveal()}, nil
+	needs: []fsm.Prompt{fsm.PromptEnrollmentCode},
+	params: func(in Inputs) map[string]string {
+		return map[string]string{"action": "enrollment", "smsCode": in.EnrollmentCode.Reveal()}
 	},
 	succeed: func(result map[string]any, _ Context) (Decision, error) {
 		if result == nil {

@@ -14,16 +14,14 @@ import (
 var EnrollWithPhoneNumber = &Step{
 	ID: "4.1", Name: "enroll with phone number", Op: pims.Set, API: APIEnrollment,
 	Enrolls: true, Blames: fsm.PromptCertificationCode,
-	params: func(in Inputs) (map[string]string, error) {
-		if err := need(in.Phone != "" && !in.CertificationCode.IsZero() && !in.PIN.IsZero(), "phone number, certification code and PIN"); err != nil {
-			return nil, err
-		}
+	needs: []fsm.Prompt{fsm.PromptPhoneNumber, fsm.PromptCertificationCode, fsm.PromptNewPIN},
+	params: func(in Inputs) map[string]string {
 		return map[string]string{
 			"action":      "enrollWithPhoneNumber",
 			"pinCode":     in.PIN.Reveal(),
 			"smsCode":     in.CertificationCode.Reveal(),
 			"phoneNumber": in.Phone,
-		}, nil
+		}
 	},
 	succeed: next(fsm.DeviceEnrolled),
 }

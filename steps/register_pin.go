@@ -11,22 +11,17 @@ import (
 var RegisterPIN = &Step{
 	ID: "7", Name: "register new PIN", Op: pims.Set, API: APIEnrollment,
 	Enrolls: true, Blames: fsm.PromptNewPIN,
+	needs: []fsm.Prompt{fsm.PromptNewPIN}, iOSNeeds: []fsm.Prompt{fsm.PromptEnrollmentCode},
 	params:  enrollParams,
 	succeed: next(fsm.PINRegistered),
 }
 
 // enrollParams is shared by steps 7 and 8, which make the same call. On iOS
 // the enrollment code goes with it.
-func enrollParams(in Inputs) (map[string]string, error) {
-	if err := need(!in.PIN.IsZero(), "PIN"); err != nil {
-		return nil, err
-	}
+func enrollParams(in Inputs) map[string]string {
 	p := map[string]string{"action": "enroll", "pinCode": in.PIN.Reveal()}
 	if in.Platform == IOS {
-		if err := need(!in.EnrollmentCode.IsZero(), "enrollment code"); err != nil {
-			return nil, err
-		}
 		p["smsCode"] = in.EnrollmentCode.Reveal()
 	}
-	return p, nil
+	return p
 }

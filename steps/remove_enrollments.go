@@ -12,8 +12,8 @@ import (
 var RemoveEnrollments = &Step{
 	ID: "A", Name: "remove all enrollments", Op: pims.Set, API: APIEnrollment,
 	Removes: true,
-	params: func(Inputs) (map[string]string, error) {
-		return map[string]string{"action": "remove"}, nil
+	params: func(Inputs) map[string]string {
+		return map[string]string{"action": "remove"}
 	},
 	succeed: next(fsm.EnrollmentsRemoved),
 }

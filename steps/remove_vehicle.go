@@ -12,11 +12,9 @@ import (
 // The VIN is given at start, not asked, so a rejection ends the run.
 var RemoveVehicle = &Step{
 	ID: "E", Name: "remove vehicle association", Op: pims.Set, API: APIVehicle,
-	params: func(in Inputs) (map[string]string, error) {
-		if err := need(in.VIN != "", "VIN"); err != nil {
-			return nil, err
-		}
-		return map[string]string{"action": "removeProperty", "vin": in.VIN}, nil
+	needsVIN: true,
+	params: func(in Inputs) map[string]string {
+		return map[string]string{"action": "removeProperty", "vin": in.VIN}
 	},
 	succeed: next(fsm.VehicleRemoved),
 }

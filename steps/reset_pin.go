@@ -12,11 +12,9 @@ import (
 var ResetPIN = &Step{
 	ID: "B", Name: "reset PIN", Op: pims.Set, API: APIPINCode,
 	Blames: fsm.PromptNewPIN,
-	params: func(in Inputs) (map[string]string, error) {
-		if err := need(!in.PIN.IsZero() && !in.EnrollmentCode.IsZero(), "new PIN and enrollment code"); err != nil {
-			return nil, err
-		}
-		return map[string]string{"action": "reset", "pinCode": in.PIN.Reveal(), "smsCode": in.EnrollmentCode.Reveal()}, nil
+	needs:  []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptNewPIN},
+	params: func(in Inputs) map[string]string {
+		return map[string]string{"action": "reset", "pinCode": in.PIN.Reveal(), "smsCode": in.EnrollmentCode.Reveal()}
 	},
 	succeed: next(fsm.PINReset),
 }

@@ -68,21 +68,68 @@ type Step struct {
 	// when the call carries no user input: a rejection is then fatal.
 	Blames fsm.Prompt
 
-	params  func(in Inputs) (map[string]string, error)
+	// needs lists the answers the call sends, in the order the flow asks
+	// them; iOSNeeds adds those only iOS sends. VIN is given at start.
+	needs    []fsm.Prompt
+	iOSNeeds []fsm.Prompt
+	needsVIN bool
+
+	params  func(in Inputs) map[string]string
 	succeed func(result map[string]any, c Context) (Decision, error)
 	// needsResult: 2316 (succeeded, post-sync failed) carries no result, so
 	// a step that must read one treats 2316 as transient.
 	needsResult bool
 }
 
+// Needs returns the answers the call sends, by the prompt that gives each:
+// a restored engine, which keeps no secret, asks again for those it lacks.
+func (s *Step) Needs(p Platform) []fsm.Prompt {
+	if p == IOS && len(s.iOSNeeds) > 0 {
+		return append(append([]fsm.Prompt(nil), s.iOSNeeds...), s.needs...)
+	}
+	return s.needs
+}
+
+// Missing returns the first answer the call needs that in lacks.
+func (s *Step) Missing(in Inputs) (fsm.Prompt, bool) {
+	for _, p := range s.Needs(in.Platform) {
+		if !in.Has(p) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// Has reports whether the answer to prompt p is held.
+func (in Inputs) Has(p fsm.Prompt) bool {
+	switch p {
+	case fsm.PromptPhoneNumber:
+		return in.Phone != ""
+	case fsm.PromptCertificationCode:
+		return !in.CertificationCode.IsZero()
+	case fsm.PromptEnrollmentCode:
+		return !in.EnrollmentCode.IsZero()
+	case fsm.PromptPIN, fsm.PromptNewPIN:
+		return !in.PIN.IsZero()
+	case fsm.PromptOldPIN:
+		return !in.OldPIN.IsZero()
+	}
+	return false
+}
+
 // Request builds the call. It fails only if an input the call needs is
 // missing, which the engine prevents.
 func (s *Step) Request(in Inputs) (pims.Request, error) {
-	p, err := s.params(in)
-	if err != nil {
-		return pims.Request{}, &pimserr.StepError{Step: s.ID, Op: string(s.Op), API: s.API, Err: err}
+	fail := func(what string) (pims.Request, error) {
+		return pims.Request{}, &pimserr.StepError{Step: s.ID, Op: string(s.Op), API: s.API, Err: errMissing(what)}
 	}
-	return pims.Request{Op: s.Op, API: s.API, Params: p}, nil
+	if p, missing := s.Missing(in); missing {
+		return fail(string(p))
+	}
+	if s.needsVIN && in.VIN == "" {
+		return fail("vin")
+	}
+	return pims.Request{Op: s.Op, API: s.API, Params: s.params(in)}, nil
 }
 
 // Context is what Interpret needs to know of the run to decide the guards.
@@ -237,10 +284,3 @@ func next(ev fsm.Event) func(map[string]any, Context) (Decision, error) {
 type errMissing string
 
 func (e errMissing) Error() string { return "missing input: " + string(e) }
-
-func need(ok bool, what string) error {
-	if ok {
-		return nil
-	}
-	return errMissing(what)
-}

@@ -13,11 +13,9 @@ import (
 var UpdatePIN = &Step{
 	ID: "C", Name: "update PIN", Op: pims.Set, API: APIPINCode,
 	Blames: fsm.PromptOldPIN,
-	params: func(in Inputs) (map[string]string, error) {
-		if err := need(!in.OldPIN.IsZero() && !in.PIN.IsZero(), "old and new PIN"); err != nil {
-			return nil, err
-		}
-		return map[string]string{"action": "update", "oldPIN": in.OldPIN.Reveal(), "newPIN": in.PIN.Reveal()}, nil
+	needs:  []fsm.Prompt{fsm.PromptOldPIN, fsm.PromptNewPIN},
+	params: func(in Inputs) map[string]string {
+		return map[string]string{"action": "update", "oldPIN": in.OldPIN.Reveal(), "newPIN": in.PIN.Reveal()}
 	},
 	succeed: next(fsm.PINUpdated),
 }
