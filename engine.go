@@ -113,7 +113,8 @@ func resolve(flow Flow, cfg config) (Flow, *flows.Table, error) {
 	return "", nil, fmt.Errorf("%w: unknown flow %q", pimserr.ErrConfig, flow)
 }
 
-// Tables returns the transition table of every flow but auto, by name.
+// Tables returns the transition table of every flow but auto, by name. The
+// tables are shared by every engine: read them, never modify them.
 func Tables() map[Flow]*flows.Table {
 	out := map[Flow]*flows.Table{FlowFull: full.Table, FlowShortcut: shortcut.Table}
 	for name, t := range account.Tables {
@@ -122,11 +123,23 @@ func Tables() map[Flow]*flows.Table {
 	return out
 }
 
+// Settings are a run's own settings, fixed at New (or by the snapshot at
+// Restore).
+type Settings struct {
+	Flow       Flow
+	Platform   Platform
+	SDKVersion string
+	AutoRemove bool
+	VIN        string
+}
+
+// Settings returns the run's settings.
+func (e *Engine) Settings() Settings {
+	return Settings{Flow: e.flow, Platform: e.cfg.platform, SDKVersion: e.cfg.sdk, AutoRemove: e.cfg.autoRemove, VIN: e.cfg.vin}
+}
+
 // Flow returns the flow being run; auto is resolved to full or shortcut.
 func (e *Engine) Flow() Flow { return e.flow }
-
-// Table returns the flow's transition table.
-func (e *Engine) Table() *flows.Table { return e.table }
 
 // State returns the current state.
 func (e *Engine) State() State {
@@ -163,6 +176,9 @@ func (e *Engine) pending() Pending {
 	case flows.Calling:
 		return Pending{Kind: PendingCall, State: cur, Call: e.call}
 	case flows.Waiting:
+		if lost, ok := e.reask(st); ok {
+			return Pending{Kind: PendingPrompt, State: cur, Prompt: lost, Actions: []Action{ActionCancel}, Reason: pimserr.ErrAskedAgain}
+		}
 		p := Pending{Kind: PendingPrompt, State: cur, Prompt: st.Prompt, Actions: e.table.Actions(cur), Reason: e.reason}
 		switch st.Prompt {
 		case PromptCertificationCode:
@@ -173,6 +189,53 @@ func (e *Engine) pending() Pending {
 		return p
 	}
 	return Pending{Kind: PendingNone, State: cur}
+}
+
+// reask returns the answer a waiting state must ask again before its own
+// prompt: a restored engine keeps no secret, so the call that the state leads
+// to may lack one. In a run that was never restored it finds nothing.
+func (e *Engine) reask(st *flows.State) (fsm.Prompt, bool) {
+	next := e.nextCall(st)
+	if next == nil {
+		return "", false
+	}
+	for _, p := range next.Needs(e.in.Platform) {
+		if fills(st.Prompt, p) {
+			continue
+		}
+		if !e.in.Has(p) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// nextCall is the step the state leads to: its value's destination, or the
+// call a retry makes.
+func (e *Engine) nextCall(st *flows.State) *steps.Step {
+	var dst fsm.State
+	if st.Name == fsm.Interrupted {
+		dst = e.resume
+		if e.unknown {
+			dst = e.verifyFor
+		}
+	} else if ev, ok := st.Prompt.ValueEvent(); ok {
+		dst, _ = e.table.Def.Target(st.Name, ev)
+	}
+	next, ok := e.table.State(dst)
+	if !ok || next.Kind != flows.Calling {
+		return nil
+	}
+	return next.Step
+}
+
+// fills reports whether answering prompt gives the input need names.
+func fills(prompt, need fsm.Prompt) bool {
+	if prompt == need {
+		return true
+	}
+	pin := func(p fsm.Prompt) bool { return p == PromptPIN || p == PromptNewPIN }
+	return pin(prompt) && pin(need)
 }
 
 // Deliver hands the engine the reply to the pending call id: the message,
@@ -200,9 +263,14 @@ func (e *Engine) deliver(id uint64, msg pims.Message, callErr error, took time.D
 			rec.Code = msg.Error.Code
 		}
 	}
+	if callErr == nil {
+		rec.Reply = msg
+	}
 	e.logCall(rec)
-	if e.cfg.observer.Call != nil {
-		e.cfg.observer.Call(rec)
+	for _, o := range e.cfg.observers {
+		if o.Call != nil {
+			o.Call(rec)
+		}
 	}
 
 	d := st.Step.Interpret(msg, callErr, e.stepContext(st.Step))
@@ -296,8 +364,10 @@ func (e *Engine) fire(ev fsm.Event) {
 		e.failWith(f, nil)
 	}
 	e.logTransition(from, to, ev)
-	if e.cfg.observer.Transition != nil {
-		e.cfg.observer.Transition(Transition{From: from, To: to, Event: ev})
+	for _, o := range e.cfg.observers {
+		if o.Transition != nil {
+			o.Transition(Transition{From: from, To: to, Event: ev})
+		}
 	}
 	if from == to {
 		return
@@ -378,10 +448,17 @@ func (e *Engine) Answer(a Answer) error {
 		return pimserr.ErrEnded
 	case st.Kind != flows.Waiting:
 		return fmt.Errorf("%w: %s makes a call", pimserr.ErrNotWaiting, cur)
-	case a.Prompt != st.Prompt:
+	}
+	if lost, ok := e.reask(st); ok {
+		err := e.answerAgain(lost, a)
+		e.notifyAnswer(a, err)
+		return err
+	}
+	if a.Prompt != st.Prompt {
 		return fmt.Errorf("%w: %s is pending, not %s", pimserr.ErrWrongPrompt, st.Prompt, a.Prompt)
 	}
 	ev, err := e.answerEvent(st, a)
+	e.notifyAnswer(a, err)
 	if err != nil {
 		if isRefusal(err) {
 			e.reason = err
@@ -393,6 +470,22 @@ func (e *Engine) Answer(a Answer) error {
 	}
 	e.fire(ev)
 	return nil
+}
+
+// answerAgain takes a secret asked again after a restore. It is not checked
+// for expiry: if the backend refuses it, the flow goes back to the prompt
+// that can ask for a new code.
+func (e *Engine) answerAgain(lost fsm.Prompt, a Answer) error {
+	switch {
+	case a.Prompt != lost:
+		return fmt.Errorf("%w: %s is asked again, not %s", pimserr.ErrWrongPrompt, lost, a.Prompt)
+	case a.Action == ActionCancel:
+		e.fire(fsm.CancelRequested)
+		return nil
+	case a.Action != "":
+		return fmt.Errorf("%w: %s at %s", pimserr.ErrNotAllowed, a.Action, lost)
+	}
+	return e.keep(lost, a.Value)
 }
 
 func isRefusal(err error) bool {
@@ -431,8 +524,21 @@ func (e *Engine) answerEvent(st *flows.State, a Answer) (fsm.Event, error) {
 	return ev, e.store(st.Prompt, a.Value)
 }
 
-// store validates a value and keeps it in memory.
+// store checks that a code may still be answered, then keeps the value.
 func (e *Engine) store(p fsm.Prompt, v string) error {
+	if p.IsCode() {
+		if e.codeWrong[p] >= e.cfg.limits.CodeAttempts {
+			return pimserr.ErrCodeLocked
+		}
+		if sent, ok := e.sentAt[p]; ok && e.cfg.clock.Now().Sub(sent) > e.cfg.limits.CodeTTL {
+			return pimserr.ErrCodeExpired
+		}
+	}
+	return e.keep(p, v)
+}
+
+// keep validates a value and keeps it in memory.
+func (e *Engine) keep(p fsm.Prompt, v string) error {
 	switch p {
 	case PromptPhoneNumber:
 		n, err := steps.NormalizePhone(v)
@@ -441,12 +547,6 @@ func (e *Engine) store(p fsm.Prompt, v string) error {
 		}
 		e.in.Phone = n
 	case PromptCertificationCode, PromptEnrollmentCode:
-		if e.codeWrong[p] >= e.cfg.limits.CodeAttempts {
-			return pimserr.ErrCodeLocked
-		}
-		if sent, ok := e.sentAt[p]; ok && e.cfg.clock.Now().Sub(sent) > e.cfg.limits.CodeTTL {
-			return pimserr.ErrCodeExpired
-		}
 		code, err := steps.ParseSMSCode(v)
 		if err != nil {
 			return err
@@ -507,6 +607,14 @@ func (e *Engine) cancel() {
 		e.fire(fsm.CancelRequested)
 	case flows.Waiting:
 		e.fire(fsm.CancelRequested)
+	}
+}
+
+func (e *Engine) notifyAnswer(a Answer, err error) {
+	for _, o := range e.cfg.observers {
+		if o.Answer != nil {
+			o.Answer(a, err)
+		}
 	}
 }
 

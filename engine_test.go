@@ -359,3 +359,12 @@ func TestAnswer_StringMasksValues(t *testing.T) {
 	assert.Equal(t, "phone_number=06••••••78", fmt.Sprintf("%+v", enrollfsm.Value(enrollfsm.PromptPhoneNumber, "06 12 34 56 78")))
 	assert.Equal(t, "retry:cancel", fmt.Sprint(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionCancel)))
 }
+
+func errorsIsAny(err error, targets ...error) bool {
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
+}

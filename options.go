@@ -92,7 +92,9 @@ type config struct {
 	limits     Limits
 	clock      Clock
 	logger     *slog.Logger
-	observer   Observer
+	observers  []Observer
+	// set by an option, to refuse one that contradicts a snapshot
+	platformSet, sdkSet, autoRemoveSet, vinSet bool
 }
 
 func defaults() config {
@@ -111,7 +113,7 @@ func WithPlatform(p Platform) Option {
 		if p != Android && p != IOS {
 			return fmt.Errorf("%w: platform %q (want android or ios)", pimserr.ErrConfig, p)
 		}
-		c.platform = p
+		c.platform, c.platformSet = p, true
 		return nil
 	}
 }
@@ -123,7 +125,7 @@ func WithSDKVersion(v string) Option {
 		if _, err := parseVersion(v); err != nil {
 			return err
 		}
-		c.sdk = v
+		c.sdk, c.sdkSet = v, true
 		return nil
 	}
 }
@@ -132,7 +134,7 @@ func WithSDKVersion(v string) Option {
 // every enrollment removed at once. Only for apps that asked for consent
 // beforehand, since the user's other devices are signed out.
 func WithAutoRemove(on bool) Option {
-	return func(c *config) error { c.autoRemove = on; return nil }
+	return func(c *config) error { c.autoRemove, c.autoRemoveSet = on, true; return nil }
 }
 
 // WithVIN gives the vehicle for the remove_vehicle operation. It is checked
@@ -143,7 +145,7 @@ func WithVIN(vin string) Option {
 		if err != nil {
 			return err
 		}
-		c.vin = v
+		c.vin, c.vinSet = v, true
 		return nil
 	}
 }
@@ -177,9 +179,10 @@ func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error { c.logger = l; return nil }
 }
 
-// WithObserver reports transitions and calls as they happen.
+// WithObserver reports transitions, calls and answers as they happen. Each
+// WithObserver adds one; they are called in order.
 func WithObserver(o Observer) Option {
-	return func(c *config) error { c.observer = o; return nil }
+	return func(c *config) error { c.observers = append(c.observers, o); return nil }
 }
 
 // parseVersion reads "major.minor.patch"; missing parts are 0 and a

@@ -206,11 +206,17 @@ type CallRecord struct {
 	TransactionID string
 	Err           error         // the bridge's error, if any
 	Duration      time.Duration // zero when the host delivers replies itself
+	// Reply is the message, when one came back. Its result may hold the
+	// account's phone number (call 3).
+	Reply pims.Message
 }
 
-// Observer is told of transitions and calls as they happen, under the
-// engine's lock: it must not call the engine. Either field may be nil.
+// Observer is told of transitions, calls and answers as they happen, under
+// the engine's lock: it must not call the engine. Any field may be nil.
+// Requests and answers hold the real values; printing them masks secrets.
 type Observer struct {
 	Transition func(Transition)
 	Call       func(CallRecord)
+	// Answer is told of every answer given, with the error that refused it.
+	Answer func(Answer, error)
 }

@@ -159,7 +159,22 @@ var (
 	ErrShortcutUnsupported = stderrors.New("shortcut flow needs SDK 2.1.0 or later")
 	// ErrConfig: the engine was configured with a value it cannot use.
 	ErrConfig = stderrors.New("invalid configuration")
+	// ErrAskedAgain is the Reason of a prompt a restored engine asks again:
+	// it keeps no PIN or SMS code, and the next call needs this one.
+	ErrAskedAgain = stderrors.New("asked again after a restart: secrets are not saved")
+	// ErrSnapshot matches every *SnapshotError.
+	ErrSnapshot = stderrors.New("invalid snapshot")
 )
+
+// SnapshotError is a snapshot that cannot be taken or restored.
+type SnapshotError struct {
+	Reason string
+}
+
+func (e *SnapshotError) Error() string { return "snapshot: " + e.Reason }
+
+// Is matches ErrSnapshot.
+func (e *SnapshotError) Is(target error) bool { return target == ErrSnapshot }
 
 // Failure is why a run ended in the failed state.
 type Failure string

@@ -1,0 +1,267 @@
+package enrollfsm
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/flows"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/steps"
+)
+
+// SnapshotVersion is the version of the snapshots Snapshot writes; Restore
+// refuses any other.
+const SnapshotVersion = 1
+
+// snapshot is what survives the app being killed (SPEC §5): never a PIN or
+// an SMS code. Times are Unix seconds, to keep it small.
+type snapshot struct {
+	Version    int                  `json:"v"`
+	Flow       Flow                 `json:"flow"`
+	State      State                `json:"state"`
+	Platform   Platform             `json:"platform"`
+	SDK        string               `json:"sdk"`
+	AutoRemove bool                 `json:"autoRemove,omitempty"`
+	VIN        string               `json:"vin,omitempty"`
+	Phone      string               `json:"phone,omitempty"`
+	Trusted    string               `json:"trusted,omitempty"`
+	Counters   Counters             `json:"counters"`
+	CodeWrong  map[fsm.Prompt]int   `json:"codeWrong,omitempty"`
+	SentAt     map[fsm.Prompt]int64 `json:"sentAt,omitempty"`
+	Resume     State                `json:"resume,omitempty"`
+	Unknown    bool                 `json:"unknown,omitempty"`
+	VerifyFor  State                `json:"verifyFor,omitempty"`
+	NextCall   uint64               `json:"nextCall"`
+	Warnings   []warning            `json:"warnings,omitempty"`
+	Failure    pimserr.Failure      `json:"failure,omitempty"`
+}
+
+// warning is a 2316 kept across a restore.
+type warning struct {
+	Step string       `json:"step"`
+	Code pimserr.Code `json:"code"`
+}
+
+func snapErr(format string, args ...any) error {
+	return &pimserr.SnapshotError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// Snapshot saves the run as a small versioned JSON document, at a waiting or
+// terminal state (ErrNotWaiting during a call). It holds the flow, state,
+// platform, SDK version, the phone number being registered, every counter
+// and when each SMS was sent, never a PIN or an SMS code. Restore resumes it.
+func (e *Engine) Snapshot() ([]byte, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cur := e.m.Current()
+	st, _ := e.table.State(cur)
+	if st.Kind != flows.Waiting && st.Kind != flows.Terminal {
+		return nil, fmt.Errorf("%w: %s makes a call; save at a prompt", pimserr.ErrNotWaiting, cur)
+	}
+	s := snapshot{
+		Version: SnapshotVersion, Flow: e.flow, State: cur,
+		Platform: e.cfg.platform, SDK: e.cfg.sdk, AutoRemove: e.cfg.autoRemove, VIN: e.cfg.vin,
+		Phone: e.in.Phone, Trusted: e.trusted, Counters: e.counters,
+		Resume: e.resume, Unknown: e.unknown, VerifyFor: e.verifyFor,
+		NextCall: e.callID + 1, Failure: e.outcome.Failure,
+	}
+	for p, n := range e.codeWrong {
+		if n > 0 {
+			if s.CodeWrong == nil {
+				s.CodeWrong = map[fsm.Prompt]int{}
+			}
+			s.CodeWrong[p] = n
+		}
+	}
+	for p, t := range e.sentAt {
+		if s.SentAt == nil {
+			s.SentAt = map[fsm.Prompt]int64{}
+		}
+		s.SentAt[p] = t.Unix()
+	}
+	for _, w := range e.warnings {
+		var se *pimserr.StepError
+		var pe *pimserr.Error
+		if errors.As(w, &se) && errors.As(w, &pe) {
+			s.Warnings = append(s.Warnings, warning{Step: se.Step, Code: pe.Code})
+		}
+	}
+	return json.Marshal(s)
+}
+
+// Restore resumes a run saved by Snapshot at a waiting state. The run's own
+// settings (flow, platform, SDK version, automatic removal, VIN) come from
+// the snapshot; an option that contradicts one is refused with ErrConfig.
+// Options such as the clock, logger, observers and limits apply as to New.
+//
+// A snapshot of another version, a corrupt one, or one at a state that is
+// not a waiting state is refused with a *pimserr.SnapshotError (ErrSnapshot).
+// The restored engine asks again for any PIN or SMS code its next call
+// needs (Pending.Reason is ErrAskedAgain), and an SMS code sent more than
+// the code lifetime ago accepts only resend.
+func Restore(data []byte, opts ...Option) (*Engine, error) {
+	cfg := defaults()
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	s, err := decodeSnapshot(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.adopt(s); err != nil {
+		return nil, err
+	}
+	flow, table, err := resolve(s.Flow, cfg)
+	if err != nil {
+		return nil, snapErr("%v", err)
+	}
+	if flow != s.Flow {
+		return nil, snapErr("flow %q is not a resolved flow", s.Flow)
+	}
+	if err := s.check(table); err != nil {
+		return nil, err
+	}
+	m, err := table.Def.NewMachineAt(s.State)
+	if err != nil {
+		return nil, snapErr("%v", err)
+	}
+	e := &Engine{
+		cfg: cfg, flow: flow, table: table, m: m,
+		in:        steps.Inputs{Platform: cfg.platform, VIN: cfg.vin, Phone: s.Phone},
+		codeWrong: map[fsm.Prompt]int{}, sentAt: map[fsm.Prompt]time.Time{},
+		callID: s.NextCall, counters: s.Counters, trusted: s.Trusted,
+		resume: s.Resume, unknown: s.Unknown, verifyFor: s.VerifyFor,
+	}
+	for p, n := range s.CodeWrong {
+		e.codeWrong[p] = n
+	}
+	for p, t := range s.SentAt {
+		e.sentAt[p] = time.Unix(t, 0)
+	}
+	for _, w := range s.Warnings {
+		e.warnings = append(e.warnings, &pimserr.StepError{Step: w.Step, Err: pimserr.New(w.Code)})
+	}
+	return e, nil
+}
+
+func decodeSnapshot(data []byte) (snapshot, error) {
+	var probe struct {
+		Version *int `json:"v"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return snapshot{}, snapErr("not a JSON object")
+	}
+	if probe.Version == nil {
+		return snapshot{}, snapErr("no version")
+	}
+	if *probe.Version != SnapshotVersion {
+		return snapshot{}, snapErr("version %d, this engine reads version %d", *probe.Version, SnapshotVersion)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var s snapshot
+	if err := dec.Decode(&s); err != nil {
+		return snapshot{}, snapErr("corrupt: %v", err)
+	}
+	if dec.More() {
+		return snapshot{}, snapErr("corrupt: data after the snapshot")
+	}
+	return s, nil
+}
+
+// adopt takes the run's settings from the snapshot, refusing an option that
+// says otherwise.
+func (c *config) adopt(s snapshot) error {
+	conflict := func(what string, saved, given any) error {
+		return fmt.Errorf("%w: the snapshot's %s is %v, an option says %v", pimserr.ErrConfig, what, saved, given)
+	}
+	switch {
+	case c.platformSet && c.platform != s.Platform:
+		return conflict("platform", s.Platform, c.platform)
+	case c.sdkSet && c.sdk != s.SDK:
+		return conflict("SDK version", s.SDK, c.sdk)
+	case c.autoRemoveSet && c.autoRemove != s.AutoRemove:
+		return conflict("automatic removal", s.AutoRemove, c.autoRemove)
+	case c.vinSet && c.vin != s.VIN:
+		return conflict("VIN", s.VIN, c.vin)
+	}
+	for _, o := range []Option{WithPlatform(s.Platform), WithSDKVersion(s.SDK)} {
+		if err := o(c); err != nil {
+			return snapErr("%v", err)
+		}
+	}
+	c.autoRemove = s.AutoRemove
+	c.vin = ""
+	if s.VIN != "" {
+		if err := WithVIN(s.VIN)(c); err != nil {
+			return snapErr("vin: %v", err)
+		}
+	}
+	return nil
+}
+
+// check refuses a snapshot whose content the table cannot hold.
+func (s snapshot) check(t *flows.Table) error {
+	st, ok := t.State(s.State)
+	if !ok {
+		return snapErr("%s has no state %q", t.Name, s.State)
+	}
+	if st.Kind != flows.Waiting {
+		return snapErr("%s is a %s state; only a waiting state can be restored", s.State, st.Kind)
+	}
+	c := s.Counters
+	if c.WrongCodes < 0 || c.WrongPINs < 0 || c.Resends < 0 || c.Removals < 0 || c.Calls < 0 {
+		return snapErr("negative counter")
+	}
+	for p, n := range s.CodeWrong {
+		if !p.IsCode() || n < 0 || n > c.WrongCodes {
+			return snapErr("wrong-code count %s=%d does not fit", p, n)
+		}
+	}
+	for p := range s.SentAt {
+		if !p.IsCode() {
+			return snapErr("sentAt names %q, not a code prompt", p)
+		}
+	}
+	for _, phone := range []string{s.Phone, s.Trusted} {
+		if phone == "" {
+			continue
+		}
+		if n, err := steps.NormalizePhone(phone); err != nil || n != phone {
+			return snapErr("malformed phone number")
+		}
+	}
+	calling := func(x State) bool {
+		st, ok := t.State(x)
+		return ok && st.Kind == flows.Calling
+	}
+	if s.Resume != "" && !calling(s.Resume) {
+		return snapErr("resume %q is not a call of %s", s.Resume, t.Name)
+	}
+	if s.VerifyFor != "" {
+		if v, ok := t.State(s.VerifyFor); !ok || v.Kind != flows.Calling || !v.Step.Enrolls {
+			return snapErr("verifyFor %q is not an enrollment call of %s", s.VerifyFor, t.Name)
+		}
+	}
+	if s.State == fsm.Interrupted && s.Resume == "" {
+		return snapErr("interrupted without the call to retry")
+	}
+	if s.Unknown && s.VerifyFor == "" {
+		return snapErr("unknown outcome without the call to verify")
+	}
+	for _, w := range s.Warnings {
+		if w.Code.Class() != pimserr.ClassSucceededWithWarning {
+			return snapErr("warning %d is not a warning code", w.Code)
+		}
+	}
+	if s.Failure != "" {
+		return snapErr("a failure at a waiting state")
+	}
+	return nil
+}

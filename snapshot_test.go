@@ -1,0 +1,282 @@
+package enrollfsm_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrolltest"
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+	"github.com/enrollfsm/enrollfsm/simulator"
+)
+
+// atEnrollmentCode is an engine waiting for the enrollment code, and its clock.
+func atEnrollmentCode(t *testing.T, opts ...enrollfsm.Option) (*enrollfsm.Engine, *enrolltest.Clock) {
+	t.Helper()
+	clock := enrolltest.NewClock(time.Time{})
+	e, err := enrollfsm.New(enrollfsm.FlowFull, append([]enrollfsm.Option{enrollfsm.WithClock(clock)}, opts...)...)
+	require.NoError(t, err)
+	advance(t, e, enrolltest.NewScript(toEnrollmentCode()...))
+	return e, clock
+}
+
+// Reference: SPEC §5, "at any waiting or terminal state the engine can be saved".
+func TestSnapshot_OnlyAtWaitingOrTerminalStates(t *testing.T) {
+	e, err := enrollfsm.New(enrollfsm.FlowFull)
+	require.NoError(t, err)
+	_, err = e.Snapshot()
+	assert.ErrorIs(t, err, pimserr.ErrNotWaiting, "a call is pending")
+
+	e, _ = atEnrollmentCode(t)
+	data, err := e.Snapshot()
+	require.NoError(t, err)
+	assert.LessOrEqual(t, len(data), 512, "a snapshot is small: %s", data)
+
+	require.NoError(t, e.Cancel())
+	data, err = e.Snapshot()
+	require.NoError(t, err, "a terminal state can be saved")
+	_, err = enrollfsm.Restore(data)
+	assert.ErrorIs(t, err, pimserr.ErrSnapshot, "but not restored")
+	assert.ErrorContains(t, err, "only a waiting state can be restored")
+}
+
+func TestRestore_ContinuesWithTheSameCountersAndCalls(t *testing.T) {
+	e, clock := atEnrollmentCode(t)
+	before := e.Counters()
+	data, err := e.Snapshot()
+	require.NoError(t, err)
+	r, err := enrollfsm.Restore(data, enrollfsm.WithClock(clock))
+	require.NoError(t, err)
+	assert.Equal(t, before, r.Counters())
+	assert.Equal(t, enrollfsm.FlowFull, r.Flow())
+	p := r.Next()
+	assert.Equal(t, enrollfsm.PromptEnrollmentCode, p.Prompt)
+	assert.Equal(t, "06••••••78", p.SentTo)
+	require.NoError(t, r.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
+	c := r.Next().Call
+	assert.Greater(t, c.ID, uint64(4), "call ids go on after the saved ones, so a late reply to the old engine is refused")
+	assert.Equal(t, call6("2424"), c.Request)
+}
+
+// Reference: SPEC §5, "a code prompt restored more than 10 minutes after its
+// SMS was requested accepts only resend".
+func TestRestore_ExpiredCodeAcceptsOnlyResend(t *testing.T) {
+	e, clock := atEnrollmentCode(t)
+	data, err := e.Snapshot()
+	require.NoError(t, err)
+	clock.Advance(11 * time.Minute)
+	r, err := enrollfsm.Restore(data, enrollfsm.WithClock(clock))
+	require.NoError(t, err)
+	assert.ErrorIs(t, r.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")), pimserr.ErrCodeExpired)
+	assert.ErrorIs(t, r.Next().Reason, pimserr.ErrCodeExpired)
+	require.NoError(t, r.Answer(enrollfsm.Act(enrollfsm.PromptEnrollmentCode, enrollfsm.ActionResend)))
+	assert.Equal(t, "5", r.Next().Call.Step)
+	assert.Equal(t, 1, r.Counters().Resends)
+}
+
+func TestRestore_AsksAgainForALostSecretFirst(t *testing.T) {
+	e, clock := atEnrollmentCode(t, enrollfsm.WithPlatform(enrollfsm.IOS))
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
+	script := enrolltest.NewScript(enrolltest.Exchange{Request: call6("2424"), Reply: pims.Success("t5", map[string]any{"status": "AlreadyEnrolled"})})
+	require.Equal(t, enrollfsm.PromptPIN, advance(t, e, script).Prompt)
+	data, err := e.Snapshot()
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), "2424")
+
+	r, err := enrollfsm.Restore(data, enrollfsm.WithClock(clock))
+	require.NoError(t, err)
+	p := r.Next()
+	assert.Equal(t, fsm.AwaitingPIN, p.State)
+	assert.Equal(t, enrollfsm.PromptEnrollmentCode, p.Prompt, "on iOS step 8 sends the code")
+	assert.ErrorIs(t, p.Reason, pimserr.ErrAskedAgain)
+	assert.ErrorIs(t, r.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "1234")), pimserr.ErrWrongPrompt)
+	assert.ErrorIs(t, r.Answer(enrollfsm.Act(enrollfsm.PromptEnrollmentCode, enrollfsm.ActionResend)), pimserr.ErrNotAllowed)
+	assert.ErrorIs(t, r.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "x")), pimserr.ErrInvalidInput)
+	require.NoError(t, r.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
+	assert.Equal(t, enrollfsm.PromptPIN, r.Next().Prompt)
+	require.NoError(t, r.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "1234")))
+	assert.Equal(t, map[string]string{"action": "enroll", "pinCode": "1234", "smsCode": "2424"}, r.Next().Call.Request.Params)
+}
+
+func TestRestore_CancelWhileAskingAgain(t *testing.T) {
+	e, _ := atEnrollmentCode(t, enrollfsm.WithPlatform(enrollfsm.IOS))
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
+	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("2424"), Reply: pims.Success("t5", map[string]any{"status": "AlreadyEnrolled"})}))
+	data, _ := e.Snapshot()
+	r, err := enrollfsm.Restore(data)
+	require.NoError(t, err)
+	require.NoError(t, r.Answer(enrollfsm.Act(enrollfsm.PromptEnrollmentCode, enrollfsm.ActionCancel)))
+	assert.Equal(t, enrollfsm.Cancelled, r.State())
+}
+
+func TestRestore_RefusesBadSnapshotsWithTypedErrors(t *testing.T) {
+	e, _ := atEnrollmentCode(t)
+	good, err := e.Snapshot()
+	require.NoError(t, err)
+	edit := func(f func(m map[string]any)) []byte {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(good, &m))
+		f(m)
+		out, err := json.Marshal(m)
+		require.NoError(t, err)
+		return out
+	}
+	cases := map[string][]byte{
+		"empty":             nil,
+		"not JSON":          []byte("{"),
+		"an array":          []byte("[]"),
+		"no version":        edit(func(m map[string]any) { delete(m, "v") }),
+		"newer version":     edit(func(m map[string]any) { m["v"] = 2 }),
+		"unknown field":     edit(func(m map[string]any) { m["pin"] = "1234" }),
+		"unknown flow":      edit(func(m map[string]any) { m["flow"] = "sideways" }),
+		"auto flow":         edit(func(m map[string]any) { m["flow"] = "auto" }),
+		"unknown state":     edit(func(m map[string]any) { m["state"] = "dreaming" }),
+		"calling state":     edit(func(m map[string]any) { m["state"] = "checking_pin" }),
+		"state of another":  edit(func(m map[string]any) { m["state"] = "awaiting_old_pin" }),
+		"bad platform":      edit(func(m map[string]any) { m["platform"] = "symbian" }),
+		"bad sdk":           edit(func(m map[string]any) { m["sdk"] = "x.y" }),
+		"negative counter":  edit(func(m map[string]any) { m["counters"].(map[string]any)["wrongPins"] = -1 }),
+		"counter as string": edit(func(m map[string]any) { m["counters"].(map[string]any)["resends"] = "1" }),
+		"bad phone":         edit(func(m map[string]any) { m["trusted"] = "06 12" }),
+		"bad sentAt prompt": edit(func(m map[string]any) { m["sentAt"] = map[string]any{"pin": 1} }),
+		"bad resume":        edit(func(m map[string]any) { m["resume"] = "awaiting_pin" }),
+		"bad verifyFor":     edit(func(m map[string]any) { m["verifyFor"] = "checking_phone" }),
+		"unknown w/o call":  edit(func(m map[string]any) { m["unknown"] = true }),
+		"failure":           edit(func(m map[string]any) { m["failure"] = "bad_reply" }),
+		"bad warning":       edit(func(m map[string]any) { m["warnings"] = []any{map[string]any{"step": "8", "code": 2317}} }),
+		"trailing data":     append(append([]byte{}, good...), []byte(" {}")...),
+	}
+	for name, data := range cases {
+		_, err := enrollfsm.Restore(data)
+		var se *pimserr.SnapshotError
+		assert.ErrorAs(t, err, &se, name)
+		assert.ErrorIs(t, err, pimserr.ErrSnapshot, name)
+	}
+	_, err = enrollfsm.Restore(good)
+	assert.NoError(t, err)
+}
+
+func TestRestore_RefusesAnOptionThatContradictsTheSnapshot(t *testing.T) {
+	e, _ := atEnrollmentCode(t)
+	data, _ := e.Snapshot()
+	_, err := enrollfsm.Restore(data, enrollfsm.WithPlatform(enrollfsm.IOS))
+	assert.ErrorIs(t, err, pimserr.ErrConfig)
+	_, err = enrollfsm.Restore(data, enrollfsm.WithSDKVersion("2.0.0"))
+	assert.ErrorIs(t, err, pimserr.ErrConfig)
+	_, err = enrollfsm.Restore(data, enrollfsm.WithPlatform(enrollfsm.Android), enrollfsm.WithSDKVersion("2.1.0"))
+	assert.NoError(t, err, "the same values are fine")
+}
+
+// Distinctive secrets through a whole run with a snapshot at every prompt:
+// none reaches a snapshot.
+func TestSnapshot_NeverHoldsASecret(t *testing.T) {
+	for _, sit := range simulator.Situations() {
+		for _, flow := range []enrollfsm.Flow{enrollfsm.FlowFull, enrollfsm.FlowShortcut} {
+			sim := simulator.New(simulator.WithSituation(sit), simulator.WithPlatform("ios"))
+			e, err := enrollfsm.New(flow, enrollfsm.WithPlatform(enrollfsm.IOS))
+			require.NoError(t, err)
+			var codes []string
+			user := enrollfsm.AnswerFunc(func(_ context.Context, p enrollfsm.Pending) (enrollfsm.Answer, error) {
+				data, err := e.Snapshot()
+				require.NoError(t, err)
+				for _, c := range append(codes, "918273", "564738") {
+					assert.NotContains(t, string(data), c)
+				}
+				var a enrollfsm.Answer
+				switch p.Prompt {
+				case enrollfsm.PromptPhoneNumber:
+					a = enrollfsm.Value(p.Prompt, "0798765432")
+				case enrollfsm.PromptCertificationCode, enrollfsm.PromptEnrollmentCode:
+					kind := simulator.KindEnrollment
+					if p.Prompt == enrollfsm.PromptCertificationCode {
+						kind = simulator.KindCertification
+					}
+					code, _ := sim.LastCode(kind)
+					codes = append(codes, code)
+					a = enrollfsm.Value(p.Prompt, code)
+				case enrollfsm.PromptPIN:
+					a = enrollfsm.Value(p.Prompt, sim.Account().PIN)
+				case enrollfsm.PromptNewPIN:
+					a = enrollfsm.Value(p.Prompt, "918273")
+				case enrollfsm.PromptConfirmRemoval:
+					a = enrollfsm.Act(p.Prompt, enrollfsm.ActionYes)
+				default:
+					a = enrollfsm.Act(p.Prompt, enrollfsm.ActionCancel)
+				}
+				return a, nil
+			})
+			out, err := e.Run(context.Background(), sim, user)
+			require.NoError(t, err)
+			assert.Equal(t, enrollfsm.Enrolled, out.State, "%s/%s: %v", sit, flow, out.Err)
+		}
+	}
+}
+
+func TestSnapshot_ConcurrentWithAnswersAndCancel(t *testing.T) {
+	e, _ := atEnrollmentCode(t)
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for j := 0; j < 100; j++ {
+				if data, err := e.Snapshot(); err == nil {
+					_, _ = enrollfsm.Restore(data)
+				}
+				_ = e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "12"))
+				if i == 3 && j == 50 {
+					_ = e.Cancel()
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
+	assert.Equal(t, enrollfsm.Cancelled, e.State())
+}
+
+// FuzzRestore: no input makes Restore panic; every refusal is a typed error.
+// Seeds: testdata/fuzz/FuzzRestore.
+func FuzzRestore(f *testing.F) {
+	e, err := enrollfsm.New(enrollfsm.FlowFull)
+	if err != nil {
+		f.Fatal(err)
+	}
+	if _, err := e.Advance(context.Background(), enrolltest.NewScript(toEnrollmentCode()...)); err != nil {
+		f.Fatal(err)
+	}
+	good, _ := e.Snapshot()
+	f.Add(good)
+	f.Add(bytes.Replace(good, []byte("awaiting_enrollment_code"), []byte("interrupted"), 1))
+	f.Add([]byte(`{"v":1}`))
+	f.Add([]byte(`{"v":1,"flow":"update_pin","state":"awaiting_new_pin","platform":"ios","sdk":"2.1.0","counters":{},"nextCall":3}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := enrollfsm.Restore(data)
+		if err != nil {
+			if !errorsIsAny(err, pimserr.ErrSnapshot, pimserr.ErrConfig, pimserr.ErrInvalidInput) {
+				t.Fatalf("untyped error: %v", err)
+			}
+			return
+		}
+		p := r.Next()
+		if p.Kind != enrollfsm.PendingPrompt {
+			t.Fatalf("a restored engine waits, got %v", p.Kind)
+		}
+		if _, err := r.Snapshot(); err != nil {
+			t.Fatalf("a restored engine can be saved again: %v", err)
+		}
+		_ = r.Cancel()
+		if strings.Contains(string(r.State()), "awaiting") {
+			t.Fatal("cancel did not end the run")
+		}
+	})
+}
