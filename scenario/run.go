@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/enrolltest"
 	"github.com/enrollfsm/enrollfsm/pims"
+	"github.com/enrollfsm/enrollfsm/steps"
 )
 
 // Exchanges converts the scenario's exchanges for a scripted backend. A
@@ -88,10 +90,24 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 		return fmt.Errorf("engine refused the scenario: %w", err)
 	}
 	r.Flow = e.Flow()
-	if len(s.RestartAfter) > 0 {
-		return errors.New("restartAfter: snapshots are not supported yet")
+	restart := map[int]bool{}
+	for _, n := range s.RestartAfter {
+		restart[n] = true
 	}
-	answered := 0
+	var secrets, phones []string
+	for _, x := range s.Exchanges {
+		var reply struct {
+			Result map[string]any `json:"result"`
+		}
+		if json.Unmarshal(x.Reply, &reply) == nil {
+			for _, v := range reply.Result {
+				if phone, ok := v.(string); ok {
+					phones = append(phones, phone)
+				}
+			}
+		}
+	}
+	answered, restartDue := 0, 0
 	for {
 		p, err := e.Advance(ctx, script)
 		if err != nil {
@@ -99,6 +115,16 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 		}
 		if m := script.Mismatch(); m != nil {
 			return fmt.Errorf("%w (engine in %s)", m, e.State())
+		}
+		if restartDue > 0 {
+			if p.Kind == enrollfsm.PendingNone {
+				return fmt.Errorf("restartAfter %d: the run ended (%s) before waiting again", restartDue, p.State)
+			}
+			if e, err = restartEngine(e, opts, secrets, phones); err != nil {
+				return fmt.Errorf("restartAfter %d: %w", restartDue, err)
+			}
+			restartDue = 0
+			p = e.Next()
 		}
 		if p.Kind == enrollfsm.PendingNone {
 			break
@@ -118,6 +144,17 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 		// A refused answer (a malformed value, an action not offered) leaves
 		// the same prompt pending: the next answer must name it again.
 		_ = e.Answer(ans)
+		if a.Value != nil && (p.Prompt.IsCode() || p.Prompt.IsPIN()) {
+			secrets = append(secrets, *a.Value)
+		}
+		if a.Value != nil && p.Prompt == enrollfsm.PromptPhoneNumber {
+			if n, err := steps.NormalizePhone(*a.Value); err == nil {
+				phones = append(phones, n)
+			}
+		}
+		if restart[answered] {
+			restartDue = answered
+		}
 	}
 	out, _ := e.Outcome()
 	var problems []string
@@ -145,6 +182,61 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 		return errors.New(strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// restartEngine saves e, checks that the snapshot holds none of the secrets
+// answered so far, and restores a new engine from it, as an app killed at a
+// prompt would.
+func restartEngine(e *enrollfsm.Engine, opts []enrollfsm.Option, secrets, phones []string) (*enrollfsm.Engine, error) {
+	data, err := e.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	if leak := findSecret(data, secrets, phones); leak != "" {
+		return nil, fmt.Errorf("the snapshot holds a secret in %s", leak)
+	}
+	return enrollfsm.Restore(data, opts...)
+}
+
+// findSecret returns the JSON path of a string of the snapshot that holds a
+// secret. Numbers (counters, times) are not strings, so a code cannot match
+// a timestamp by chance; a phone number the run was given, which a snapshot
+// may hold, leaks only if it equals a secret, not if a PIN's digits happen
+// to appear in it.
+func findSecret(data []byte, secrets, phones []string) string {
+	var doc any
+	if json.Unmarshal(data, &doc) != nil {
+		return "(not JSON)"
+	}
+	var walk func(v any, at string) string
+	walk = func(v any, at string) string {
+		switch x := v.(type) {
+		case string:
+			known := slices.Contains(phones, x)
+			for _, s := range secrets {
+				if x == s || (!known && strings.Contains(x, s)) {
+					return at
+				}
+			}
+		case map[string]any:
+			for k, v := range x {
+				if found := walk(k, at+"/key"); found != "" {
+					return found
+				}
+				if found := walk(v, at+"/"+k); found != "" {
+					return found
+				}
+			}
+		case []any:
+			for i, v := range x {
+				if found := walk(v, fmt.Sprintf("%s/%d", at, i)); found != "" {
+					return found
+				}
+			}
+		}
+		return ""
+	}
+	return walk(doc, "")
 }
 
 func describe(o enrollfsm.Outcome) string {
