@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 
 type demoFlags struct {
 	flow, op, platform, sdk, situation, vin, interactive string
+	save, resume                                         string
 	faults                                               float64
 	seed                                                 int64
 	autoRemove                                           bool
@@ -40,6 +42,8 @@ func parseDemo(args []string, stderr io.Writer) (demoFlags, error) {
 	fs.Int64Var(&f.seed, "seed", 1, "seed of the simulator's codes and faults")
 	fs.BoolVar(&f.autoRemove, "auto-remove", false, "remove every enrollment of a blocked account without asking")
 	fs.DurationVar(&f.latency, "latency", 0, "simulated network latency per call")
+	fs.StringVar(&f.save, "save", "", "at the first SMS code prompt, save the run to `FILE` (and the simulated server to FILE.server) and stop, as a killed app would")
+	fs.StringVar(&f.resume, "resume", "", "resume the run saved in `FILE` by -save")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: enroll demo [flags]\n\nRuns one enrollment against the built-in simulator, printing each transition and call.")
 		fs.PrintDefaults()
@@ -49,6 +53,9 @@ func parseDemo(args []string, stderr io.Writer) (demoFlags, error) {
 	}
 	if fs.NArg() > 0 {
 		return f, fmt.Errorf("demo takes no arguments, got %q", fs.Args())
+	}
+	if f.save != "" && f.resume != "" {
+		return f, errors.New("-save and -resume go in two runs")
 	}
 	if f.faults < 0 || f.faults > 1 {
 		return f, errors.New("-faults must be between 0 and 1")
@@ -80,9 +87,6 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	human := f.interactive == "yes" || (f.interactive == "auto" && isTerminal(stdin))
 
 	simOpts := []simulator.Option{
-		simulator.WithPlatform(f.platform),
-		simulator.WithSituation(simulator.Situation(f.situation)),
-		simulator.WithSeed(f.seed),
 		simulator.WithSMS(func(m simulator.SMS) {
 			if human {
 				// The simulated phone's screen: the user must read the code to type it.
@@ -102,35 +106,35 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if f.latency > 0 {
 		simOpts = append(simOpts, simulator.WithLatency(f.latency/2, f.latency))
 	}
-	sim := simulator.New(simOpts...)
-
-	opts := []enrollfsm.Option{
-		enrollfsm.WithPlatform(enrollfsm.Platform(f.platform)),
-		enrollfsm.WithSDKVersion(f.sdk),
-		enrollfsm.WithAutoRemove(f.autoRemove),
-		enrollfsm.WithObserver(printer(stdout)),
-	}
-	if enrollfsm.Flow(f.flow) == enrollfsm.FlowRemoveVehicle {
-		opts = append(opts, enrollfsm.WithVIN(f.vin))
-	}
 	mode := "answering by itself"
 	if human {
 		mode = "asking you (answer a prompt, or type one of the actions shown)"
 	}
-	fmt.Fprintf(stdout, "enroll demo: flow %s on %s, SDK %s, account %s; %s\n", f.flow, f.platform, f.sdk, f.situation, mode)
-	e, err := enrollfsm.New(enrollfsm.Flow(f.flow), opts...)
+	var (
+		sim *simulator.Simulator
+		e   *enrollfsm.Engine
+	)
+	if f.resume != "" {
+		sim, e, err = resumeDemo(f.resume, simOpts, stdout)
+	} else {
+		fmt.Fprintf(stdout, "enroll demo: flow %s on %s, SDK %s, account %s; %s\n", f.flow, f.platform, f.sdk, f.situation, mode)
+		sim, e, err = startDemo(f, simOpts, stdout)
+	}
 	if err != nil {
 		return err
-	}
-	if enrollfsm.Flow(f.flow) == enrollfsm.FlowAuto {
-		fmt.Fprintf(stdout, "  (auto runs the %s flow with SDK %s)\n", e.Flow(), f.sdk)
 	}
 
 	var answerer enrollfsm.Answerer = &bot{sim: sim, out: stdout}
 	if human {
 		answerer = &person{in: bufio.NewScanner(stdin), out: stdout}
 	}
+	if f.save != "" {
+		answerer = &saver{Answerer: answerer, e: e, sim: sim, file: f.save, out: stdout}
+	}
 	out, err := e.Run(ctx, sim, answerer)
+	if errors.Is(err, errSaved) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -146,6 +150,90 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return exitError(1)
 	}
 	return nil
+}
+
+func startDemo(f demoFlags, simOpts []simulator.Option, stdout io.Writer) (*simulator.Simulator, *enrollfsm.Engine, error) {
+	sim := simulator.New(append(simOpts,
+		simulator.WithPlatform(f.platform),
+		simulator.WithSituation(simulator.Situation(f.situation)),
+		simulator.WithSeed(f.seed))...)
+	opts := []enrollfsm.Option{
+		enrollfsm.WithPlatform(enrollfsm.Platform(f.platform)),
+		enrollfsm.WithSDKVersion(f.sdk),
+		enrollfsm.WithAutoRemove(f.autoRemove),
+		enrollfsm.WithObserver(printer(stdout)),
+	}
+	if enrollfsm.Flow(f.flow) == enrollfsm.FlowRemoveVehicle {
+		opts = append(opts, enrollfsm.WithVIN(f.vin))
+	}
+	e, err := enrollfsm.New(enrollfsm.Flow(f.flow), opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if enrollfsm.Flow(f.flow) == enrollfsm.FlowAuto {
+		fmt.Fprintf(stdout, "  (auto runs the %s flow with SDK %s)\n", e.Flow(), f.sdk)
+	}
+	return sim, e, nil
+}
+
+// resumeDemo restores the engine from its snapshot and the simulated server
+// from its own file, as a restarted app would find its backend.
+func resumeDemo(file string, simOpts []simulator.Option, stdout io.Writer) (*simulator.Simulator, *enrollfsm.Engine, error) {
+	snap, err := os.ReadFile(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	server, err := os.ReadFile(file + ".server")
+	if err != nil {
+		return nil, nil, err
+	}
+	sim, err := simulator.Load(server, simOpts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := enrollfsm.Restore(snap, enrollfsm.WithObserver(printer(stdout)))
+	if err != nil {
+		return nil, nil, err
+	}
+	set := e.Settings()
+	fmt.Fprintf(stdout, "enroll demo: resumed %s on %s at %s from %s\n", set.Flow, set.Platform, e.State(), file)
+	return sim, e, nil
+}
+
+// errSaved stops a run that -save has saved.
+var errSaved = errors.New("saved")
+
+// saver saves the run at the first SMS code prompt, as if the app were
+// killed while the user reads the SMS.
+type saver struct {
+	enrollfsm.Answerer
+	e    *enrollfsm.Engine
+	sim  *simulator.Simulator
+	file string
+	out  io.Writer
+}
+
+func (s *saver) Answer(ctx context.Context, p enrollfsm.Pending) (enrollfsm.Answer, error) {
+	if !p.Prompt.IsCode() {
+		return s.Answerer.Answer(ctx, p)
+	}
+	snap, err := s.e.Snapshot()
+	if err != nil {
+		return enrollfsm.Answer{}, err
+	}
+	server, err := s.sim.SaveState()
+	if err != nil {
+		return enrollfsm.Answer{}, err
+	}
+	if err := os.WriteFile(s.file, snap, 0o600); err != nil {
+		return enrollfsm.Answer{}, err
+	}
+	if err := os.WriteFile(s.file+".server", server, 0o600); err != nil {
+		return enrollfsm.Answer{}, err
+	}
+	fmt.Fprintf(s.out, "  saved at %s (%d bytes, no PIN or SMS code) to %s; the app is killed here.\n", p.State, len(snap), s.file)
+	fmt.Fprintf(s.out, "  go on with: go run ./cmd/enroll demo -resume %s\n", s.file)
+	return enrollfsm.Answer{}, errSaved
 }
 
 // printer prints each transition and call as it happens; requests print
@@ -200,11 +288,15 @@ func (b *bot) choose(p enrollfsm.Pending) enrollfsm.Answer {
 			return enrollfsm.Value(p.Prompt, "07 98 76 54 32")
 		}
 		return enrollfsm.Value(p.Prompt, "06 12 34 56 78")
-	case enrollfsm.PromptCertificationCode:
-		code, _ := b.sim.LastCode(simulator.KindCertification)
-		return enrollfsm.Value(p.Prompt, code)
-	case enrollfsm.PromptEnrollmentCode:
-		code, _ := b.sim.LastCode(simulator.KindEnrollment)
+	case enrollfsm.PromptCertificationCode, enrollfsm.PromptEnrollmentCode:
+		kind := simulator.KindEnrollment
+		if p.Prompt == enrollfsm.PromptCertificationCode {
+			kind = simulator.KindCertification
+		}
+		code, ok := b.sim.LastCode(kind)
+		if !ok && slices.Contains(p.Actions, enrollfsm.ActionResend) {
+			return enrollfsm.Act(p.Prompt, enrollfsm.ActionResend)
+		}
 		return enrollfsm.Value(p.Prompt, code)
 	case enrollfsm.PromptPIN, enrollfsm.PromptOldPIN:
 		if pin == "" {

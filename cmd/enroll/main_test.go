@@ -102,3 +102,24 @@ func TestUsageErrors(t *testing.T) {
 	code, _, _ = runCLI(t, "", "demo", "-h")
 	assert.Equal(t, 0, code)
 }
+
+// Reference: issue 6, "demo --save FILE / --resume FILE show a kill-and-resume".
+func TestDemo_SaveThenResume(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "run.json")
+	code, out, errOut := runCLI(t, "", "demo", "-flow", "full", "-platform", "ios", "-situation", "pin_exists", "-save", file)
+	require.Equal(t, 0, code, out+errOut)
+	assert.Contains(t, out, "saved at awaiting_enrollment_code")
+	assert.NotContains(t, out, "outcome:")
+	snap, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.NotContains(t, string(snap), `"1234"`, "the account's PIN is no value of the snapshot")
+
+	code, out, errOut = runCLI(t, "", "demo", "-resume", file)
+	require.Equal(t, 0, code, out+errOut)
+	assert.Contains(t, out, "resumed full on ios at awaiting_enrollment_code")
+	assert.Contains(t, out, "outcome: enrolled")
+
+	code, _, errOut = runCLI(t, "", "demo", "-resume", filepath.Join(t.TempDir(), "none.json"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "no such file")
+}
