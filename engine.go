@@ -19,6 +19,20 @@ import (
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
+// codeState is what the engine knows of the current SMS code of a prompt.
+type codeState struct {
+	wrong  int       // wrong answers to it
+	sentAt time.Time // when it was texted; zero if it was not
+}
+
+// code returns the state of prompt p's code; p must be a code prompt.
+func (e *Engine) code(p fsm.Prompt) *codeState {
+	if p == PromptCertificationCode {
+		return &e.codes[0]
+	}
+	return &e.codes[1]
+}
+
 // shortcutSince is the first SDK version with enrollWithPhoneNumber.
 var shortcutSince = [3]int{2, 1, 0}
 
@@ -52,11 +66,10 @@ type Engine struct {
 	unknown   bool
 	verifyFor fsm.State
 
-	counters  Counters
-	codeWrong map[fsm.Prompt]int       // wrong answers to the current code
-	sentAt    map[fsm.Prompt]time.Time // when the current code was texted
-	trusted   string                   // the phone call 3 found
-	reason    error                    // why the prompt is asked again
+	counters Counters
+	codes    [2]codeState // the current certification and enrollment codes
+	trusted  string       // the phone call 3 found
+	reason   error        // why the prompt is asked again
 
 	outcome  Outcome
 	warnings []error
@@ -75,13 +88,11 @@ func New(flow Flow, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		cfg:       cfg,
-		flow:      resolved,
-		table:     table,
-		m:         table.Def.NewMachine(),
-		in:        steps.Inputs{Platform: cfg.platform, VIN: cfg.vin},
-		codeWrong: map[fsm.Prompt]int{},
-		sentAt:    map[fsm.Prompt]time.Time{},
+		cfg:   cfg,
+		flow:  resolved,
+		table: table,
+		m:     table.Def.NewMachine(),
+		in:    steps.Inputs{Platform: cfg.platform, VIN: cfg.vin},
 	}
 	e.fire(fsm.Begin)
 	return e, nil
@@ -319,7 +330,7 @@ func (e *Engine) stepContext(s *steps.Step) steps.Context {
 		CodeAttemptsLeft: e.cfg.limits.CodeAttempts,
 	}
 	if s.Blames.IsCode() {
-		c.CodeAttemptsLeft -= e.codeWrong[s.Blames]
+		c.CodeAttemptsLeft -= e.code(s.Blames).wrong
 	}
 	return c
 }
@@ -328,15 +339,14 @@ func (e *Engine) count(p fsm.Prompt) {
 	switch {
 	case p.IsCode():
 		e.counters.WrongCodes++
-		e.codeWrong[p]++
+		e.code(p).wrong++
 	case p.IsPIN():
 		e.counters.WrongPINs++
 	}
 }
 
 func (e *Engine) codeSent(p fsm.Prompt) {
-	e.sentAt[p] = e.cfg.clock.Now()
-	e.codeWrong[p] = 0
+	*e.code(p) = codeState{sentAt: e.cfg.clock.Now()}
 }
 
 // failWith records why the run fails, for an edge to the failed state.
@@ -527,10 +537,11 @@ func (e *Engine) answerEvent(st *flows.State, a Answer) (fsm.Event, error) {
 // store checks that a code may still be answered, then keeps the value.
 func (e *Engine) store(p fsm.Prompt, v string) error {
 	if p.IsCode() {
-		if e.codeWrong[p] >= e.cfg.limits.CodeAttempts {
+		c := e.code(p)
+		if c.wrong >= e.cfg.limits.CodeAttempts {
 			return pimserr.ErrCodeLocked
 		}
-		if sent, ok := e.sentAt[p]; ok && e.cfg.clock.Now().Sub(sent) > e.cfg.limits.CodeTTL {
+		if !c.sentAt.IsZero() && e.cfg.clock.Now().Sub(c.sentAt) > e.cfg.limits.CodeTTL {
 			return pimserr.ErrCodeExpired
 		}
 	}

@@ -69,19 +69,20 @@ func (e *Engine) Snapshot() ([]byte, error) {
 		Resume: e.resume, Unknown: e.unknown, VerifyFor: e.verifyFor,
 		NextCall: e.callID + 1, Failure: e.outcome.Failure,
 	}
-	for p, n := range e.codeWrong {
-		if n > 0 {
+	for _, p := range []fsm.Prompt{PromptCertificationCode, PromptEnrollmentCode} {
+		c := e.code(p)
+		if c.wrong > 0 {
 			if s.CodeWrong == nil {
 				s.CodeWrong = map[fsm.Prompt]int{}
 			}
-			s.CodeWrong[p] = n
+			s.CodeWrong[p] = c.wrong
 		}
-	}
-	for p, t := range e.sentAt {
-		if s.SentAt == nil {
-			s.SentAt = map[fsm.Prompt]int64{}
+		if !c.sentAt.IsZero() {
+			if s.SentAt == nil {
+				s.SentAt = map[fsm.Prompt]int64{}
+			}
+			s.SentAt[p] = c.sentAt.Unix()
 		}
-		s.SentAt[p] = t.Unix()
 	}
 	for _, w := range e.warnings {
 		var se *pimserr.StepError
@@ -133,16 +134,15 @@ func Restore(data []byte, opts ...Option) (*Engine, error) {
 	}
 	e := &Engine{
 		cfg: cfg, flow: flow, table: table, m: m,
-		in:        steps.Inputs{Platform: cfg.platform, VIN: cfg.vin, Phone: s.Phone},
-		codeWrong: map[fsm.Prompt]int{}, sentAt: map[fsm.Prompt]time.Time{},
+		in:     steps.Inputs{Platform: cfg.platform, VIN: cfg.vin, Phone: s.Phone},
 		callID: s.NextCall, counters: s.Counters, trusted: s.Trusted,
 		resume: s.Resume, unknown: s.Unknown, verifyFor: s.VerifyFor,
 	}
 	for p, n := range s.CodeWrong {
-		e.codeWrong[p] = n
+		e.code(p).wrong = n
 	}
 	for p, t := range s.SentAt {
-		e.sentAt[p] = time.Unix(t, 0)
+		e.code(p).sentAt = time.Unix(t, 0)
 	}
 	for _, w := range s.Warnings {
 		e.warnings = append(e.warnings, &pimserr.StepError{Step: w.Step, Err: pimserr.New(w.Code)})

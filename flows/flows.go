@@ -113,6 +113,7 @@ type Table struct {
 	states   map[fsm.State]*State
 	fails    map[fsm.Row]pimserr.Failure
 	declared map[fsm.Row]bool
+	actions  map[fsm.State][]fsm.Action
 }
 
 // Compile validates spec and builds its table.
@@ -189,6 +190,12 @@ func Compile(spec Spec) (*Table, error) {
 		}
 	}
 	t.Def = def
+	t.actions = map[fsm.State][]fsm.Action{}
+	for _, st := range t.Spec.States {
+		if st.Kind == Waiting {
+			t.actions[st.Name] = t.offered(st.Name)
+		}
+	}
 	return t, nil
 }
 
@@ -219,8 +226,12 @@ func (t *Table) EdgeFailure(r fsm.Row) (pimserr.Failure, bool) {
 }
 
 // Actions returns the actions the user may take at waiting state s: those
-// whose event leaves s, and retry at interrupted.
+// whose event leaves s, and retry at interrupted. The slice is the caller's.
 func (t *Table) Actions(s fsm.State) []fsm.Action {
+	return append([]fsm.Action(nil), t.actions[s]...)
+}
+
+func (t *Table) offered(s fsm.State) []fsm.Action {
 	var out []fsm.Action
 	for _, a := range fsm.Actions() {
 		if a == fsm.ActionRetry {

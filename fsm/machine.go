@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 
 	looplab "github.com/looplab/fsm"
 )
@@ -34,6 +35,9 @@ type Definition struct {
 	events  looplab.Events
 	next    map[State]map[Event]State
 	states  []State
+	// looplab machines, reused: each holds the whole table, so building one
+	// per run would cost more than the run's transitions.
+	pool sync.Pool
 }
 
 // ErrInvalidTable matches every error of Define.
@@ -69,6 +73,7 @@ func Define(name string, initial State, rows []Row) (*Definition, error) {
 		return bad("no initial state")
 	}
 	d := &Definition{name: name, initial: initial, next: map[State]map[Event]State{}}
+	d.pool.New = func() any { return looplab.NewFSM(string(d.initial), d.events, nil) }
 	seen := map[State]bool{}
 	addState := func(s State) {
 		if !seen[s] {
@@ -156,7 +161,7 @@ func (d *Definition) Has(s State) bool {
 
 // NewMachine returns a machine in the initial state.
 func (d *Definition) NewMachine() *Machine {
-	return &Machine{def: d, f: looplab.NewFSM(string(d.initial), d.events, nil)}
+	return &Machine{def: d, cur: d.initial}
 }
 
 // NewMachineAt returns a machine in state s, for a restored run.
@@ -164,33 +169,33 @@ func (d *Definition) NewMachineAt(s State) (*Machine, error) {
 	if !d.Has(s) {
 		return nil, fmt.Errorf("%w: %s has no state %q", ErrInvalidTransition, d.name, s)
 	}
-	m := d.NewMachine()
-	m.f.SetState(string(s))
-	return m, nil
+	return &Machine{def: d, cur: s}, nil
 }
 
 // Mermaid returns looplab's stateDiagram-v2 of a fresh machine, so the
 // initial state is the one marked as start.
 func (d *Definition) Mermaid() (string, error) {
-	return looplab.VisualizeWithType(d.NewMachine().f, looplab.MermaidStateDiagram)
+	return looplab.VisualizeWithType(looplab.NewFSM(string(d.initial), d.events, nil), looplab.MermaidStateDiagram)
 }
 
-// Machine is one run's position in a Definition. It is not safe for
-// concurrent use; the engine serialises access.
+// Machine is one run's position in a Definition: its current state. Each
+// transition is made by a looplab machine of the Definition's pool, set to
+// that state. A Machine is not safe for concurrent use; the engine
+// serialises access.
 type Machine struct {
 	def *Definition
-	f   *looplab.FSM
+	cur State
 }
 
 // Definition returns the machine's table.
 func (m *Machine) Definition() *Definition { return m.def }
 
 // Current returns the current state.
-func (m *Machine) Current() State { return State(m.f.Current()) }
+func (m *Machine) Current() State { return m.cur }
 
 // Can reports whether ev is allowed in the current state.
 func (m *Machine) Can(ev Event) bool {
-	_, ok := m.def.next[m.Current()][ev]
+	_, ok := m.def.next[m.cur][ev]
 	return ok
 }
 
@@ -198,16 +203,20 @@ func (m *Machine) Can(ev Event) bool {
 // success. An event the current state does not allow returns a
 // *TransitionError and leaves the machine where it was.
 func (m *Machine) Fire(ev Event) (State, error) {
-	src := m.Current()
+	src := m.cur
 	if !m.Can(ev) {
 		return src, &TransitionError{Event: ev, State: src}
 	}
+	f := m.def.pool.Get().(*looplab.FSM)
+	defer m.def.pool.Put(f)
+	f.SetState(string(src))
 	// No callbacks are registered, so no context reaches user code; a
 	// cancelled context would make looplab skip the transition.
-	err := m.f.Event(context.Background(), string(ev))
+	err := f.Event(context.Background(), string(ev))
 	var none looplab.NoTransitionError
 	if err != nil && !(errors.As(err, &none) && none.Err == nil) {
 		return src, fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, err)
 	}
-	return m.Current(), nil
+	m.cur = State(f.Current())
+	return m.cur, nil
 }

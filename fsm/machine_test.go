@@ -2,6 +2,7 @@ package fsm_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -96,4 +97,31 @@ func TestRetryAndResumeEvents(t *testing.T) {
 	assert.Equal(t, fsm.EnrollingDevice, s)
 	_, ok = fsm.RetryTarget(fsm.Begin)
 	assert.False(t, ok)
+}
+
+// Machines of one Definition share its looplab machines; each keeps its own
+// state.
+func TestMachine_ConcurrentMachinesOfOneDefinition(t *testing.T) {
+	d := fsm.MustDefine("t", fsm.Start, rows)
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 500; j++ {
+				m := d.NewMachine()
+				for _, ev := range []fsm.Event{fsm.Begin, fsm.ReadRetried, fsm.DeviceActivated} {
+					if _, err := m.Fire(ev); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+				if m.Current() != fsm.Enrolled {
+					t.Errorf("machine ended in %s", m.Current())
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

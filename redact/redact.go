@@ -74,7 +74,12 @@ func Phone(number string) string {
 		b.WriteByte('+')
 		number = number[1:]
 	}
-	digits := []rune(strings.NewReplacer(" ", "", ".", "", "-", "").Replace(number))
+	digits := make([]rune, 0, len(number))
+	for _, r := range number {
+		if r != ' ' && r != '.' && r != '-' {
+			digits = append(digits, r)
+		}
+	}
 	n := len(digits)
 	if n <= 4 {
 		return b.String() + strings.Repeat("•", n)

@@ -1,0 +1,195 @@
+package enrollfsm_test
+
+import (
+	"context"
+	"runtime"
+	"testing"
+
+	looplab "github.com/looplab/fsm"
+
+	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+// Benchmarks (issue 7). Run them with the command in docs/PERFORMANCE.md;
+// they are never timed tests.
+
+// replies is an in-memory backend that answers the n-th call with the n-th
+// reply, with no checking, so that the benchmark measures the engine.
+type replies struct {
+	msgs []pims.Message
+	n    int
+}
+
+func (r *replies) Call(_ context.Context, _ pims.Request) (pims.Message, error) {
+	m := r.msgs[r.n]
+	r.n++
+	return m, nil
+}
+
+// A new account through the full flow: steps 1, 2, 3, 4a, 4·2, 5, 6, 7, 8.
+var fullRun = struct {
+	replies []pims.Message
+	answers []enrollfsm.Answer
+}{
+	replies: []pims.Message{
+		pims.Success("t1", map[string]any{"isDeviceActivated": false}),
+		pims.Success("t2", map[string]any{"isAccountBlocked": "NotBlocked"}),
+		pims.Success("t3", map[string]any{"phoneNumber": nil}),
+		pims.Success("t4", nil), pims.Success("t5", nil), pims.Success("t6", nil),
+		pims.Success("t7", map[string]any{"status": "NotEnrolled"}),
+		pims.Success("t8", nil), pims.Success("t9", nil),
+	},
+	answers: []enrollfsm.Answer{
+		enrollfsm.Value(enrollfsm.PromptPhoneNumber, "0612345678"),
+		enrollfsm.Value(enrollfsm.PromptCertificationCode, "2424"),
+		enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "24242424"),
+		enrollfsm.Value(enrollfsm.PromptNewPIN, "1234"),
+	},
+}
+
+// shortcutRun: steps 1, 2, 3, 4a, 4·1.
+var shortcutRun = struct {
+	replies []pims.Message
+	answers []enrollfsm.Answer
+}{
+	replies: []pims.Message{
+		pims.Success("t1", map[string]any{"isDeviceActivated": false}),
+		pims.Success("t2", map[string]any{"isAccountBlocked": "NotBlocked"}),
+		pims.Success("t3", map[string]any{"phoneNumber": nil}),
+		pims.Success("t4", nil), pims.Success("t5", nil),
+	},
+	answers: []enrollfsm.Answer{
+		enrollfsm.Value(enrollfsm.PromptPhoneNumber, "0612345678"),
+		enrollfsm.Value(enrollfsm.PromptCertificationCode, "2424"),
+		enrollfsm.Value(enrollfsm.PromptNewPIN, "1234"),
+	},
+}
+
+// runOnce drives one whole run through the synchronous core.
+func runOnce(b *testing.B, flow enrollfsm.Flow, msgs []pims.Message, answers []enrollfsm.Answer, events *[]fsm.Event) {
+	var opts []enrollfsm.Option
+	if events != nil {
+		opts = append(opts, enrollfsm.WithObserver(enrollfsm.Observer{Transition: func(t enrollfsm.Transition) {
+			*events = append(*events, t.Event)
+		}}))
+	}
+	e, err := enrollfsm.New(flow, opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	be := &replies{msgs: msgs}
+	a := 0
+	for {
+		p := e.Next()
+		switch p.Kind {
+		case enrollfsm.PendingCall:
+			msg, err := be.Call(context.Background(), p.Call.Request)
+			if err := e.Deliver(p.Call.ID, msg, err); err != nil {
+				b.Fatal(err)
+			}
+		case enrollfsm.PendingPrompt:
+			if err := e.Answer(answers[a]); err != nil {
+				b.Fatal(err)
+			}
+			a++
+		case enrollfsm.PendingNone:
+			if out, _ := e.Outcome(); !out.OK() {
+				b.Fatalf("run ended %s", out.State)
+			}
+			return
+		}
+	}
+}
+
+// looplabEvents are the flow's rows as looplab events with no-op callbacks
+// on every transition, as a plain looplab user would write them.
+func looplabEvents(flow enrollfsm.Flow) (looplab.Events, looplab.Callbacks) {
+	var evs looplab.Events
+	for _, r := range enrollfsm.Tables()[flow].Def.Rows() {
+		evs = append(evs, looplab.EventDesc{Name: string(r.Event), Src: []string{string(r.Src)}, Dst: string(r.Dst)})
+	}
+	return evs, looplab.Callbacks{"enter_state": func(context.Context, *looplab.Event) {}}
+}
+
+func benchFlow(b *testing.B, flow enrollfsm.Flow, msgs []pims.Message, answers []enrollfsm.Answer) {
+	var seq []fsm.Event
+	runOnce(b, flow, msgs, answers, &seq)
+	evs, cbs := looplabEvents(flow)
+	ctx := context.Background()
+
+	b.Run("engine", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			runOnce(b, flow, msgs, answers, nil)
+		}
+	})
+	// The same events on a machine built for the run, as each run needs one.
+	b.Run("looplab", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			f := looplab.NewFSM(string(fsm.Start), evs, cbs)
+			for _, ev := range seq {
+				_ = f.Event(ctx, string(ev))
+			}
+		}
+	})
+	// The same events on a machine built once and reset: the cost of firing
+	// alone.
+	b.Run("looplab_events_only", func(b *testing.B) {
+		f := looplab.NewFSM(string(fsm.Start), evs, cbs)
+		b.ReportAllocs()
+		for b.Loop() {
+			f.SetState(string(fsm.Start))
+			for _, ev := range seq {
+				_ = f.Event(ctx, string(ev))
+			}
+		}
+	})
+}
+
+func BenchmarkFullFlow(b *testing.B) {
+	benchFlow(b, enrollfsm.FlowFull, fullRun.replies, fullRun.answers)
+}
+
+func BenchmarkShortcutFlow(b *testing.B) {
+	benchFlow(b, enrollfsm.FlowShortcut, shortcutRun.replies, shortcutRun.answers)
+}
+
+// BenchmarkWaitingEngine reports the heap an engine holds while it waits at
+// the enrollment-code prompt, and the size of its snapshot.
+func BenchmarkWaitingEngine(b *testing.B) {
+	const n = 1000
+	engines := make([]*enrollfsm.Engine, n)
+	var before, after runtime.MemStats
+	var snap []byte
+	for b.Loop() {
+		clear(engines)
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for i := range engines {
+			e, err := enrollfsm.New(enrollfsm.FlowFull)
+			if err != nil {
+				b.Fatal(err)
+			}
+			be := &replies{msgs: fullRun.replies}
+			for p := e.Next(); p.Kind == enrollfsm.PendingCall; p = e.Next() {
+				msg, err := be.Call(context.Background(), p.Call.Request)
+				_ = e.Deliver(p.Call.ID, msg, err)
+			}
+			_ = e.Answer(fullRun.answers[0])
+			for p := e.Next(); p.Kind == enrollfsm.PendingCall; p = e.Next() {
+				msg, err := be.Call(context.Background(), p.Call.Request)
+				_ = e.Deliver(p.Call.ID, msg, err)
+			}
+			engines[i] = e
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		snap, _ = engines[0].Snapshot()
+	}
+	b.ReportMetric((float64(after.HeapAlloc)-float64(before.HeapAlloc))/n, "B/engine")
+	b.ReportMetric(float64(len(snap)), "B/snapshot")
+	runtime.KeepAlive(engines)
+}
