@@ -73,6 +73,7 @@ type Engine struct {
 
 	outcome  Outcome
 	warnings []error
+	ahead    []*aheadCall // WithPrefetch
 }
 
 // New returns an engine for flow that has begun: its first call is pending.
@@ -95,6 +96,7 @@ func New(flow Flow, opts ...Option) (*Engine, error) {
 		in:    steps.Inputs{Platform: cfg.platform, VIN: cfg.vin},
 	}
 	e.fire(fsm.Begin)
+	e.prefetch()
 	return e, nil
 }
 
@@ -185,7 +187,7 @@ func (e *Engine) pending() Pending {
 	st, _ := e.table.State(cur)
 	switch st.Kind {
 	case flows.Calling:
-		return Pending{Kind: PendingCall, State: cur, Call: e.call}
+		return Pending{Kind: PendingCall, State: cur, Call: e.call, Also: e.aheadCalls()}
 	case flows.Waiting:
 		if lost, ok := e.reask(st); ok {
 			return Pending{Kind: PendingPrompt, State: cur, Prompt: lost, Actions: []Action{ActionCancel}, Reason: pimserr.ErrAskedAgain}
@@ -264,18 +266,27 @@ func (e *Engine) Deliver(id uint64, msg pims.Message, callErr error) error {
 func (e *Engine) deliver(id uint64, msg pims.Message, callErr error, took time.Duration) error {
 	st, _ := e.table.State(e.m.Current())
 	if st.Kind != flows.Calling || id != e.call.ID {
+		if a := e.aheadCall(id); a != nil {
+			a.msg, a.err, a.done = msg, callErr, true
+			e.record(a.call, a.step, msg, callErr, took)
+			return nil
+		}
 		return fmt.Errorf("%w: %d", pimserr.ErrNoCall, id)
 	}
+	e.record(e.call, st.Step, msg, callErr, took)
+	e.interpret(st, msg, callErr)
+	return nil
+}
+
+// record counts, logs and reports a call whose reply came back.
+func (e *Engine) record(c Call, s *steps.Step, msg pims.Message, callErr error, took time.Duration) {
 	e.counters.Calls++
-	rec := CallRecord{ID: id, Step: st.Step.ID, Request: e.call.Request, Err: callErr, Duration: took}
+	rec := CallRecord{ID: c.ID, Step: s.ID, Request: c.Request, Err: callErr, Duration: took}
 	if callErr == nil {
-		rec.Status, rec.TransactionID = msg.Status, msg.TransactionID
+		rec.Status, rec.TransactionID, rec.Reply = msg.Status, msg.TransactionID, msg
 		if msg.Error != nil {
 			rec.Code = msg.Error.Code
 		}
-	}
-	if callErr == nil {
-		rec.Reply = msg
 	}
 	e.logCall(rec)
 	for _, o := range e.cfg.observers {
@@ -283,7 +294,10 @@ func (e *Engine) deliver(id uint64, msg pims.Message, callErr error, took time.D
 			o.Call(rec)
 		}
 	}
+}
 
+// interpret reads the reply to the calling state's call and moves on.
+func (e *Engine) interpret(st *flows.State, msg pims.Message, callErr error) {
 	d := st.Step.Interpret(msg, callErr, e.stepContext(st.Step))
 	if d.Warning != nil {
 		e.warnings = append(e.warnings, d.Warning)
@@ -313,7 +327,6 @@ func (e *Engine) deliver(id uint64, msg pims.Message, callErr error, took time.D
 		e.cancelAt = false
 		e.cancel()
 	}
-	return nil
 }
 
 func (e *Engine) stepContext(s *steps.Step) steps.Context {
@@ -402,10 +415,18 @@ func (e *Engine) enter(ev fsm.Event, s fsm.State) {
 		e.in.CertificationCode = redact.Secret{}
 	}
 	st, _ := e.table.State(s)
+	ahead := e.takeAhead(ev, s)
 	switch st.Kind {
 	case flows.Calling:
 		e.attempt = 1
-		e.prepare(st.Step, 0)
+		if ahead == nil {
+			e.prepare(st.Step, 0)
+			return
+		}
+		e.call = ahead.call
+		if ahead.done {
+			e.interpret(st, ahead.msg, ahead.err)
+		}
 	case flows.Waiting:
 		if ev != fsm.InputRejected && ev != fsm.CallInterrupted {
 			e.reason = nil

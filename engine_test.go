@@ -368,3 +368,5 @@ func errorsIsAny(err error, targets ...error) bool {
 	}
 	return false
 }
+
+var errNoCall = pimserr.ErrNoCall

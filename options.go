@@ -91,6 +91,7 @@ type config struct {
 	vin        string
 	limits     Limits
 	clock      Clock
+	prefetch   bool
 	logger     *slog.Logger
 	observers  []Observer
 	// set by an option, to refuse one that contradicts a snapshot
@@ -148,6 +149,19 @@ func WithVIN(vin string) Option {
 		c.vin, c.vinSet = v, true
 		return nil
 	}
+}
+
+// WithPrefetch asks for the read-only calls 1, 2 and 3 at once at the start
+// of an enrollment, so that a new enrollment waits for one round trip
+// instead of three before its first prompt. The machine still passes through
+// checking_enrollment, checking_account and checking_phone, reading each
+// reply in turn; a reply is used only on that straight path, and dropped
+// otherwise. The cost: two calls wasted when the device is enrolled already,
+// and a Backend called from several goroutines at once by Advance. Turn it
+// on where round trips are slow (mobile networks) and the backend is safe for
+// concurrent use. Account operations ignore it.
+func WithPrefetch(on bool) Option {
+	return func(c *config) error { c.prefetch = on; return nil }
 }
 
 // WithLimits replaces the default bounds.

@@ -3,6 +3,7 @@ package enrollfsm
 import (
 	"context"
 	"errors"
+	"time"
 
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/pims"
@@ -15,31 +16,61 @@ import (
 // only if another Advance is already making a call.
 //
 // The lock is released while a call is in flight, so Cancel, Next and
-// Outcome answer at once from other goroutines.
+// Outcome answer at once from other goroutines. With WithPrefetch, the calls
+// in Pending.Also are made at the same time as the first call, and Advance
+// returns only once each has come back.
 func (e *Engine) Advance(ctx context.Context, backend pims.Backend) (Pending, error) {
+	aheadCtx, stopAhead := context.WithCancel(ctx)
+	defer stopAhead()
+	ahead := map[uint64]chan result{}
+	// Every prefetched call is delivered, used or not, so that it is
+	// counted, logged, and not left running.
+	settle := func() {
+		for id, ch := range ahead {
+			r := <-ch
+			e.mu.Lock()
+			_ = e.deliver(id, r.msg, r.err, r.took)
+			e.mu.Unlock()
+			delete(ahead, id)
+		}
+	}
+	defer settle()
 	for {
 		e.mu.Lock()
 		p := e.pending()
 		if p.Kind != PendingCall {
 			e.mu.Unlock()
-			return p, nil
+			settle()
+			return e.Next(), nil
 		}
 		if e.inFlight != 0 {
 			e.mu.Unlock()
 			return p, pimserr.ErrNoCall
 		}
+		for _, c := range p.Also {
+			if _, started := ahead[c.ID]; !started {
+				ch := make(chan result, 1)
+				ahead[c.ID] = ch
+				go func(c Call) { ch <- e.perform(aheadCtx, backend, c) }(c)
+			}
+		}
 		callCtx, stop := context.WithCancel(ctx)
-		e.inFlight, e.stopCall = p.Call.ID, stop
+		e.inFlight = p.Call.ID
+		e.stopCall = func() { stop(); stopAhead() }
 		e.mu.Unlock()
 
-		start := e.cfg.clock.Now()
-		msg, err := e.perform(callCtx, backend, p.Call)
-		took := e.cfg.clock.Now().Sub(start)
+		var r result
+		if ch, started := ahead[p.Call.ID]; started {
+			r = <-ch // made ahead of need: wait for it
+			delete(ahead, p.Call.ID)
+		} else {
+			r = e.perform(callCtx, backend, p.Call)
+		}
 		stop()
 
 		e.mu.Lock()
 		e.inFlight, e.stopCall = 0, nil
-		derr := e.deliver(p.Call.ID, msg, err, took)
+		derr := e.deliver(p.Call.ID, r.msg, r.err, r.took)
 		e.mu.Unlock()
 		if derr != nil {
 			return e.Next(), derr
@@ -47,16 +78,26 @@ func (e *Engine) Advance(ctx context.Context, backend pims.Backend) (Pending, er
 	}
 }
 
-func (e *Engine) perform(ctx context.Context, backend pims.Backend, c Call) (pims.Message, error) {
+// result is a call's reply and how long it took.
+type result struct {
+	msg  pims.Message
+	err  error
+	took time.Duration
+}
+
+// perform waits the call's backoff, then makes it.
+func (e *Engine) perform(ctx context.Context, backend pims.Backend, c Call) result {
 	if c.Delay > 0 {
 		if err := e.cfg.clock.Sleep(ctx, c.Delay); err != nil {
-			return pims.Message{}, err
+			return result{err: err}
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return pims.Message{}, err
+		return result{err: err}
 	}
-	return backend.Call(ctx, c.Request)
+	start := e.cfg.clock.Now()
+	msg, err := backend.Call(ctx, c.Request)
+	return result{msg: msg, err: err, took: e.cfg.clock.Now().Sub(start)}
 }
 
 // Answerer gives the user's answer to a prompt: a UI, a script, a test.

@@ -115,6 +115,11 @@ type Pending struct {
 
 	// Call, with PendingCall.
 	Call Call
+	// Also, with WithPrefetch: calls 2 and 3, asked for ahead of need and
+	// made at the same time as call 1. Make each once, by ID; they stay
+	// listed until their reply is delivered. Call itself may be one of them
+	// already made (Call.Ahead): then only deliver its reply.
+	Also []Call
 
 	// With PendingPrompt: the prompt, the actions offered besides a value
 	// (if the prompt takes one), why it is asked again (an *InputError, a
@@ -133,6 +138,8 @@ type Call struct {
 	Request pims.Request
 	// Delay is the backoff to wait before making the call.
 	Delay time.Duration
+	// Ahead: the call was listed in Pending.Also and may be in flight.
+	Ahead bool
 }
 
 // Answer is the user's answer to a prompt: a value or an action. Prompt must

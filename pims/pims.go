@@ -114,10 +114,11 @@ func (r Request) LogValue() slog.Value {
 //   - any other error when none came back (the bridge failed, or ctx ended
 //     first); the run is interrupted and the outcome is unknown.
 //
-// Call must honour ctx: return promptly once it is done. The engine never
-// calls a Backend from two goroutines at once for the same run. A retry is not
-// always safe: an enrollment call whose reply was lost may have enrolled the
-// device, which is why the engine checks before sending such a call again.
+// Call must honour ctx: return promptly once it is done. The engine calls a
+// Backend from one goroutine at a time for a run, except with WithPrefetch,
+// where calls 1, 2 and 3 are made at once. A retry is not always safe: an
+// enrollment call whose reply was lost may have enrolled the device, which is
+// why the engine checks before sending such a call again.
 type Backend interface {
 	Call(ctx context.Context, req Request) (Message, error)
 }

@@ -8,9 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/scenario"
 )
@@ -67,5 +69,25 @@ func TestReplay_TransitionCoverage(t *testing.T) {
 		if len(missing) > 0 {
 			t.Errorf("%s: %d transitions no scenario takes:\n  %s", flow, len(missing), strings.Join(missing, "\n  "))
 		}
+	}
+}
+
+// TestReplay_NoCallThePathDoesNotRequire: on every scenario, the engine
+// makes exactly one call per entry into a calling state, plus one per read
+// retried in place, and nothing else.
+func TestReplay_NoCallThePathDoesNotRequire(t *testing.T) {
+	all, err := scenario.Load(*dir)
+	require.NoError(t, err)
+	for _, s := range all {
+		r := scenario.Run(context.Background(), s)
+		require.NoError(t, r.Err, s.File)
+		tab := enrollfsm.Tables()[r.Flow]
+		required := 0
+		for _, tr := range r.Transitions {
+			if st, _ := tab.State(tr.To); st.Kind == flows.Calling {
+				required++ // an entry, or a read retried in place
+			}
+		}
+		assert.Equal(t, required, len(s.Exchanges), "%s: calls made vs calls its path requires", s.File)
 	}
 }
