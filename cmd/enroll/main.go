@@ -18,6 +18,7 @@ import (
 const usage = `usage:
   enroll demo [flags]      run one enrollment (or -op NAME) against the simulator
   enroll replay PATH...    replay scenario files or folders; exit 1 on any failure
+  enroll paths [-flow F]    print the shortest path to every state and every simple path to an end
 
 Run "enroll demo -h" for the demo's flags.
 `
@@ -40,6 +41,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = demo(ctx, args[1:], stdin, stdout, stderr)
 	case "replay":
 		err = replay(ctx, args[1:], stdout)
+	case "paths":
+		err = paths(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

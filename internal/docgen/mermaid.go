@@ -1,5 +1,3 @@
-// Package docgen writes the documentation of the machines from their tables,
-// so that it cannot drift from the code.
 package docgen
 
 import (
@@ -10,48 +8,21 @@ import (
 	"github.com/enrollfsm/enrollfsm/fsm"
 )
 
-// CompactMermaid is a stateDiagram-v2 of the tutorial's path: the edges
-// written in the table's spec and the verification of an unknown outcome.
-// It leaves out what every state shares, which the diagram's note names:
-// cancel at every prompt, the edges every call has (interrupted, failed,
-// removal), and the retry of each call from interrupted.
+// CompactMermaid is a stateDiagram-v2 of the compact view of t: every edge
+// written in its spec but cancel, the read retries and the verification,
+// with the edges every call and every prompt share drawn once from the
+// pseudo-states "any call" and "any prompt". Error edges carry their codes.
 func CompactMermaid(t *flows.Table) string {
 	var b strings.Builder
 	b.WriteString("stateDiagram-v2\n")
-	for _, r := range t.Def.Rows() {
-		_, resume := fsm.ResumeTarget(r.Event)
-		shown := (t.Declared(r) && r.Event != fsm.CancelRequested) || resume || r.Event == fsm.VerifyRequested
-		if !shown {
-			continue
+	fmt.Fprintf(&b, "    state \"any call\" as %s\n    state \"any prompt\" as %s\n", AnyCall, AnyPrompt)
+	for _, e := range compact(t) {
+		from := e.from
+		if from == string(fsm.Start) {
+			from = "[*]"
 		}
-		src := string(r.Src)
-		if r.Src == fsm.Start {
-			src = "[*]"
-		}
-		fmt.Fprintf(&b, "    %s --> %s: %s\n", src, r.Dst, label(r.Event))
+		fmt.Fprintf(&b, "    %s --> %s: %s\n", from, e.to, e.label())
 	}
 	fmt.Fprintf(&b, "    %s --> [*]\n", t.Success)
-	fmt.Fprintf(&b, "    note right of %s\n        every call may also take:\n", firstCall(t))
-	for _, e := range t.OnEveryCall {
-		fmt.Fprintf(&b, "        %s → %s\n", e.Event, e.Dst)
-	}
-	b.WriteString("        every prompt: cancel_requested → cancelled\n")
-	b.WriteString("        interrupted: retry → the interrupted call\n    end note\n")
 	return b.String()
-}
-
-func firstCall(t *flows.Table) fsm.State {
-	dst, _ := t.Def.Target(fsm.Start, fsm.Begin)
-	return dst
-}
-
-// label names an event, with the codes behind it where there are some.
-func label(ev fsm.Event) string {
-	switch ev {
-	case fsm.InputRejected:
-		return "input_rejected (2102, 2308)"
-	case fsm.ReadRetried:
-		return "read_retried (2201, 2202, 2204, 2314)"
-	}
-	return string(ev)
 }

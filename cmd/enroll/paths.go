@@ -1,0 +1,53 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/internal/docgen"
+)
+
+// paths prints the path enumeration of docs/paths.md: the shortest path to
+// every state and every simple path from start to a terminal state, for one
+// table or for all of them.
+func paths(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("paths", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	names := make([]string, 0, len(docgen.Order()))
+	for _, f := range docgen.Order() {
+		names = append(names, string(f))
+	}
+	flow := fs.String("flow", "", "one table: "+strings.Join(names, ", ")+" (default: all)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: enroll paths [-flow NAME]\n\nPrints the shortest path to every state and every simple path from start to a terminal state (docs/paths.md).")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("paths takes no arguments, got %q", fs.Args())
+	}
+	tables := enrollfsm.Tables()
+	order := docgen.Order()
+	if *flow != "" {
+		if _, ok := tables[enrollfsm.Flow(*flow)]; !ok {
+			return fmt.Errorf("unknown flow %q (auto is full or shortcut, by SDK version): want one of %s", *flow, strings.Join(names, ", "))
+		}
+		order = []enrollfsm.Flow{enrollfsm.Flow(*flow)}
+	}
+	for i, f := range order {
+		if i > 0 {
+			if _, err := fmt.Fprintln(stdout); err != nil {
+				return err
+			}
+		}
+		if err := docgen.WritePaths(stdout, string(f), docgen.Enumerate(tables[f])); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,154 @@
+package docgen
+
+import (
+	"sort"
+	"strings"
+
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/flows"
+	"github.com/enrollfsm/enrollfsm/fsm"
+)
+
+// The pseudo-states of the compact view: the edges every call or every
+// prompt shares are drawn once, from them.
+const (
+	AnyCall   = "any_call"
+	AnyPrompt = "any_prompt"
+)
+
+// viewEdge is an edge of the compact view of a table, which is rendered as
+// Mermaid and DOT.
+type viewEdge struct {
+	from, to string
+	event    fsm.Event
+	codes    string // the codes behind it, or the failure it records
+	family   bool   // drawn from a pseudo-state
+}
+
+func (e viewEdge) label() string {
+	if e.codes == "" {
+		return string(e.event)
+	}
+	return string(e.event) + " (" + e.codes + ")"
+}
+
+// compact builds the compact view of t from its table alone (no run's
+// machine): every edge written in the spec but cancel (every prompt has
+// it), the read retries, the verification of an unknown outcome, and one
+// edge per family every call or every prompt shares, from AnyCall or
+// AnyPrompt.
+func compact(t *flows.Table) []viewEdge {
+	var v []viewEdge
+	for _, r := range t.Def.Rows() {
+		_, resume := fsm.ResumeTarget(r.Event)
+		shown := (t.Declared(r) && r.Event != fsm.CancelRequested) || resume ||
+			r.Event == fsm.VerifyRequested || r.Event == fsm.ReadRetried
+		if !shown {
+			continue
+		}
+		v = append(v, viewEdge{from: string(r.Src), to: string(r.Dst), event: r.Event, codes: edgeCodes(t, r)})
+	}
+	if calls := callStates(t); len(calls) > 0 {
+		for _, e := range t.OnEveryCall {
+			v = append(v, viewEdge{from: AnyCall, to: string(e.Dst), event: e.Event, codes: familyCodes(t, e.Event), family: true})
+		}
+		if _, ok := t.State(fsm.Interrupted); ok {
+			v = append(v, viewEdge{from: string(fsm.Interrupted), to: AnyCall, event: fsm.RetryEvent("‹call›"), family: true})
+		}
+	}
+	v = append(v, viewEdge{from: AnyPrompt, to: string(fsm.Cancelled), event: fsm.CancelRequested, family: true})
+	return v
+}
+
+func callStates(t *flows.Table) []*flows.State {
+	var out []*flows.State
+	for i := range t.Spec.States {
+		if s := &t.Spec.States[i]; s.Kind == flows.Calling {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// edgeCodes labels an edge from a calling state with the codes that take
+// it on a first attempt (none for a success, even one with a 2316 warning),
+// or with the failure an edge to failed records.
+func edgeCodes(t *flows.Table, r fsm.Row) string {
+	if f, ok := t.EdgeFailure(r); ok {
+		return "failure " + string(f)
+	}
+	st, _ := t.State(r.Src)
+	if st.Kind != flows.Calling {
+		return ""
+	}
+	var codes []pimserr.Code
+	for _, c := range Causes(t, st) {
+		if c.Event == r.Event && c.When == "" && !c.Warning && c.Reply == "" {
+			codes = append(codes, c.Codes...)
+		}
+	}
+	return CodeList(codes, false)
+}
+
+// familyCodes labels a family edge with every code (and reply) that takes
+// it at some call; the fatal codes are named as a class.
+func familyCodes(t *flows.Table, ev fsm.Event) string {
+	set := map[pimserr.Code]bool{}
+	other := false
+	var replies []string
+	for _, st := range callStates(t) {
+		for _, c := range Causes(t, st) {
+			if c.Event != ev {
+				continue
+			}
+			for _, code := range c.Codes {
+				set[code] = true
+			}
+			other = other || c.Other
+			if c.Reply != "" && c.Reply != ReplySuccess && !contains(replies, c.Reply) {
+				replies = append(replies, c.Reply)
+			}
+		}
+	}
+	fatal := other
+	for _, code := range pimserr.Codes() {
+		fatal = fatal && (code.Class() != pimserr.ClassFatal || set[code])
+	}
+	var parts []string
+	if fatal {
+		parts = append(parts, "fatal codes")
+	}
+	var codes []pimserr.Code
+	for code := range set {
+		if !(fatal && code.Class() == pimserr.ClassFatal) {
+			codes = append(codes, code)
+		}
+	}
+	sort.Slice(codes, func(i, j int) bool { return codes[i] < codes[j] })
+	if len(codes) > 0 {
+		parts = append(parts, CodeList(codes, false))
+	}
+	for _, r := range replies {
+		parts = append(parts, shortReply(r))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func shortReply(r string) string {
+	switch r {
+	case ReplyBridge:
+		return "bridge error"
+	case ReplyBad:
+		return "bad reply"
+	}
+	return r
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,334 @@
+package docgen
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/enrollfsm/enrollfsm/flows"
+	"github.com/enrollfsm/enrollfsm/fsm"
+)
+
+// PathBound is the most simple paths enumerated per table; a table with
+// more is reported as truncated (and fails the paths test), so that a
+// change which makes the enumeration explode is seen, not hidden.
+const PathBound = 1000
+
+// Path is a run from start, one transition per row.
+type Path []fsm.Row
+
+// End returns the state the path ends in.
+func (p Path) End() fsm.State {
+	if len(p) == 0 {
+		return fsm.Start
+	}
+	return p[len(p)-1].Dst
+}
+
+// String writes the path as "start -begin-> checking_enrollment -...-> enrolled".
+func (p Path) String() string {
+	var b strings.Builder
+	b.WriteString(string(fsm.Start))
+	for _, r := range p {
+		fmt.Fprintf(&b, " -%s-> %s", r.Event, r.Dst)
+	}
+	return b.String()
+}
+
+// Family is a family of edges that flows.Compile adds, and the members
+// kept as its representatives in the enumeration.
+type Family struct {
+	Name    string
+	Members int
+	Kept    []fsm.Row
+}
+
+// Paths is the path enumeration of one table: a test plan.
+type Paths struct {
+	Table *flows.Table
+	// Declared is how many edges of the graph were written in the spec.
+	Declared int
+	Families []Family
+	// Graph is the edges enumerated over: the declared ones and the kept
+	// representatives, in the table's order.
+	Graph []fsm.Row
+	// Shortest holds a shortest path to every state, in table order, over
+	// the complete table.
+	Shortest []Path
+	// Simple holds every simple path from start to a terminal state over
+	// Graph, at most PathBound of them; Truncated says the bound was hit.
+	Simple    []Path
+	Truncated bool
+}
+
+// Enumerate computes the paths of t.
+//
+// The complete table has the edges of every call and of interrupted on
+// every state, so its simple paths are many variations of the same few
+// routes. The enumeration keeps every declared edge and one representative
+// of each family Compile adds: the edge from the first call (in table
+// order) that has it, the retry of that call, and for the verification the
+// first call that may enroll, its interruption and its resume edge. As in
+// a run, interrupted leads only back to the call it interrupted (or to its
+// verification) and verifying_enrollment only resumes that call.
+func Enumerate(t *flows.Table) *Paths {
+	p := &Paths{Table: t}
+	kept := map[fsm.Row]bool{}
+	p.Families = families(t)
+	for _, f := range p.Families {
+		for _, r := range f.Kept {
+			kept[r] = true
+		}
+	}
+	for _, r := range t.Def.Rows() {
+		if t.Declared(r) {
+			p.Declared++
+		}
+		if t.Declared(r) || kept[r] {
+			p.Graph = append(p.Graph, r)
+		}
+	}
+	p.Shortest = shortest(t)
+	p.Simple, p.Truncated = simple(t, p.Graph)
+	// Grouped by terminal state, in table order (success, failed,
+	// cancelled), each group in the order of the search.
+	rank := map[fsm.State]int{}
+	for i, s := range t.Spec.States {
+		rank[s.Name] = i
+	}
+	sort.SliceStable(p.Simple, func(i, j int) bool { return rank[p.Simple[i].End()] < rank[p.Simple[j].End()] })
+	return p
+}
+
+// ID names the i-th simple path (from 0) of flow: "full-1".
+func ID(flow string, i int) string { return fmt.Sprintf("%s-%d", flow, i+1) }
+
+// families groups the edges Compile added, each with its representatives.
+func families(t *flows.Table) []Family {
+	var enrolling []fsm.State
+	for _, s := range t.Spec.States {
+		if s.Kind == flows.Calling && s.Step.Enrolls {
+			enrolling = append(enrolling, s.Name)
+		}
+	}
+	byName := map[string]*Family{}
+	var out []*Family
+	member := func(name string) {
+		f, ok := byName[name]
+		if !ok {
+			f = &Family{Name: name}
+			byName[name] = f
+			out = append(out, f)
+		}
+		f.Members++
+	}
+	first := func(rows []fsm.Row, keep func(fsm.Row) bool) []fsm.Row {
+		for _, r := range rows {
+			if keep(r) {
+				return []fsm.Row{r}
+			}
+		}
+		return nil
+	}
+	rows := map[string][]fsm.Row{}
+	for _, r := range t.Def.Rows() {
+		if t.Declared(r) {
+			continue
+		}
+		name := familyOf(t, r)
+		member(name)
+		rows[name] = append(rows[name], r)
+	}
+	// The plain families first: the retry kept is that of the interruption
+	// kept.
+	var interrupted fsm.State
+	for _, f := range out {
+		if f.Name != familyRetry && f.Name != familyVerify {
+			f.Kept = first(rows[f.Name], func(fsm.Row) bool { return true })
+			if f.Name == familyEveryCall+string(fsm.CallInterrupted) && len(f.Kept) > 0 {
+				interrupted = f.Kept[0].Src
+			}
+		}
+	}
+	for _, f := range out {
+		rs := rows[f.Name]
+		switch f.Name {
+		case familyRetry:
+			f.Kept = first(rs, func(r fsm.Row) bool { s, _ := fsm.RetryTarget(r.Event); return s == interrupted })
+		case familyVerify:
+			if len(enrolling) == 0 {
+				break
+			}
+			e := enrolling[0]
+			f.Kept = append(f.Kept, fsm.Row{Event: fsm.CallInterrupted, Src: e, Dst: fsm.Interrupted})
+			f.Kept = append(f.Kept, first(rs, func(r fsm.Row) bool { return r.Event == fsm.VerifyRequested })...)
+			f.Kept = append(f.Kept, first(rs, func(r fsm.Row) bool { s, _ := fsm.ResumeTarget(r.Event); return s == e })...)
+		}
+	}
+	res := make([]Family, len(out))
+	for i, f := range out {
+		res[i] = *f
+	}
+	return res
+}
+
+// The names of the families that are not "every call: <event>".
+const (
+	familyRead   = "read retried in place"
+	familyRetry  = "retry from interrupted"
+	familyVerify = "verification"
+	familyOther  = "other added edges"
+	// familyEveryCall prefixes the event of an edge every call has.
+	familyEveryCall = "every call: "
+)
+
+func familyOf(t *flows.Table, r fsm.Row) string {
+	if _, ok := fsm.RetryTarget(r.Event); ok {
+		return familyRetry
+	}
+	if _, ok := fsm.ResumeTarget(r.Event); ok || r.Event == fsm.VerifyRequested {
+		return familyVerify
+	}
+	if r.Event == fsm.ReadRetried {
+		return familyRead
+	}
+	for _, e := range t.OnEveryCall {
+		if e.Event == r.Event && e.Dst == r.Dst {
+			return familyEveryCall + string(r.Event)
+		}
+	}
+	return familyOther
+}
+
+// feasible reports whether r may follow a run whose last interrupted call
+// was from: interrupted retries only that call, verifies it only if it may
+// enroll, and verifying_enrollment resumes only that call.
+func feasible(t *flows.Table, r fsm.Row, from fsm.State) bool {
+	if s, ok := fsm.RetryTarget(r.Event); ok {
+		return s == from
+	}
+	if s, ok := fsm.ResumeTarget(r.Event); ok {
+		return s == from
+	}
+	if r.Event == fsm.VerifyRequested {
+		st, ok := t.State(from)
+		return ok && st.Step != nil && st.Step.Enrolls
+	}
+	return true
+}
+
+func interruptedBy(r fsm.Row, from fsm.State) fsm.State {
+	if r.Event == fsm.CallInterrupted && r.Src != fsm.VerifyingEnrollment {
+		// An interrupted verification still resumes the call it verifies.
+		return r.Src
+	}
+	return from
+}
+
+func outgoing(rows []fsm.Row) map[fsm.State][]fsm.Row {
+	out := map[fsm.State][]fsm.Row{}
+	for _, r := range rows {
+		if r.Src != r.Dst {
+			out[r.Src] = append(out[r.Src], r)
+		}
+	}
+	return out
+}
+
+// shortest finds, breadth first over the complete table in its order, the
+// first shortest feasible path to every state.
+func shortest(t *flows.Table) []Path {
+	type node struct {
+		s    fsm.State
+		from fsm.State // the interrupted call, where it matters
+	}
+	key := func(s, from fsm.State) node {
+		if s != fsm.Interrupted && s != fsm.VerifyingEnrollment {
+			from = ""
+		}
+		return node{s, from}
+	}
+	out := outgoing(t.Def.Rows())
+	prev := map[node]struct {
+		n node
+		r fsm.Row
+	}{}
+	start := node{s: fsm.Start}
+	seen := map[node]bool{start: true}
+	found := map[fsm.State]node{fsm.Start: start}
+	queue := []node{start}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		for _, r := range out[n.s] {
+			if !feasible(t, r, n.from) {
+				continue
+			}
+			m := key(r.Dst, interruptedBy(r, n.from))
+			if seen[m] {
+				continue
+			}
+			seen[m] = true
+			prev[m] = struct {
+				n node
+				r fsm.Row
+			}{n, r}
+			if _, ok := found[r.Dst]; !ok {
+				found[r.Dst] = m
+			}
+			queue = append(queue, m)
+		}
+	}
+	var paths []Path
+	for _, st := range t.Spec.States {
+		n, ok := found[st.Name]
+		if !ok {
+			paths = append(paths, nil)
+			continue
+		}
+		var p Path
+		for n != start {
+			e := prev[n]
+			p = append(Path{e.r}, p...)
+			n = e.n
+		}
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+// simple enumerates depth first, in the graph's order, every path from
+// start to a terminal state that enters no state twice.
+func simple(t *flows.Table, graph []fsm.Row) ([]Path, bool) {
+	out := outgoing(graph)
+	var paths []Path
+	truncated := false
+	on := map[fsm.State]bool{}
+	var cur Path
+	var walk func(s, from fsm.State)
+	walk = func(s, from fsm.State) {
+		if truncated {
+			return
+		}
+		if st, _ := t.State(s); st.Kind == flows.Terminal {
+			if len(paths) == PathBound {
+				truncated = true
+				return
+			}
+			paths = append(paths, append(Path(nil), cur...))
+			return
+		}
+		on[s] = true
+		for _, r := range out[s] {
+			if on[r.Dst] || !feasible(t, r, from) {
+				continue
+			}
+			cur = append(cur, r)
+			walk(r.Dst, interruptedBy(r, from))
+			cur = cur[:len(cur)-1]
+		}
+		on[s] = false
+	}
+	walk(fsm.Start, "")
+	return paths, truncated
+}
