@@ -98,8 +98,10 @@ type Spec struct {
 	States      []State
 }
 
-// Table is a compiled Spec. Compile adds four families of edges, each derived
-// from the steps so that none can be forgotten:
+// Table is a compiled Spec. Its Spec is the spec as compiled: each state's
+// Edges include those Compile added (Declared tells them apart), so it is
+// not a spec to compile again. Compile adds four families of edges, each
+// derived from the steps so that none can be forgotten:
 //
 //   - read_retried, a self-loop, on every state whose step is a read;
 //   - retry_<state> from interrupted to every calling state;

@@ -81,6 +81,10 @@ type Step struct {
 	needsResult bool
 }
 
+// ReadsResult reports whether the step reads the reply's result (steps 1,
+// 2, 3 and 6): a 2316, which carries none, is transient there.
+func (s *Step) ReadsResult() bool { return s.needsResult }
+
 // Needs returns the answers the call sends, by the prompt that gives each:
 // a restored engine, which keeps no secret, asks again for those it lacks.
 func (s *Step) Needs(p Platform) []fsm.Prompt {

@@ -178,6 +178,18 @@ func Causes(t *flows.Table, s *flows.State) []Cause {
 		add(k, 0)
 	}
 
+	// Successful replies: each documented result shape, through the
+	// interpreter. A result the step cannot read is a malformed reply, listed
+	// above.
+	byResult := map[fsm.Event][]string{}
+	for _, r := range successResults {
+		d := s.Step.Interpret(pims.Success("docgen", r.result), nil, base)
+		if d.Failure == pimserr.FailureBadReply {
+			continue
+		}
+		byResult[d.Event] = append(byResult[d.Event], r.desc)
+	}
+
 	// An edge that no failed reply leads to, but as a 2316 counted as done,
 	// is a successful reply's.
 	failed := map[fsm.Event]bool{}
@@ -204,8 +216,13 @@ func Causes(t *flows.Table, s *flows.State) []Cause {
 		}
 		listed[e.Event] = true
 		row := fsm.Row{Event: e.Event, Src: s.Name, Dst: e.Dst}
-		if !failed[e.Event] {
-			f, _ := t.EdgeFailure(row)
+		f, _ := t.EdgeFailure(row)
+		switch results := byResult[e.Event]; {
+		case len(results) > 0 && len(results) < len(successResults) && s.Step.ReadsResult():
+			c := success(e.Event, f)
+			c.Reply = ReplySuccess + " with " + strings.Join(results, " or ")
+			out = append(out, c)
+		case !failed[e.Event]:
 			out = append(out, success(e.Event, f))
 		}
 		for _, k := range order {
@@ -222,6 +239,23 @@ func Causes(t *flows.Table, s *flows.State) []Cause {
 		}
 	}
 	return out
+}
+
+// successResults are the result shapes SPEC §2 documents, with how the docs
+// name each.
+var successResults = []struct {
+	desc   string
+	result map[string]any
+}{
+	{"`isDeviceActivated: true`", map[string]any{"isDeviceActivated": true}},
+	{"`isDeviceActivated: false`", map[string]any{"isDeviceActivated": false}},
+	{"`isAccountBlocked: NotBlocked` (or `false`)", map[string]any{"isAccountBlocked": "NotBlocked"}},
+	{"`isAccountBlocked: AccountBlocked` (or `true`)", map[string]any{"isAccountBlocked": "AccountBlocked"}},
+	{"`isAccountBlocked: PINBlocked`", map[string]any{"isAccountBlocked": "PINBlocked"}},
+	{"a phone number", map[string]any{"phoneNumber": "0612345678"}},
+	{"no phone number (null, empty or absent)", map[string]any{"phoneNumber": nil}},
+	{"`status: AlreadyEnrolled`", map[string]any{"status": "AlreadyEnrolled"}},
+	{"`status: NotEnrolled`", map[string]any{"status": "NotEnrolled"}},
 }
 
 func same(a, b steps.Decision) bool {

@@ -105,7 +105,7 @@ func familyCodes(t *flows.Table, ev fsm.Event) string {
 				set[code] = true
 			}
 			other = other || c.Other
-			if c.Reply != "" && c.Reply != ReplySuccess && !contains(replies, c.Reply) {
+			if c.Reply != "" && !strings.HasPrefix(c.Reply, ReplySuccess) && !contains(replies, c.Reply) {
 				replies = append(replies, c.Reply)
 			}
 		}
