@@ -2,14 +2,17 @@ package enrollfsm_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"testing"
+	"time"
 
 	looplab "github.com/looplab/fsm"
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
+	"github.com/enrollfsm/enrollfsm/simulator"
 )
 
 // Benchmarks (issue 7). Run them with the command in docs/PERFORMANCE.md;
@@ -192,4 +195,23 @@ func BenchmarkWaitingEngine(b *testing.B) {
 	b.ReportMetric((float64(after.HeapAlloc)-float64(before.HeapAlloc))/n, "B/engine")
 	b.ReportMetric(float64(len(snap)), "B/snapshot")
 	runtime.KeepAlive(engines)
+}
+
+// BenchmarkPrefetch runs to the first prompt (or the end) against the
+// simulator with 2 ms of latency per call, and reports the round trips on
+// the critical path and the calls made, with and without WithPrefetch, for a
+// new account and for a device enrolled already.
+func BenchmarkPrefetch(b *testing.B) {
+	for _, sit := range []simulator.Situation{simulator.SituationNew, simulator.SituationEnrolled} {
+		for _, on := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/prefetch=%v", sit, on), func(b *testing.B) {
+				var trips, calls int
+				for b.Loop() {
+					trips, calls = roundTrips(b, on, sit, 2*time.Millisecond)
+				}
+				b.ReportMetric(float64(trips), "round-trips")
+				b.ReportMetric(float64(calls), "calls")
+			})
+		}
+	}
 }

@@ -19,20 +19,6 @@ import (
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
-// codeState is what the engine knows of the current SMS code of a prompt.
-type codeState struct {
-	wrong  int       // wrong answers to it
-	sentAt time.Time // when it was texted; zero if it was not
-}
-
-// code returns the state of prompt p's code; p must be a code prompt.
-func (e *Engine) code(p fsm.Prompt) *codeState {
-	if p == PromptCertificationCode {
-		return &e.codes[0]
-	}
-	return &e.codes[1]
-}
-
 // shortcutSince is the first SDK version with enrollWithPhoneNumber.
 var shortcutSince = [3]int{2, 1, 0}
 
@@ -74,6 +60,20 @@ type Engine struct {
 	outcome  Outcome
 	warnings []error
 	ahead    []*aheadCall // WithPrefetch
+}
+
+// codeState is what the engine knows of the current SMS code of a prompt.
+type codeState struct {
+	wrong  int       // wrong answers to it
+	sentAt time.Time // when it was texted; zero if it was not
+}
+
+// code returns the state of prompt p's code; p must be a code prompt.
+func (e *Engine) code(p fsm.Prompt) *codeState {
+	if p == PromptCertificationCode {
+		return &e.codes[0]
+	}
+	return &e.codes[1]
 }
 
 // New returns an engine for flow that has begun: its first call is pending.
