@@ -21,6 +21,7 @@ import (
 // lists, with what each holds.
 var HandWritten = []struct{ File, Title, Holds string }{
 	{"decisions.md", "Decisions", "the choices made where the sources disagree or are silent"},
+	{"mobile.md", "Mobile", "the engine in an Android or iOS app: building the .aar and .xcframework, Kotlin and Swift examples"},
 }
 
 // Order returns the tables documented, in the order of the pages: the
