@@ -106,14 +106,16 @@ func runOnce(b *testing.B, flow enrollfsm.Flow, msgs []pims.Message, answers []e
 	}
 }
 
-// looplabEvents are the flow's rows as looplab events with no-op callbacks
-// on every transition, as a plain looplab user would write them.
+// looplabEvents are the flow's rows as looplab events, with the no-op
+// callbacks a plain looplab user would hook the calls and prompts on: the
+// four generic ones, run on every transition.
 func looplabEvents(flow enrollfsm.Flow) (looplab.Events, looplab.Callbacks) {
 	var evs looplab.Events
 	for _, r := range enrollfsm.Tables()[flow].Def.Rows() {
 		evs = append(evs, looplab.EventDesc{Name: string(r.Event), Src: []string{string(r.Src)}, Dst: string(r.Dst)})
 	}
-	return evs, looplab.Callbacks{"enter_state": func(context.Context, *looplab.Event) {}}
+	noop := func(context.Context, *looplab.Event) {}
+	return evs, looplab.Callbacks{"before_event": noop, "leave_state": noop, "enter_state": noop, "after_event": noop}
 }
 
 func benchFlow(b *testing.B, flow enrollfsm.Flow, msgs []pims.Message, answers []enrollfsm.Answer) {
@@ -138,6 +140,17 @@ func benchFlow(b *testing.B, flow enrollfsm.Flow, msgs []pims.Message, answers [
 			}
 		}
 	})
+	// The same events, no callbacks at all: the least looplab can do.
+	b.Run("looplab_no_callbacks", func(b *testing.B) {
+		f := looplab.NewFSM(string(fsm.Start), evs, nil)
+		b.ReportAllocs()
+		for b.Loop() {
+			f.SetState(string(fsm.Start))
+			for _, ev := range seq {
+				_ = f.Event(ctx, string(ev))
+			}
+		}
+	})
 	// The same events on a machine built once and reset: the cost of firing
 	// alone.
 	b.Run("looplab_events_only", func(b *testing.B) {
@@ -150,6 +163,39 @@ func benchFlow(b *testing.B, flow enrollfsm.Flow, msgs []pims.Message, answers [
 			}
 		}
 	})
+}
+
+// BenchmarkRatio times a whole full-flow run and both looplab baselines in
+// the same loop, interleaved so that a change of load hits all three, and
+// reports the engine's time as multiples of each: x-looplab (a machine
+// built, then the same events fired) and x-looplab-events (the events alone,
+// on a machine built once). Target: x-looplab-events <= 2.
+func BenchmarkRatio(b *testing.B) {
+	var seq []fsm.Event
+	runOnce(b, enrollfsm.FlowFull, fullRun.replies, fullRun.answers, &seq)
+	evs, cbs := looplabEvents(enrollfsm.FlowFull)
+	ctx := context.Background()
+	reused := looplab.NewFSM(string(fsm.Start), evs, cbs)
+	var engine, built, events time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		runOnce(b, enrollfsm.FlowFull, fullRun.replies, fullRun.answers, nil)
+		t1 := time.Now()
+		f := looplab.NewFSM(string(fsm.Start), evs, cbs)
+		for _, ev := range seq {
+			_ = f.Event(ctx, string(ev))
+		}
+		t2 := time.Now()
+		reused.SetState(string(fsm.Start))
+		for _, ev := range seq {
+			_ = reused.Event(ctx, string(ev))
+		}
+		t3 := time.Now()
+		engine, built, events = engine+t1.Sub(t0), built+t2.Sub(t1), events+t3.Sub(t2)
+	}
+	b.ReportMetric(float64(engine)/float64(built), "x-looplab")
+	b.ReportMetric(float64(engine)/float64(events), "x-looplab-events")
+	b.ReportMetric(float64(engine.Nanoseconds())/float64(b.N), "engine-ns/run")
 }
 
 func BenchmarkFullFlow(b *testing.B) {

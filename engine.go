@@ -101,7 +101,7 @@ func New(flow Flow, opts ...Option) (*Engine, error) {
 }
 
 func resolve(flow Flow, cfg config) (Flow, *flows.Table, error) {
-	canShortcut := versionAtLeast(cfg.sdk, shortcutSince)
+	canShortcut := versionAtLeast(cfg.sdkVersion, shortcutSince)
 	switch flow {
 	case FlowFull:
 		return flow, full.Table, nil

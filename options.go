@@ -87,6 +87,7 @@ type Option func(*config) error
 type config struct {
 	platform   steps.Platform
 	sdk        string
+	sdkVersion [3]int // sdk, parsed
 	autoRemove bool
 	vin        string
 	limits     Limits
@@ -100,10 +101,11 @@ type config struct {
 
 func defaults() config {
 	return config{
-		platform: steps.Android,
-		sdk:      "2.1.0",
-		limits:   DefaultLimits(),
-		clock:    systemClock{},
+		platform:   steps.Android,
+		sdk:        "2.1.0",
+		sdkVersion: [3]int{2, 1, 0},
+		limits:     DefaultLimits(),
+		clock:      systemClock{},
 	}
 }
 
@@ -123,10 +125,11 @@ func WithPlatform(p Platform) Option {
 // auto picks the shortcut from 2.1.0 on.
 func WithSDKVersion(v string) Option {
 	return func(c *config) error {
-		if _, err := parseVersion(v); err != nil {
+		parsed, err := parseVersion(v)
+		if err != nil {
 			return err
 		}
-		c.sdk, c.sdkSet = v, true
+		c.sdk, c.sdkVersion, c.sdkSet = v, parsed, true
 		return nil
 	}
 }
@@ -218,11 +221,7 @@ func parseVersion(v string) ([3]int, error) {
 	return out, nil
 }
 
-func versionAtLeast(v string, min [3]int) bool {
-	got, err := parseVersion(v)
-	if err != nil {
-		return false
-	}
+func versionAtLeast(got, min [3]int) bool {
 	for i := range got {
 		if got[i] != min[i] {
 			return got[i] > min[i]

@@ -204,17 +204,20 @@ func (m *Machine) Can(ev Event) bool {
 // *TransitionError and leaves the machine where it was.
 func (m *Machine) Fire(ev Event) (State, error) {
 	src := m.cur
-	if !m.Can(ev) {
-		return src, &TransitionError{Event: ev, State: src}
-	}
 	f := m.def.pool.Get().(*looplab.FSM)
 	defer m.def.pool.Put(f)
 	f.SetState(string(src))
 	// No callbacks are registered, so no context reaches user code; a
 	// cancelled context would make looplab skip the transition.
-	err := f.Event(context.Background(), string(ev))
-	var none looplab.NoTransitionError
-	if err != nil && !(errors.As(err, &none) && none.Err == nil) {
+	switch err := f.Event(context.Background(), string(ev)).(type) {
+	case nil:
+	case looplab.NoTransitionError: // a self-loop
+		if err.Err != nil {
+			return src, fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, err)
+		}
+	case looplab.InvalidEventError, looplab.UnknownEventError:
+		return src, &TransitionError{Event: ev, State: src}
+	default:
 		return src, fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, err)
 	}
 	m.cur = State(f.Current())
