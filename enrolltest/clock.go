@@ -1,6 +1,10 @@
 // Package enrolltest helps test code that embeds the engine: a manual clock,
-// a scripted backend that checks every request, and (in later files) the
-// invariants and generators the project's own property tests use.
+// a scripted backend that checks every request, and the property test kit
+// the project's own tests use: a Checker that holds a running engine to a
+// reference model of the spec (installed as its Observer), rapid generators
+// of answers, faults and runs, a Harness for one run against the simulator,
+// and a Runner that drives random runs from a *rapid.T or a seed. See
+// docs/TESTING.md.
 package enrolltest
 
 import (

@@ -1,0 +1,67 @@
+package enrolltest_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrolltest"
+	"github.com/enrollfsm/enrollfsm/flows"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/steps"
+)
+
+// TestCallBound_DefaultLimits: the longest chains of calls, by hand. Full
+// and shortcut: 1, 2, 3 (three attempts each), 5 refused with 2317 and
+// removed automatically, A, 3 (three attempts), 5 = 15.
+// Reference: SPEC §4 "Every run ends or waits after a bounded number of calls".
+func TestCallBound_DefaultLimits(t *testing.T) {
+	want := map[enrollfsm.Flow]int{
+		enrollfsm.FlowFull: 15, enrollfsm.FlowShortcut: 15,
+		enrollfsm.FlowRemoveEnrollments: 1, enrollfsm.FlowRemoveVehicle: 1,
+		enrollfsm.FlowResetPIN: 4, enrollfsm.FlowUpdatePIN: 3, enrollfsm.FlowModifyPhone: 6,
+	}
+	for flow, table := range enrollfsm.Tables() {
+		got, err := enrolltest.CallBound(table, enrollfsm.DefaultLimits())
+		require.NoError(t, err, flow)
+		assert.Equal(t, want[flow], got, flow)
+	}
+}
+
+// TestCallBound_FollowsTheLimits: each removal allowed adds a chain A, 3, 5;
+// each read attempt adds one call per read on the chain.
+func TestCallBound_FollowsTheLimits(t *testing.T) {
+	full := enrollfsm.Tables()[enrollfsm.FlowFull]
+	for _, tc := range []struct{ reads, removals, want int }{
+		{1, 0, 4},  // 1, 2, 3, 5
+		{1, 1, 7},  // ... A, 3, 5
+		{1, 2, 10}, // ... A, 3, 5
+		{2, 0, 7},  // 1, 2, 3 twice each, 5
+	} {
+		got, err := enrolltest.CallBound(full, enrollfsm.Limits{ReadAttempts: tc.reads, Removals: tc.removals})
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, got, "reads %d, removals %d", tc.reads, tc.removals)
+	}
+}
+
+// TestCallBound_RefusesALoop: a table where two calls lead to each other
+// would run without end; CallBound says so.
+func TestCallBound_RefusesALoop(t *testing.T) {
+	loop, err := flows.Compile(flows.Spec{
+		Name: "loop", Success: fsm.Done, OnEveryCall: flows.OperationCalls,
+		States: flows.Join(
+			[]flows.State{
+				flows.Begin(fsm.CheckingEnrollment),
+				flows.Call(fsm.CheckingEnrollment, steps.CheckEnrollment,
+					flows.On(fsm.DeviceActivated, fsm.CheckingPhone), flows.On(fsm.DeviceNotActivated, fsm.Done)),
+				flows.Call(fsm.CheckingPhone, steps.CheckPhone,
+					flows.On(fsm.PhonePresent, fsm.CheckingEnrollment), flows.On(fsm.PhoneAbsent, fsm.Done)),
+			},
+			flows.Interruption(), flows.Ends(fsm.Done)),
+	})
+	require.NoError(t, err)
+	_, err = enrolltest.CallBound(loop, enrollfsm.DefaultLimits())
+	assert.ErrorContains(t, err, "loop of calls")
+}
