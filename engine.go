@@ -51,6 +51,11 @@ type Engine struct {
 	resume    fsm.State
 	unknown   bool
 	verifyFor fsm.State
+	// step7Unknown: a step 7 of this run had an unknown outcome, so the
+	// server may hold the PIN and take a later step 7 as step 8;
+	// afterResend: such a later step 7 just succeeded.
+	step7Unknown bool
+	afterResend  bool
 
 	counters Counters
 	codes    [2]codeState // the current certification and enrollment codes
@@ -229,7 +234,8 @@ func (e *Engine) nextCall(st *flows.State) *steps.Step {
 	var dst fsm.State
 	if st.Name == fsm.Interrupted {
 		dst = e.resume
-		if e.unknown {
+		if e.unknown || e.resume == fsm.VerifyingEnrollment {
+			// the verification needs nothing, the call it resumes may
 			dst = e.verifyFor
 		}
 	} else if ev, ok := st.Prompt.ValueEvent(); ok {
@@ -298,7 +304,10 @@ func (e *Engine) record(c Call, s *steps.Step, msg pims.Message, callErr error, 
 
 // interpret reads the reply to the calling state's call and moves on.
 func (e *Engine) interpret(st *flows.State, msg pims.Message, callErr error) {
-	d := st.Step.Interpret(msg, callErr, e.stepContext(st.Step))
+	c := e.stepContext(st.Step)
+	c.AfterResend = e.afterResend
+	d := st.Step.Interpret(msg, callErr, c)
+	e.afterResend = e.step7Unknown && d.Event == fsm.PINRegistered
 	if d.Warning != nil {
 		e.warnings = append(e.warnings, d.Warning)
 	}
@@ -310,7 +319,10 @@ func (e *Engine) interpret(st *flows.State, msg pims.Message, callErr error) {
 		e.resume, e.unknown, e.reason = st.Name, d.Unknown, d.Err
 		if d.Unknown {
 			e.verifyFor = st.Name
+			e.step7Unknown = e.step7Unknown || st.Name == fsm.RegisteringPIN
 		}
+	case fsm.DeviceMaybeEnrolled:
+		e.verifyFor = st.Name
 	case fsm.ReadRetried:
 		e.attempt++
 		e.prepare(st.Step, d.Delay)
@@ -411,6 +423,7 @@ func (e *Engine) enter(ev fsm.Event, s fsm.State) {
 	switch ev {
 	case fsm.RemovalConfirmed, fsm.RemovalAuthorised:
 		e.counters.Removals++
+		e.step7Unknown = false // the removal clears the server's PIN
 	case fsm.PhoneChangeRequested:
 		e.in.CertificationCode = redact.Secret{}
 	}
@@ -481,6 +494,11 @@ func (e *Engine) Answer(a Answer) error {
 		return fmt.Errorf("%w: %s makes a call", pimserr.ErrNotWaiting, cur)
 	}
 	if lost, ok := e.reask(st); ok {
+		if a.Prompt == lost && a.Action == ActionCancel {
+			e.notifyAnswer(a, nil)
+			e.fire(fsm.CancelRequested)
+			return nil
+		}
 		err := e.answerAgain(lost, a)
 		e.notifyAnswer(a, err)
 		return err
@@ -510,9 +528,6 @@ func (e *Engine) answerAgain(lost fsm.Prompt, a Answer) error {
 	switch {
 	case a.Prompt != lost:
 		return fmt.Errorf("%w: %s is asked again, not %s", pimserr.ErrWrongPrompt, lost, a.Prompt)
-	case a.Action == ActionCancel:
-		e.fire(fsm.CancelRequested)
-		return nil
 	case a.Action != "":
 		return fmt.Errorf("%w: %s at %s", pimserr.ErrNotAllowed, a.Action, lost)
 	}
@@ -536,10 +551,10 @@ func (e *Engine) answerEvent(st *flows.State, a Answer) (fsm.Event, error) {
 				ev = fsm.VerifyRequested
 			}
 		case ActionResend:
-			if e.counters.Resends >= e.cfg.limits.Resends {
+			ev = fsm.ResendRequested
+			if e.m.Can(ev) && e.counters.Resends >= e.cfg.limits.Resends {
 				return "", pimserr.ErrResendLimit
 			}
-			ev = fsm.ResendRequested
 		default:
 			ev, _ = a.Action.Event()
 		}

@@ -161,9 +161,12 @@ func TestTables_EveryInterpretedEventIsAllowed(t *testing.T) {
 				if s.Name == fsm.VerifyingEnrollment {
 					resumes = enrolling
 				}
+				// The engine marks a call as following a resent step 7 only
+				// where step 7 leads.
+				afterStep7, _ := tab.Def.Target(fsm.RegisteringPIN, fsm.PINRegistered)
 				refused := map[fsm.Event]string{}
 				seen := 0
-				for _, c := range guardContexts(tab.Enrollment, resumes) {
+				for _, c := range guardContexts(tab.Enrollment, resumes, s.Name == afterStep7) {
 					for _, r := range replyCorpus() {
 						d := s.Step.Interpret(r.msg, r.err, c)
 						if _, ok := tab.Def.Target(s.Name, d.Event); !ok {
@@ -214,7 +217,7 @@ func replyCorpus() []reply {
 	return out
 }
 
-func guardContexts(enrollment bool, resumes []fsm.State) []steps.Context {
+func guardContexts(enrollment bool, resumes []fsm.State, afterResend bool) []steps.Context {
 	var out []steps.Context
 	for _, auto := range []bool{false, true} {
 		for _, removals := range []int{0, 1} {
@@ -233,6 +236,12 @@ func guardContexts(enrollment bool, resumes []fsm.State) []steps.Context {
 					}
 				}
 			}
+		}
+	}
+	if afterResend {
+		for _, c := range out {
+			c.AfterResend = true
+			out = append(out, c)
 		}
 	}
 	return out

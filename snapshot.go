@@ -35,9 +35,11 @@ type snapshot struct {
 	Resume     State                `json:"resume,omitempty"`
 	Unknown    bool                 `json:"unknown,omitempty"`
 	VerifyFor  State                `json:"verifyFor,omitempty"`
-	NextCall   uint64               `json:"nextCall"`
-	Warnings   []warning            `json:"warnings,omitempty"`
-	Failure    pimserr.Failure      `json:"failure,omitempty"`
+	// PINUnsure: a step 7 had an unknown outcome; the server may hold the PIN.
+	PINUnsure bool            `json:"pinUnsure,omitempty"`
+	NextCall  uint64          `json:"nextCall"`
+	Warnings  []warning       `json:"warnings,omitempty"`
+	Failure   pimserr.Failure `json:"failure,omitempty"`
 }
 
 // warning is a 2316 kept across a restore.
@@ -66,7 +68,7 @@ func (e *Engine) Snapshot() ([]byte, error) {
 		Version: SnapshotVersion, Flow: e.flow, State: cur,
 		Platform: e.cfg.platform, SDK: e.cfg.sdk, AutoRemove: e.cfg.autoRemove, VIN: e.cfg.vin,
 		Phone: e.in.Phone, Trusted: e.trusted, Counters: e.counters,
-		Resume: e.resume, Unknown: e.unknown, VerifyFor: e.verifyFor,
+		Resume: e.resume, Unknown: e.unknown, VerifyFor: e.verifyFor, PINUnsure: e.step7Unknown,
 		NextCall: e.callID + 1, Failure: e.outcome.Failure,
 	}
 	for _, p := range []fsm.Prompt{PromptCertificationCode, PromptEnrollmentCode} {
@@ -136,7 +138,7 @@ func Restore(data []byte, opts ...Option) (*Engine, error) {
 		cfg: cfg, flow: flow, table: table, m: m,
 		in:     steps.Inputs{Platform: cfg.platform, VIN: cfg.vin, Phone: s.Phone},
 		callID: s.NextCall, counters: s.Counters, trusted: s.Trusted,
-		resume: s.Resume, unknown: s.Unknown, verifyFor: s.VerifyFor,
+		resume: s.Resume, unknown: s.Unknown, verifyFor: s.VerifyFor, step7Unknown: s.PINUnsure,
 	}
 	for p, n := range s.CodeWrong {
 		e.code(p).wrong = n

@@ -218,9 +218,9 @@ type RunError struct {
 
 func (e *RunError) Error() string {
 	if e.Err == nil {
-		return "enrollment failed: " + string(e.Failure)
+		return "run failed: " + string(e.Failure)
 	}
-	return "enrollment failed: " + string(e.Failure) + ": " + e.Err.Error()
+	return "run failed: " + string(e.Failure) + ": " + e.Err.Error()
 }
 
 func (e *RunError) Unwrap() error { return e.Err }

@@ -89,7 +89,7 @@ func TestFailure(t *testing.T) {
 	re := &pimserr.RunError{Failure: f, Err: pimserr.ErrForbidden}
 	assert.ErrorIs(t, re, pimserr.ErrRunFailed)
 	assert.ErrorIs(t, re, pimserr.ErrForbidden)
-	assert.Equal(t, "enrollment failed: too_many_attempts", (&pimserr.RunError{Failure: pimserr.FailureTooManyAttempts}).Error())
+	assert.Equal(t, "run failed: too_many_attempts", (&pimserr.RunError{Failure: pimserr.FailureTooManyAttempts}).Error())
 }
 
 func TestClassString(t *testing.T) {

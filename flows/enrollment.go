@@ -97,10 +97,12 @@ func EnrollWithCode() []State {
 		Call(fsm.RegisteringPIN, steps.RegisterPIN,
 			On(fsm.PINRegistered, fsm.EnrollingDevice),
 			On(fsm.InputRejected, fsm.AwaitingNewPIN)),
-		// 8 — enroll device, validating the PIN (2317: removal)
+		// 8 — enroll device, validating the PIN (2317: removal, unless a
+		// resent step 7 may have enrolled the device: call 1 checks first)
 		Call(fsm.EnrollingDevice, steps.EnrollDevice,
 			On(fsm.DeviceEnrolled, fsm.Enrolled),
-			On(fsm.InputRejected, fsm.AwaitingPIN)),
+			On(fsm.InputRejected, fsm.AwaitingPIN),
+			On(fsm.DeviceMaybeEnrolled, fsm.VerifyingEnrollment)),
 		// B — reset a forgotten PIN with the step-6 code, then step 8
 		Wait(fsm.AwaitingResetPIN, fsm.PromptNewPIN,
 			On(fsm.NewPINGiven, fsm.ResettingPIN),

@@ -32,6 +32,11 @@ const (
 	CertificationSMSSent Event = "certification_sms_sent"
 	// DeviceEnrolled: call 4·1 or 8 enrolled the device.
 	DeviceEnrolled Event = "device_enrolled"
+	// DeviceMaybeEnrolled: call 8 was refused with 2317 right after a step 7
+	// that came after another step 7 with an unknown outcome. The server may
+	// have taken the later one as step 8 and enrolled the device, so call 1
+	// checks before any removal is asked.
+	DeviceMaybeEnrolled Event = "device_maybe_enrolled"
 	// PhoneNumberAdded: call 4·2 registered the phone number.
 	PhoneNumberAdded Event = "phone_number_added"
 	// EnrollmentSMSSent: call 5 texted an enrollment code.

@@ -160,6 +160,11 @@ type Context struct {
 	// Resume is the enrollment call that VerifyEnrollment sends again when
 	// the device turns out not to be enrolled.
 	Resume fsm.State
+	// AfterResend: the previous call was step 7, it succeeded, and an earlier
+	// step 7 of the run had an unknown outcome. Steps 7 and 8 are the same
+	// request, so a server that kept the PIN of that earlier call may have
+	// taken this one as step 8: a 2317 now may mean the device is enrolled.
+	AfterResend bool
 }
 
 // Decision is the interpretation of one reply.
@@ -233,6 +238,9 @@ func (s *Step) Interpret(msg pims.Message, callErr error, c Context) Decision {
 	case pimserr.ClassRejected:
 		return s.rejected(perr.Code, err, c)
 	case pimserr.ClassBlocked:
+		if s.Enrolls && c.AfterResend && perr.Code == pimserr.CodeForbidden {
+			return Decision{Event: fsm.DeviceMaybeEnrolled, Err: err, Unknown: true}
+		}
 		if s.Removes && c.Enrollment {
 			return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureAccountLocked, Err: err}
 		}

@@ -243,3 +243,20 @@ func TestInterpret_WarningCountsTheStepAsDone(t *testing.T) {
 	require.ErrorAs(t, d.Warning, &pe)
 	assert.Equal(t, pimserr.CodePostSyncFailed, pe.Code)
 }
+
+// A 2317 at step 8 right after a step 7 that followed another step 7 with an
+// unknown outcome may mean the server took the later 7 as step 8: call 1
+// checks before any removal (docs/decisions.md).
+func TestInterpret_ForbiddenAfterAResentStep7IsVerifiedFirst(t *testing.T) {
+	c := enrollment
+	c.AfterResend = true
+	d := steps.EnrollDevice.Interpret(pims.Failure("t", pimserr.CodeForbidden), nil, c)
+	assert.Equal(t, fsm.DeviceMaybeEnrolled, d.Event)
+	assert.True(t, d.Unknown)
+	assert.ErrorIs(t, d.Err, pimserr.ErrForbidden)
+	d = steps.EnrollDevice.Interpret(pims.Failure("t", pimserr.CodeAccountBlocked), nil, c)
+	assert.Equal(t, fsm.RemovalRequired, d.Event, "2310 says the account is blocked, not the device enrolled")
+	c.AfterResend = false
+	d = steps.EnrollDevice.Interpret(pims.Failure("t", pimserr.CodeForbidden), nil, c)
+	assert.Equal(t, fsm.RemovalRequired, d.Event)
+}

@@ -84,7 +84,9 @@ func Enumerate(t *flows.Table) *Paths {
 		if t.Declared(r) {
 			p.Declared++
 		}
-		if t.Declared(r) || kept[r] {
+		// device_maybe_enrolled follows a second step 7 of the run, so no
+		// simple path can take it; scenarios do.
+		if (t.Declared(r) || kept[r]) && r.Event != fsm.DeviceMaybeEnrolled {
 			p.Graph = append(p.Graph, r)
 		}
 	}

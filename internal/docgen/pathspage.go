@@ -30,6 +30,9 @@ func PathsPage(order []enrollfsm.Flow, tables map[enrollfsm.Flow]*flows.Table) s
 		"call that may enroll, its interruption, `verify_requested` and its resume edge. A read retry is a self-loop, so it is in no simple path.\n")
 	b.WriteString("- As in a run, `interrupted` leads back only to the call it interrupted (or to its verification, when that call may " +
 		"enroll), and `verifying_enrollment` resumes only that call; a path that breaks this is not enumerated.\n")
+	b.WriteString("- `device_maybe_enrolled` (step 8 refused with 2317 after a step 7 sent again) is left out: it needs step 7 twice " +
+		"in the run, which no simple path has. The scenarios `full_step7_resent_then_8_forbidden_verified` and " +
+		"`shortcut_step7_resent_then_8_forbidden_verified` take it.\n")
 	fmt.Fprintf(&b, "- Bound: at most %d simple paths per table, depth first in table order; a table with more is marked truncated, and the paths test fails on it.\n\n", PathBound)
 	b.WriteString("## How they are checked\n\n")
 	fmt.Fprintf(&b, "`%s` ([`internal/docgen/paths_test.go`](../internal/docgen/paths_test.go)) replays every scenario of "+
