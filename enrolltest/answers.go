@@ -44,8 +44,6 @@ func (c *Checker) answer(a enrollfsm.Answer, err error) {
 	}
 	prompt, waiting := promptOf[c.cur]
 	switch {
-	case c.cur == "cancelled" && a.Action == "cancel" && err == nil && c.lateCancel && c.restored:
-		// the cancel of a re-asked prompt, told after its transition
 	case !waiting:
 		c.violate(InvariantAnswer, "answer %s taken at %s, which asks nothing", a, c.cur)
 	case a.Prompt != prompt:
@@ -99,11 +97,6 @@ func (c *Checker) checkAction(a enrollfsm.Answer, err error) {
 	switch {
 	case !allowed:
 		must = append(must, pimserr.ErrNotAllowed)
-		if a.Action == "resend" && c.resends >= c.limits.Resends {
-			// Tolerated: the engine checks the resend limit before whether
-			// the prompt offers resend at all.
-			may = append(may, pimserr.ErrResendLimit)
-		}
 	case a.Action == "resend" && c.resends >= c.limits.Resends:
 		must = append(must, pimserr.ErrResendLimit)
 	}

@@ -11,25 +11,27 @@ import (
 // CallBound returns the most calls a run of table can make before it waits
 // for the user or ends, under limits: the longest chain of calling states
 // that leads from one to the next without a prompt, each read counted
-// Limits.ReadAttempts times (its retries in place), and each automatic
+// Limits.ReadAttempts times (its retries in place), each automatic
 // removal (removal_authorised), which starts a chain again from step 3,
-// taken at most Limits.Removals times. It is derived from the table, so a
-// new edge that makes a loop of calls shows up as an error: such a loop
-// would run without end.
+// taken at most Limits.Removals times, and the verification of a 2317 after
+// a resent step 7 (device_maybe_enrolled) at most once, since only a resent
+// step 7 enables it. It is derived from the table, so a new edge that makes
+// a loop of calls shows up as an error: such a loop would run without end.
 func CallBound(table *flows.Table, limits enrollfsm.Limits) (int, error) {
 	type key struct {
 		s        fsm.State
 		removals int
+		doubt    bool // device_maybe_enrolled may still be taken
 	}
 	memo := map[key]int{}
 	onPath := map[key]bool{}
-	var longest func(s fsm.State, removals int) (int, error)
-	longest = func(s fsm.State, removals int) (int, error) {
+	var longest func(s fsm.State, removals int, doubt bool) (int, error)
+	longest = func(s fsm.State, removals int, doubt bool) (int, error) {
 		st, ok := table.State(s)
 		if !ok || st.Kind != flows.Calling {
 			return 0, nil
 		}
-		k := key{s, removals}
+		k := key{s, removals, doubt}
 		if n, ok := memo[k]; ok {
 			return n, nil
 		}
@@ -41,7 +43,7 @@ func CallBound(table *flows.Table, limits enrollfsm.Limits) (int, error) {
 		best := 0
 		for _, ev := range table.Def.EventsFrom(s) {
 			dst, _ := table.Def.Target(s, ev)
-			left := removals
+			left, doubtLeft := removals, doubt
 			switch {
 			case dst == s: // a read retried in place: counted below
 				continue
@@ -49,8 +51,12 @@ func CallBound(table *flows.Table, limits enrollfsm.Limits) (int, error) {
 				continue
 			case ev == fsm.RemovalAuthorised:
 				left--
+			case ev == fsm.DeviceMaybeEnrolled && !doubt:
+				continue
+			case ev == fsm.DeviceMaybeEnrolled:
+				doubtLeft = false
 			}
-			n, err := longest(dst, left)
+			n, err := longest(dst, left, doubtLeft)
 			if err != nil {
 				return 0, err
 			}
@@ -65,7 +71,7 @@ func CallBound(table *flows.Table, limits enrollfsm.Limits) (int, error) {
 	}
 	bound := 0
 	for _, st := range table.States {
-		n, err := longest(st.Name, limits.Removals)
+		n, err := longest(st.Name, limits.Removals, true)
 		if err != nil {
 			return 0, err
 		}

@@ -15,7 +15,9 @@ import (
 
 // TestCallBound_DefaultLimits: the longest chains of calls, by hand. Full
 // and shortcut: 1, 2, 3 (three attempts each), 5 refused with 2317 and
-// removed automatically, A, 3 (three attempts), 5 = 15.
+// removed automatically, A, 3 (three attempts), 5 = 15; as long: a
+// verification (3), 7, 8 refused after that resend, a verification (3), 7,
+// 8, A, 3 (3), 5.
 // Reference: SPEC §4 "Every run ends or waits after a bounded number of calls".
 func TestCallBound_DefaultLimits(t *testing.T) {
 	want := map[enrollfsm.Flow]int{
@@ -30,15 +32,19 @@ func TestCallBound_DefaultLimits(t *testing.T) {
 	}
 }
 
-// TestCallBound_FollowsTheLimits: each removal allowed adds a chain A, 3, 5;
-// each read attempt adds one call per read on the chain.
+// TestCallBound_FollowsTheLimits: the longest chain starts at a
+// verification after an unknown outcome: verification, 7 sent again, 8
+// refused with 2317 after that resend, verification, 7 and 8 again (the
+// bound lets a verification resume any enrollment call) = 6 calls with one
+// attempt per read; each removal allowed adds A, 3, 5; each read attempt
+// adds one call per read on the chain.
 func TestCallBound_FollowsTheLimits(t *testing.T) {
 	full := enrollfsm.Tables()[enrollfsm.FlowFull]
 	for _, tc := range []struct{ reads, removals, want int }{
-		{1, 0, 4},  // 1, 2, 3, 5
-		{1, 1, 7},  // ... A, 3, 5
-		{1, 2, 10}, // ... A, 3, 5
-		{2, 0, 7},  // 1, 2, 3 twice each, 5
+		{1, 0, 6},  // verification, 7, 8, verification, 7, 8
+		{1, 1, 9},  // ... A, 3, 5
+		{1, 2, 12}, // ... A, 3, 5
+		{2, 0, 8},  // both verifications twice
 	} {
 		got, err := enrolltest.CallBound(full, enrollfsm.Limits{ReadAttempts: tc.reads, Removals: tc.removals})
 		require.NoError(t, err)

@@ -91,7 +91,6 @@ type Stats struct {
 	Answers     int
 	Refused     int // answers the engine refused
 	Violations  int
-	KnownBugs   int // known engine bugs met (see KnownBug)
 	// MaxBurst is the most calls made between two waits; CallBound bounds it.
 	MaxBurst int
 }
@@ -127,11 +126,14 @@ type Checker struct {
 	sentAt                       map[enrollfsm.Prompt]time.Time
 	warnings                     int
 
-	resume      enrollfsm.State
-	unknown     bool
-	verifyFor   enrollfsm.State
-	unverified  enrollfsm.State // enrollment call whose outcome is unknown, not verified since
-	step7Unsure bool            // a step 7 of this run had an unknown outcome
+	resume     enrollfsm.State
+	unknown    bool
+	verifyFor  enrollfsm.State
+	unverified enrollfsm.State // enrollment call whose outcome is unknown, not verified since
+	// step7Unsure: a step 7 of this run had an unknown outcome (until a
+	// removal); after7Resent: a later step 7 just succeeded, which the server
+	// may have taken as step 8.
+	step7Unsure, after7Resent bool
 
 	values   map[answer]string
 	ahead    map[string]enrollfsm.CallRecord // prefetched calls by step, until used
@@ -140,17 +142,15 @@ type Checker struct {
 	codes    map[string]bool // error codes seen, which may look like a PIN
 	phones   map[string]bool // phone numbers seen, as typed and as sent
 	restored bool
-	// lateCancel: a cancel_requested came with no answer before it. The
-	// engine reports a re-asked prompt's cancel after its transition.
+	// lateCancel: a cancel_requested came with no answer before it
+	// (Engine.Cancel at a prompt).
 	lateCancel bool
 	failure    pimserr.Failure
 
-	recent    []string // the last moves, for Violation.Recent
-	stats     Stats
-	err       error
-	all       []*Violation
-	strict    bool
-	knownBugs []*Violation
+	recent []string // the last moves, for Violation.Recent
+	stats  Stats
+	err    error
+	all    []*Violation
 }
 
 // expectation is the event the next transition must carry, from the reply
@@ -339,6 +339,8 @@ func (c *Checker) made(rec enrollfsm.CallRecord) {
 		c.codes[strconv.Itoa(rec.Reply.Error.Code)] = true
 	}
 	exp := c.predict(id, spec, rec)
+	resent := c.after7Resent
+	c.after7Resent = id == "7" && c.step7Unsure && exp.event == "pin_registered"
 	c.expect = &exp
 	c.blocked = 0
 	if rec.Err == nil && rec.Reply.Status == pims.Failed && rec.Reply.Error != nil {
@@ -350,8 +352,12 @@ func (c *Checker) made(rec enrollfsm.CallRecord) {
 		c.unverified = c.cur
 		c.step7Unsure = c.step7Unsure || id == "7"
 	}
-	if spec.enrolls && c.blocked == pimserr.CodeForbidden && c.sim != nil && c.sim.DeviceActivated() {
-		c.selfBlocked(id)
+	// A 2317 because this very run enrolled the device means an enroll was
+	// sent once too often (a run begins on a device call 1 found not
+	// enrolled) — unless it follows a resent step 7, which the engine then
+	// verifies.
+	if spec.enrolls && c.blocked == pimserr.CodeForbidden && c.sim != nil && c.sim.DeviceActivated() && !(id == "8" && resent) {
+		c.violate(InvariantVerify, "step %s refused with 2317: the device is enrolled already, by this run", id)
 	}
 }
 
@@ -430,11 +436,6 @@ func (c *Checker) checkExpected(tr enrollfsm.Transition) {
 			}
 		case calling && tr.Event == "call_failed":
 			c.failure = pimserr.FailureInternal
-			if c.restored && strings.HasPrefix(string(c.entered), "resume_") {
-				c.known(KnownBugResumeAfterRestore, InvariantCall,
-					"%s failed without making its call: a secret it needs was not asked again after the restore", tr.From)
-				return
-			}
 			c.violate(InvariantCall, "%s failed without making its call (internal_error)", tr.From)
 		default:
 			c.violate(InvariantTable, "%s → %s by %s without a reply or an answer calling for it", tr.From, tr.To, tr.Event)
@@ -466,6 +467,8 @@ func (c *Checker) checkBlocked(tr enrollfsm.Transition) {
 	switch {
 	case c.model.enrollment && (tr.To == "confirming_removal" || tr.To == "removing_enrollments"):
 	case c.model.enrollment && tr.To == "failed" && c.failure == pimserr.FailureAccountLocked:
+	case tr.Event == "device_maybe_enrolled": // after a resent step 7; the model predicted it
+
 	case !c.model.enrollment && tr.To == "failed" && c.failure == pimserr.FailureCode(code):
 	default:
 		c.violate(InvariantBlocked, "a %d reply led to %s (failure %q)", code, tr.To, c.failure)
@@ -496,7 +499,7 @@ func (c *Checker) follow(tr enrollfsm.Transition) {
 	case "read_retried":
 		c.attempt++
 	case "enrollments_removed":
-		c.unverified, c.step7Unsure = "", false // nothing is left after a removal
+		c.unverified, c.step7Unsure, c.after7Resent = "", false, false // nothing is left after a removal
 	case "device_activated":
 		c.unverified = ""
 	}

@@ -24,8 +24,6 @@ type RunConfig struct {
 	// Prefetch is enrollfsm.WithPrefetch: calls 1, 2 and 3 at once, from
 	// several goroutines.
 	Prefetch bool
-	// Strict makes known engine bugs violations (see KnownBug).
-	Strict bool
 	// Wrap, if set, stands between the engine and the simulator (behind
 	// fault injection): put the host code under test here, such as a bridge
 	// that turns the SDK's dictionaries into pims.Message.
@@ -112,11 +110,7 @@ func NewHarness(cfg RunConfig) (*Harness, error) {
 		backend = cfg.Wrap(faults)
 	}
 	settings := enrollfsm.Settings{Flow: cfg.Flow, Platform: cfg.platform(), SDKVersion: cfg.sdk(), AutoRemove: cfg.AutoRemove, VIN: cfg.vin()}
-	copts := []CheckerOption{WithSimulator(sim), WithNow(clk.Now)}
-	if cfg.Strict {
-		copts = append(copts, WithStrict())
-	}
-	checker := NewChecker(settings, cfg.Limits, copts...)
+	checker := NewChecker(settings, cfg.Limits, WithSimulator(sim), WithNow(clk.Now))
 	if err := checker.Err(); err != nil {
 		return nil, err
 	}

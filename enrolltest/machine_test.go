@@ -25,7 +25,6 @@ type hostApp struct {
 
 func (m *hostApp) newRun(t *rapid.T) {
 	cfg := enrolltest.FlowConfigGen(m.flow).Draw(t, "config")
-	cfg.Strict = strict
 	h, err := enrolltest.NewHarness(cfg)
 	require.NoError(t, err)
 	m.h = h

@@ -146,6 +146,7 @@ registering_pin pin_registered enrolling_device
 registering_pin input_rejected awaiting_new_pin
 enrolling_device device_enrolled enrolled
 enrolling_device input_rejected awaiting_pin
+enrolling_device device_maybe_enrolled verifying_enrollment
 awaiting_reset_pin new_pin_given resetting_pin
 resetting_pin pin_reset enrolling_device
 resetting_pin input_rejected awaiting_reset_pin

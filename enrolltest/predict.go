@@ -79,6 +79,9 @@ func (c *Checker) predict(id string, spec call, rec enrollfsm.CallRecord) expect
 		}
 		return expectation{event: "input_rejected", why: why}
 	case blocked:
+		if id == "8" && code == pimserr.CodeForbidden && c.after7Resent {
+			return expectation{event: "device_maybe_enrolled", unknown: true, why: why + " right after a resent step 7, which may have enrolled the device"}
+		}
 		if c.model.enrollment && id == "A" {
 			return expectation{event: "call_failed", failure: pimserr.FailureAccountLocked, why: why + " at the removal itself"}
 		}

@@ -11,9 +11,8 @@ import (
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
 
-// The engine bugs the kit found, each replayed step by step. They were
-// reported; the Checker keeps them apart from violations unless strict.
-// When one is fixed, its test fails: delete the KnownBug and the test.
+// Two engine bugs the kit found, replayed step by step as regressions. The
+// rapid runs that found them are kept in testdata/rapid/TestMachine_full.
 
 // answerRightly answers n prompts as enrolltest.User would.
 func answerRightly(t *testing.T, h *enrolltest.Harness, n int) {
@@ -25,28 +24,30 @@ func answerRightly(t *testing.T, h *enrolltest.Harness, n int) {
 	}
 }
 
-func TestKnownBug_Step7Resent(t *testing.T) {
-	for _, strict := range []bool{false, true} {
-		h, err := enrolltest.NewHarness(enrolltest.RunConfig{Flow: enrollfsm.FlowFull, Situation: simulator.SituationNew, Strict: strict})
-		require.NoError(t, err)
-		answerRightly(t, h, 3) // phone, certification code, enrollment code
-		require.Equal(t, enrollfsm.PromptNewPIN, h.Pending().Prompt)
-		h.Inject(enrolltest.Fault{Kind: enrolltest.FaultLost}) // step 7 registers the PIN, its reply is lost
-		answerRightly(t, h, 2)                                 // the new PIN; retry: 1 says not enrolled, 7 again, 8
-		assert.Equal(t, enrollfsm.State("confirming_removal"), h.Pending().State, "8 was refused with 2317")
-		if strict {
-			require.Error(t, h.Err())
-			assert.Contains(t, h.Err().Error(), "the resumed step 7 enrolled the device")
-			continue
-		}
-		require.NoError(t, h.Err())
-		bugs := h.Checker.KnownBugs()
-		require.Len(t, bugs, 1, "fixed? delete KnownBugStep7Resent and this test")
-		assert.Contains(t, bugs[0].Detail, string(enrolltest.KnownBugStep7Resent))
-	}
+// Step 7 registers the PIN and its reply is lost; call 1 says the device is
+// not enrolled (step 7 does not enroll it), so step 7 is sent again, and the
+// server, which has the PIN now, takes it as step 8: the device is enrolled
+// and step 8 is refused with 2317. The engine checks call 1 before asking
+// to remove every enrollment.
+func TestRegression_Step7ResentThen2317IsVerified(t *testing.T) {
+	h, err := enrolltest.NewHarness(enrolltest.RunConfig{Flow: enrollfsm.FlowFull, Situation: simulator.SituationNew})
+	require.NoError(t, err)
+	answerRightly(t, h, 3) // phone, certification code, enrollment code
+	require.Equal(t, enrollfsm.PromptNewPIN, h.Pending().Prompt)
+	h.Inject(enrolltest.Fault{Kind: enrolltest.FaultLost}) // step 7 acts, its reply is lost
+	answerRightly(t, h, 2)                                 // the new PIN; retry
+	require.NoError(t, h.Finish())
+	out, _ := h.Engine.Outcome()
+	assert.Equal(t, enrollfsm.Enrolled, out.State)
+	assert.True(t, h.Sim.DeviceActivated())
+	assert.Zero(t, h.Engine.Counters().Removals, "no removal was asked")
+	require.NoError(t, h.Err())
 }
 
-func TestKnownBug_ResumeAfterRestore(t *testing.T) {
+// A bridge error at step 7, another at its verification; the app is restored
+// at interrupted. The retry verifies, then resumes step 7, whose PIN the
+// restore dropped: the engine asks for it first.
+func TestRegression_PINAskedAgainBeforeAResumedCall(t *testing.T) {
 	h, err := enrolltest.NewHarness(enrolltest.RunConfig{Flow: enrollfsm.FlowFull, Situation: simulator.SituationNew})
 	require.NoError(t, err)
 	answerRightly(t, h, 3)
@@ -54,12 +55,12 @@ func TestKnownBug_ResumeAfterRestore(t *testing.T) {
 	h.Inject(enrolltest.Fault{Kind: enrolltest.FaultBridge}) // at its verification, call 1
 	answerRightly(t, h, 2)                                   // the new PIN; retry
 	require.Equal(t, enrollfsm.State("interrupted"), h.Pending().State)
-	h.Restart() // the PIN is dropped; the re-ask looks at call 1 only
-	answerRightly(t, h, 1)
+	h.Restart()
+	p := h.Pending()
+	assert.Equal(t, enrollfsm.PromptNewPIN, p.Prompt, "the PIN of the call the verification resumes")
+	answerRightly(t, h, 2) // the PIN again; retry
 	require.NoError(t, h.Finish())
 	out, _ := h.Engine.Outcome()
-	assert.Equal(t, enrollfsm.Failed, out.State)
-	bugs := h.Checker.KnownBugs()
-	require.Len(t, bugs, 1, "fixed? delete KnownBugResumeAfterRestore and this test")
-	assert.Contains(t, bugs[0].Detail, string(enrolltest.KnownBugResumeAfterRestore))
+	assert.Equal(t, enrollfsm.Enrolled, out.State)
+	require.NoError(t, h.Err())
 }

@@ -86,8 +86,6 @@ type Runner struct {
 	// MaxSteps bounds a run's moves (200 when zero); a run still going then
 	// is checked as far as it went.
 	MaxSteps int
-	// Strict is RunConfig.Strict: known engine bugs fail the run.
-	Strict bool
 }
 
 // RandomRun drives one random run of any flow from t and fails t on the
@@ -104,7 +102,7 @@ func (r Runner) Run(t *rapid.T) RunReport {
 		gen = FlowConfigGen(r.Flow)
 	}
 	cfg := gen.Draw(t, "config")
-	cfg.Wrap, cfg.Strict = r.Wrap, r.Strict
+	cfg.Wrap = r.Wrap
 	rep, err := r.play(cfg, rapidChooser{t})
 	if err != nil {
 		t.Fatalf("%v\nrun: %s, %d moves, outcome %s %s", err, cfg, rep.Steps, rep.Outcome.State, rep.Outcome.Failure)
@@ -117,7 +115,7 @@ func (r Runner) Run(t *rapid.T) RunReport {
 func (r Runner) Seeded(seed uint64) (RunReport, error) {
 	src := randSource{rand.New(rand.NewPCG(seed, 0x656e726f6c6c74))}
 	cfg := drawConfig(src, r.Flow)
-	cfg.Wrap, cfg.Strict = r.Wrap, r.Strict
+	cfg.Wrap = r.Wrap
 	return r.play(cfg, randChooser{src})
 }
 
@@ -153,8 +151,7 @@ type SoakReport struct {
 	Runs, Ended, Succeeded     int
 	Steps, Calls, Transitions  int
 	Answers, Refused, Restarts int
-	Violations, KnownBugs      int
-	MaxBurst                   int
+	Violations, MaxBurst       int
 	Outcomes                   map[string]int // by final state and failure
 	First                      error          // the first violation
 	FirstSeed                  uint64
@@ -191,7 +188,6 @@ func (s *SoakReport) Add(r RunReport) {
 	s.Answers += r.Stats.Answers
 	s.Refused += r.Stats.Refused
 	s.Restarts += r.Restarts
-	s.KnownBugs += r.Stats.KnownBugs
 	s.MaxBurst = max(s.MaxBurst, r.Stats.MaxBurst)
 	if r.Ended {
 		s.Ended++
@@ -208,6 +204,6 @@ func (s *SoakReport) Add(r RunReport) {
 
 // String is the report's figures on one line.
 func (s SoakReport) String() string {
-	return fmt.Sprintf("%d runs (%d ended, %d enrolled or done), %d moves, %d calls, %d transitions, %d answers (%d refused), %d restarts, longest burst %d calls, %d violations, %d known engine bugs, %v",
-		s.Runs, s.Ended, s.Succeeded, s.Steps, s.Calls, s.Transitions, s.Answers, s.Refused, s.Restarts, s.MaxBurst, s.Violations, s.KnownBugs, s.Elapsed.Round(time.Millisecond))
+	return fmt.Sprintf("%d runs (%d ended, %d enrolled or done), %d moves, %d calls, %d transitions, %d answers (%d refused), %d restarts, longest burst %d calls, %d violations, %v",
+		s.Runs, s.Ended, s.Succeeded, s.Steps, s.Calls, s.Transitions, s.Answers, s.Refused, s.Restarts, s.MaxBurst, s.Violations, s.Elapsed.Round(time.Millisecond))
 }
