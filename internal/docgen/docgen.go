@@ -22,6 +22,8 @@ import (
 var HandWritten = []struct{ File, Title, Holds string }{
 	{"decisions.md", "Decisions", "the choices made where the sources disagree or are silent"},
 	{"mobile.md", "Mobile", "the engine in an Android or iOS app: building the .aar and .xcframework, Kotlin and Swift examples"},
+	{"TESTING.md", "Testing", "the test layers and their commands, the property-test kit for app teams, the soak's figures"},
+	{"PERFORMANCE.md", "Performance", "the benchmarks, their method and figures as ratios, and how to reproduce them"},
 }
 
 // Order returns the tables documented, in the order of the pages: the
@@ -153,7 +155,7 @@ func Index(order []enrollfsm.Flow, tables map[enrollfsm.Flow]*flows.Table) strin
 	var b strings.Builder
 	b.WriteString(Header)
 	b.WriteString("# Documentation\n\n")
-	b.WriteString("Every page here but the decisions is generated from the transition tables by `go generate ./...` " +
+	b.WriteString("Every page here but those written by hand (listed last) is generated from the transition tables by `go generate ./...` " +
 		"([`internal/docgen`](../internal/docgen)); a test regenerates them and fails when one is stale.\n\n")
 	b.WriteString("| table | kind | states | transitions | calls | pictures |\n|---|---|---|---|---|---|\n")
 	for _, f := range order {
