@@ -66,7 +66,7 @@ func (s *Simulator) SaveState() ([]byte, error) {
 		Validated: s.validated, Tx: s.tx,
 	}
 	for _, m := range s.outbox {
-		st.Inbox = append(st.Inbox, savedSMS{To: m.To, Code: m.Code, Kind: m.Kind, At: m.At})
+		st.Inbox = append(st.Inbox, savedSMS(m))
 	}
 	return json.Marshal(st)
 }
@@ -102,7 +102,7 @@ func Load(data []byte, opts ...Option) (*Simulator, error) {
 	s.wrongPINs, s.validated, s.tx = st.WrongPINs, st.Validated, st.Tx
 	s.certCode, s.enrCode = st.Cert.load(), st.Enr.load()
 	for _, m := range st.Inbox {
-		s.outbox = append(s.outbox, SMS{To: m.To, Code: m.Code, Kind: m.Kind, At: m.At})
+		s.outbox = append(s.outbox, SMS(m))
 	}
 	// A fresh stream, so codes issued after the load differ from those before.
 	s.rng = rand.New(rand.NewPCG(uint64(st.Seed), uint64(st.Tx)+1))
