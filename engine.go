@@ -274,20 +274,20 @@ func (e *Engine) deliver(id uint64, msg pims.Message, callErr error, took time.D
 	if st.Kind != flows.Calling || id != e.call.ID {
 		if a := e.aheadCall(id); a != nil {
 			a.msg, a.err, a.done = msg, callErr, true
-			e.record(a.call, a.step, msg, callErr, took)
+			e.record(a.call, a.state, a.step, msg, callErr, took)
 			return nil
 		}
 		return fmt.Errorf("%w: %d", pimserr.ErrNoCall, id)
 	}
-	e.record(e.call, st.Step, msg, callErr, took)
+	e.record(e.call, st.Name, st.Step, msg, callErr, took)
 	e.interpret(st, msg, callErr)
 	return nil
 }
 
 // record counts, logs and reports a call whose reply came back.
-func (e *Engine) record(c Call, s *steps.Step, msg pims.Message, callErr error, took time.Duration) {
+func (e *Engine) record(c Call, state fsm.State, s *steps.Step, msg pims.Message, callErr error, took time.Duration) {
 	e.counters.Calls++
-	rec := CallRecord{ID: c.ID, Step: s.ID, Request: c.Request, Err: callErr, Duration: took}
+	rec := CallRecord{ID: c.ID, State: state, Step: s.ID, Request: c.Request, Err: callErr, Duration: took}
 	if callErr == nil {
 		rec.Status, rec.TransactionID, rec.Reply = msg.Status, msg.TransactionID, msg
 		if msg.Error != nil {
@@ -608,7 +608,8 @@ func (e *Engine) keep(p fsm.Prompt, v string) error {
 		if err != nil {
 			return err
 		}
-		if p == PromptNewPIN && e.flow == FlowUpdatePIN && pin.Equal(e.in.OldPIN) {
+		// Only update_pin asks an old PIN; a new one equal to it changes nothing.
+		if p == PromptNewPIN && !e.in.OldPIN.IsZero() && pin.Equal(e.in.OldPIN) {
 			return &pimserr.InputError{Field: "new PIN", Reason: "must differ from the current PIN"}
 		}
 		e.in.PIN = pin
@@ -682,6 +683,7 @@ func (e *Engine) logCall(r CallRecord) {
 	}
 	attrs := []slog.Attr{
 		slog.String("flow", string(e.flow)),
+		slog.String("state", string(r.State)),
 		slog.String("step", r.Step),
 		slog.Any("request", r.Request),
 		slog.Duration("duration", r.Duration),

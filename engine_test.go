@@ -192,6 +192,8 @@ func TestCancel_DuringACallInterruptsThenCancels(t *testing.T) {
 	}()
 	<-b.started
 	assert.Equal(t, fsm.CheckingEnrollment, e.State(), "the lock is free while the call is in flight")
+	_, err = e.Advance(context.Background(), b)
+	assert.ErrorContains(t, err, "being made by another Advance")
 	require.NoError(t, e.Cancel())
 	p := <-done
 	assert.Equal(t, enrollfsm.PendingNone, p.Kind)
@@ -280,6 +282,7 @@ func TestLogs_NoSecretsAndMaskedPhones(t *testing.T) {
 	}
 	assert.Contains(t, logs, `"msg":"transition"`)
 	assert.Contains(t, logs, `"transactionId":"t6"`)
+	assert.Contains(t, logs, `"msg":"call","flow":"full","state":"enrolling_device","step":"8"`, "a call's record names its state")
 
 	buf.Reset()
 	e, err = enrollfsm.New(enrollfsm.FlowFull, enrollfsm.WithLogger(logger))
@@ -349,6 +352,7 @@ func TestObserver_CallRecordsTakeTheClocksDuration(t *testing.T) {
 	})
 	advance(t, e, slow)
 	require.Len(t, calls, 1)
+	assert.Equal(t, fsm.CheckingEnrollment, calls[0].State)
 	assert.Equal(t, 300*time.Millisecond, calls[0].Duration)
 	assert.Equal(t, "t1", calls[0].TransactionID)
 	assert.Equal(t, 1, e.Counters().Calls)

@@ -3,6 +3,7 @@ package enrollfsm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
@@ -45,7 +46,7 @@ func (e *Engine) Advance(ctx context.Context, backend pims.Backend) (Pending, er
 		}
 		if e.inFlight != 0 {
 			e.mu.Unlock()
-			return p, pimserr.ErrNoCall
+			return p, fmt.Errorf("%w: call %d is being made by another Advance", pimserr.ErrNoCall, e.inFlight)
 		}
 		for _, c := range p.Also {
 			if _, started := ahead[c.ID]; !started {

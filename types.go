@@ -205,7 +205,10 @@ type Transition struct {
 
 // CallRecord summarises one call and its reply, without secrets.
 type CallRecord struct {
-	ID            uint64
+	ID uint64
+	// State is the calling state the call is made for (with WithPrefetch,
+	// a call made ahead is reported when its reply comes, for its own state).
+	State         State
 	Step          string
 	Request       pims.Request // print it: String masks secrets
 	Status        pims.Status  // empty when no message came back
