@@ -130,6 +130,19 @@ func Ends(success fsm.State) []State {
 	return []State{End(success), End(fsm.Failed), End(fsm.Cancelled)}
 }
 
+// Enrollment compiles an enrollment flow from its blocks: calls have the
+// edges of EnrollmentCalls, and the interruption, the verification and the
+// terminal states close the table.
+func Enrollment(name string, blocks ...[]State) *Table {
+	return MustCompile(Spec{
+		Name:        name,
+		Enrollment:  true,
+		Success:     fsm.Enrolled,
+		OnEveryCall: EnrollmentCalls,
+		States:      Join(append(blocks, Interruption(), Verification(fsm.Enrolled), Ends(fsm.Enrolled))...),
+	})
+}
+
 // Join concatenates blocks.
 func Join(blocks ...[]State) []State {
 	var out []State

@@ -8,28 +8,20 @@ import (
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
-// Table is the full flow, top to bottom in the tutorial's order.
-var Table = flows.MustCompile(flows.Spec{
-	Name:        "full",
-	Enrollment:  true,
-	Success:     fsm.Enrolled,
-	OnEveryCall: flows.EnrollmentCalls,
-	States: flows.Join(
-		[]flows.State{flows.Begin(fsm.CheckingEnrollment)},
-		// 1, 2, A, 3
-		flows.CheckStatus(),
-		// no phone: certify one (4a), then register it (4·2)
-		flows.CertifyPhone(fsm.AddingPhoneNumber),
-		[]flows.State{
-			// 4·2 — register trusted phone number
-			flows.Call(fsm.AddingPhoneNumber, steps.AddPhoneNumber,
-				flows.On(fsm.PhoneNumberAdded, fsm.RequestingEnrollmentSMS),
-				flows.On(fsm.InputRejected, fsm.AwaitingCertificationCode)),
-		},
-		// 5, 6, 7, 8 and B
-		flows.EnrollWithCode(),
-		flows.Interruption(),
-		flows.Verification(fsm.Enrolled),
-		flows.Ends(fsm.Enrolled),
-	),
-})
+// Table is the full flow, top to bottom in the tutorial's order; the
+// interruption, the verification and the end states close it.
+var Table = flows.Enrollment("full",
+	[]flows.State{flows.Begin(fsm.CheckingEnrollment)},
+	// 1, 2, A, 3
+	flows.CheckStatus(),
+	// no phone: certify one (4a), then register it (4·2)
+	flows.CertifyPhone(fsm.AddingPhoneNumber),
+	[]flows.State{
+		// 4·2 — register trusted phone number
+		flows.Call(fsm.AddingPhoneNumber, steps.AddPhoneNumber,
+			flows.On(fsm.PhoneNumberAdded, fsm.RequestingEnrollmentSMS),
+			flows.On(fsm.InputRejected, fsm.AwaitingCertificationCode)),
+	},
+	// 5, 6, 7, 8 and B
+	flows.EnrollWithCode(),
+)

@@ -10,31 +10,23 @@ import (
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
-// Table is the shortcut flow, top to bottom in the tutorial's order.
-var Table = flows.MustCompile(flows.Spec{
-	Name:        "shortcut",
-	Enrollment:  true,
-	Success:     fsm.Enrolled,
-	OnEveryCall: flows.EnrollmentCalls,
-	States: flows.Join(
-		[]flows.State{flows.Begin(fsm.CheckingEnrollment)},
-		// 1, 2, A, 3
-		flows.CheckStatus(),
-		// no phone: certify one (4a), then ask the new PIN
-		flows.CertifyPhone(fsm.AwaitingShortcutPIN),
-		[]flows.State{
-			flows.Wait(fsm.AwaitingShortcutPIN, fsm.PromptNewPIN,
-				flows.On(fsm.NewPINGiven, fsm.EnrollingWithPhoneNumber),
-				flows.On(fsm.CancelRequested, fsm.Cancelled)),
-			// 4·1 — enroll with phone number
-			flows.Call(fsm.EnrollingWithPhoneNumber, steps.EnrollWithPhoneNumber,
-				flows.On(fsm.DeviceEnrolled, fsm.Enrolled),
-				flows.On(fsm.InputRejected, fsm.AwaitingCertificationCode)),
-		},
-		// phone already registered: 5, 6, 7, 8 and B
-		flows.EnrollWithCode(),
-		flows.Interruption(),
-		flows.Verification(fsm.Enrolled),
-		flows.Ends(fsm.Enrolled),
-	),
-})
+// Table is the shortcut flow, top to bottom in the tutorial's order; the
+// interruption, the verification and the end states close it.
+var Table = flows.Enrollment("shortcut",
+	[]flows.State{flows.Begin(fsm.CheckingEnrollment)},
+	// 1, 2, A, 3
+	flows.CheckStatus(),
+	// no phone: certify one (4a), then ask the new PIN
+	flows.CertifyPhone(fsm.AwaitingShortcutPIN),
+	[]flows.State{
+		flows.Wait(fsm.AwaitingShortcutPIN, fsm.PromptNewPIN,
+			flows.On(fsm.NewPINGiven, fsm.EnrollingWithPhoneNumber),
+			flows.On(fsm.CancelRequested, fsm.Cancelled)),
+		// 4·1 — enroll with phone number
+		flows.Call(fsm.EnrollingWithPhoneNumber, steps.EnrollWithPhoneNumber,
+			flows.On(fsm.DeviceEnrolled, fsm.Enrolled),
+			flows.On(fsm.InputRejected, fsm.AwaitingCertificationCode)),
+	},
+	// phone already registered: 5, 6, 7, 8 and B
+	flows.EnrollWithCode(),
+)
