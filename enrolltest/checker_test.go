@@ -26,7 +26,7 @@ func run(t *testing.T, flow enrollfsm.Flow, platform enrollfsm.Platform, sit sim
 	user func(*simulator.Simulator) enrollfsm.Answerer) (*enrolltest.Checker, enrollfsm.Outcome) {
 	t.Helper()
 	clk := enrolltest.NewClock(enrolltest.Epoch)
-	sim := simulator.New(simulator.WithSituation(sit), simulator.WithPlatform(string(platform)), simulator.WithNow(clk.Now))
+	sim := simulator.MustNew(simulator.WithSituation(sit), simulator.WithPlatform(string(platform)), simulator.WithNow(clk.Now))
 	c := enrolltest.NewChecker(enrollfsm.Settings{Flow: flow, Platform: platform, VIN: simulator.DefaultVIN}, enrollfsm.Limits{},
 		enrolltest.WithSimulator(sim), enrolltest.WithNow(clk.Now))
 	obs := c.Observer()
@@ -147,9 +147,9 @@ func TestChecker_Blocked_2317LedElsewhere(t *testing.T) {
 
 func TestChecker_Simulator_EnrolledWithoutActivation(t *testing.T) {
 	// The Checker watches another simulator, whose device stays as it was.
-	other := simulator.New(simulator.WithSituation(simulator.SituationNew))
+	other := simulator.MustNew(simulator.WithSituation(simulator.SituationNew))
 	c := enrolltest.NewChecker(enrollfsm.Settings{Flow: enrollfsm.FlowShortcut}, enrollfsm.Limits{}, enrolltest.WithSimulator(other))
-	sim := simulator.New(simulator.WithSituation(simulator.SituationNew))
+	sim := simulator.MustNew(simulator.WithSituation(simulator.SituationNew))
 	eng, err := enrollfsm.New(enrollfsm.FlowShortcut, c.Options()...)
 	require.NoError(t, err)
 	out, err := eng.Run(context.Background(), sim, enrolltest.User{Truth: sim})
@@ -316,7 +316,7 @@ func TestChecker_Prefetch(t *testing.T) {
 // itself delivers calls 2 and 3 before call 1.
 func TestChecker_PrefetchDeliveredEarly(t *testing.T) {
 	for _, sit := range simulator.Situations() {
-		sim := simulator.New(simulator.WithSituation(sit))
+		sim := simulator.MustNew(simulator.WithSituation(sit))
 		c := enrolltest.NewChecker(enrollfsm.Settings{Flow: enrollfsm.FlowShortcut}, enrollfsm.Limits{}, enrolltest.WithSimulator(sim))
 		e, err := enrollfsm.New(enrollfsm.FlowShortcut, append(c.Options(), enrollfsm.WithPrefetch(true))...)
 		require.NoError(t, err)

@@ -102,8 +102,11 @@ func NewHarness(cfg RunConfig) (*Harness, error) {
 	if sit == "" {
 		sit = simulator.SituationNew
 	}
-	sim := simulator.New(simulator.WithSituation(sit), simulator.WithPlatform(string(cfg.platform())),
+	sim, err := simulator.New(simulator.WithSituation(sit), simulator.WithPlatform(string(cfg.platform())),
 		simulator.WithSeed(cfg.Seed), simulator.WithNow(clk.Now))
+	if err != nil {
+		return nil, err
+	}
 	faults := NewFaulty(sim)
 	var backend pims.Backend = faults
 	if cfg.Wrap != nil {

@@ -20,7 +20,7 @@ import (
 func TestFatalCodeInTheOutcome(t *testing.T) {
 	for _, s := range styles {
 		t.Run(s.name, func(t *testing.T) {
-			sim := simulator.New()
+			sim := simulator.MustNew()
 			sim.InjectNext(pimserr.CodeDeviceDisabled)
 			a := newApp(t, sim)
 			out := s.drive(a, start(t, &mobile.Config{Flow: mobile.FlowFull}))
@@ -49,7 +49,7 @@ func TestFatalCodeInTheOutcome(t *testing.T) {
 func TestRejectedPINIsThePromptsReason(t *testing.T) {
 	for _, s := range styles {
 		t.Run(s.name, func(t *testing.T) {
-			sim := simulator.New(simulator.WithSituation(simulator.SituationPINExists))
+			sim := simulator.MustNew(simulator.WithSituation(simulator.SituationPINExists))
 			a := newApp(t, sim)
 			a.pin = simulator.DefaultPIN
 			var reasons []*mobile.EngineError
@@ -84,7 +84,7 @@ func TestRejectedPINIsThePromptsReason(t *testing.T) {
 // Refused answers throw an exception whose message ParseError reads; the
 // refused value never appears in it.
 func TestRefusedAnswersThrowParseableErrors(t *testing.T) {
-	sim := simulator.New(simulator.WithSituation(simulator.SituationPINExists))
+	sim := simulator.MustNew(simulator.WithSituation(simulator.SituationPINExists))
 	a := newApp(t, sim)
 	e := start(t, &mobile.Config{Flow: mobile.FlowFull})
 	p := a.pullUntil(e, mobile.PromptEnrollmentCode)
@@ -151,7 +151,7 @@ func TestZeroEngineDoesNotCrash(t *testing.T) {
 	assertError(t, e.Deliver(1, nil), mobile.ErrorConfig)
 	assertError(t, e.DeliverError(1, "x"), mobile.ErrorConfig)
 	assertError(t, e.Cancel(), mobile.ErrorConfig)
-	_, err := e.Advance(newApp(t, simulator.New()))
+	_, err := e.Advance(newApp(t, simulator.MustNew()))
 	assertError(t, err, mobile.ErrorConfig)
 	_, err = e.Snapshot()
 	assertError(t, err, mobile.ErrorConfig)
@@ -177,7 +177,7 @@ func TestParseErrorIgnoresForeignMessages(t *testing.T) {
 func TestBridgeFailureThenRetry(t *testing.T) {
 	for _, s := range styles {
 		t.Run(s.name, func(t *testing.T) {
-			sim := simulator.New(simulator.WithSituation(simulator.SituationEnrolled))
+			sim := simulator.MustNew(simulator.WithSituation(simulator.SituationEnrolled))
 			sim.InjectBridgeError()
 			a := newApp(t, sim)
 			var reason *mobile.EngineError
@@ -218,7 +218,7 @@ func TestUnreadableMessageIsABadReply(t *testing.T) {
 // A transient code at a read is retried: the same step is pending again,
 // with the backoff the app waits in pull style.
 func TestRetriedReadCarriesItsDelay(t *testing.T) {
-	sim := simulator.New(simulator.WithSituation(simulator.SituationEnrolled))
+	sim := simulator.MustNew(simulator.WithSituation(simulator.SituationEnrolled))
 	sim.InjectNext(pimserr.CodeServerError)
 	a := newApp(t, sim)
 	e := start(t, &mobile.Config{})
@@ -239,7 +239,7 @@ func TestRetriedReadCarriesItsDelay(t *testing.T) {
 
 // 2316 on a step that counts as done is a warning of the outcome.
 func TestWarningsInTheOutcome(t *testing.T) {
-	sim := simulator.New(simulator.WithSituation(simulator.SituationPINExists))
+	sim := simulator.MustNew(simulator.WithSituation(simulator.SituationPINExists))
 	a := newApp(t, sim)
 	a.pin = simulator.DefaultPIN
 	a.before = func(p *mobile.Pending) {
@@ -300,7 +300,7 @@ func TestLateReplyAfterCancel(t *testing.T) {
 }
 
 func TestPendingPrintsNoSecret(t *testing.T) {
-	sim := simulator.New(simulator.WithSituation(simulator.SituationPINExists))
+	sim := simulator.MustNew(simulator.WithSituation(simulator.SituationPINExists))
 	a := newApp(t, sim)
 	e := start(t, &mobile.Config{Flow: mobile.FlowFull})
 	a.pullUntil(e, mobile.PromptPIN)
@@ -319,7 +319,7 @@ type backendFunc func(string) ([]byte, error)
 func (f backendFunc) Call(r string) ([]byte, error) { return f(r) }
 
 func TestLoggerGetsEveryCallWithoutSecrets(t *testing.T) {
-	sim := simulator.New()
+	sim := simulator.MustNew()
 	a := newApp(t, sim)
 	out := a.push(start(t, &mobile.Config{Flow: mobile.FlowFull, Logger: a}))
 	require.Equal(t, mobile.StateEnrolled, out.State)

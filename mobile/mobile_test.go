@@ -298,7 +298,7 @@ func TestEndToEnd(t *testing.T) {
 				if c.cfg.Platform == mobile.PlatformIOS {
 					platform = simulator.IOS
 				}
-				sim := simulator.New(simulator.WithSituation(c.situation), simulator.WithPlatform(platform))
+				sim := simulator.MustNew(simulator.WithSituation(c.situation), simulator.WithPlatform(platform))
 				a := newApp(t, sim)
 				if c.pin != "" {
 					a.pin = c.pin
@@ -332,7 +332,7 @@ func TestEndToEnd(t *testing.T) {
 func TestSnapshotRestoreInTheMiddle(t *testing.T) {
 	for _, s := range styles {
 		t.Run(s.name, func(t *testing.T) {
-			sim := simulator.New(simulator.WithSituation(simulator.SituationHasPhone), simulator.WithPlatform(simulator.IOS))
+			sim := simulator.MustNew(simulator.WithSituation(simulator.SituationHasPhone), simulator.WithPlatform(simulator.IOS))
 			a := newApp(t, sim)
 			e := start(t, &mobile.Config{Platform: mobile.PlatformIOS, Logger: a})
 			p := s.until(a, e, mobile.PromptNewPIN)

@@ -127,7 +127,7 @@ func TestEngineAgainstSimulator(t *testing.T) {
 				simOpts = append(simOpts, simulator.WithPlatform(simulator.IOS))
 				engOpts = append(engOpts, enrollfsm.WithPlatform(enrollfsm.IOS))
 			}
-			sim := simulator.New(simOpts...)
+			sim := simulator.MustNew(simOpts...)
 			eng, err := enrollfsm.New(tc.flow, engOpts...)
 			require.NoError(t, err)
 			u := &user{sim: sim, pins: tc.pins, forgot: tc.forgot}
@@ -156,7 +156,7 @@ func TestEngineUnderFaults(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%d", flow, seed), func(t *testing.T) {
 				clk := enrolltest.NewClock(enrolltest.Epoch)
 				sit := simulator.Situations()[int(seed)%len(simulator.Situations())]
-				sim := simulator.New(simulator.WithSeed(seed), simulator.WithSituation(sit), simulator.WithNow(clk.Now),
+				sim := simulator.MustNew(simulator.WithSeed(seed), simulator.WithSituation(sit), simulator.WithNow(clk.Now),
 					simulator.WithFaults(simulator.Faults{Rate: 0.25, Codes: transient, Bridge: true, Lost: true}))
 				eng, err := enrollfsm.New(flow, enrollfsm.WithClock(clk), enrollfsm.WithAutoRemove(true))
 				require.NoError(t, err)

@@ -11,7 +11,7 @@ import (
 // Steps 1, 2 and 3 of the tutorial against an account that has a trusted
 // phone and a PIN, used on another device.
 func Example() {
-	sim := simulator.New(simulator.WithSituation(simulator.SituationPINExists))
+	sim := simulator.MustNew(simulator.WithSituation(simulator.SituationPINExists))
 	ctx := context.Background()
 	for _, req := range []pims.Request{
 		{Op: pims.Get, API: simulator.APIAccount, Params: map[string]string{"actionType": "strong", "type": "isDeviceActivated"}},
@@ -33,7 +33,7 @@ func Example() {
 
 // A test types the code the server texted, as the user would.
 func ExampleSimulator_LastCode() {
-	sim := simulator.New(simulator.WithSituation(simulator.SituationHasPhone))
+	sim := simulator.MustNew(simulator.WithSituation(simulator.SituationHasPhone))
 	ctx := context.Background()
 	_, _ = sim.Call(ctx, pims.Request{Op: pims.Get, API: simulator.APISMSCode, Params: map[string]string{"type": "enrollment"}})
 	code, _ := sim.LastCode(simulator.KindEnrollment)

@@ -18,7 +18,7 @@ import (
 func TestInjectNextEveryCode(t *testing.T) {
 	for _, c := range append(pimserr.Codes(), 9999) {
 		t.Run(c.String(), func(t *testing.T) {
-			s := simulator.New(simulator.WithSituation(simulator.SituationHasPhone))
+			s := simulator.MustNew(simulator.WithSituation(simulator.SituationHasPhone))
 			s.InjectNext(c)
 			m := do(t, s, reqEnrSMS)
 			assert.Equal(t, pims.Failure("sim-000001", c), m)
@@ -34,7 +34,7 @@ func TestInjectNextEveryCode(t *testing.T) {
 }
 
 func TestInjectNextQueues(t *testing.T) {
-	s := simulator.New()
+	s := simulator.MustNew()
 	s.InjectNext(pimserr.CodeNoInternet)
 	s.InjectBridgeError()
 	s.InjectNext(pimserr.CodeServerError)
@@ -47,7 +47,7 @@ func TestInjectNextQueues(t *testing.T) {
 
 func TestInjectedFaultsOnSetCalls(t *testing.T) {
 	newSim := func(seed int64) *simulator.Simulator {
-		s := simulator.New(simulator.WithSeed(seed), simulator.WithSituation(simulator.SituationPINExists))
+		s := simulator.MustNew(simulator.WithSeed(seed), simulator.WithSituation(simulator.SituationPINExists))
 		ok(t, s, reqEnrSMS, reqCheckPIN)
 		return s
 	}
@@ -88,7 +88,7 @@ func TestInjectedFaultsOnSetCalls(t *testing.T) {
 	})
 	t.Run("2201 on a get never acts", func(t *testing.T) {
 		for seed := int64(1); seed <= 10; seed++ {
-			s := simulator.New(simulator.WithSeed(seed))
+			s := simulator.MustNew(simulator.WithSeed(seed))
 			s.InjectNext(pimserr.CodeTimeout)
 			assert.Equal(t, pimserr.CodeTimeout, code(do(t, s, reqCertSMS(ph))))
 			assert.Empty(t, s.Outbox())
@@ -124,7 +124,7 @@ func TestInjectedFaultsOnSetCalls(t *testing.T) {
 
 func TestDrawnFaults(t *testing.T) {
 	t.Run("rate 1 with one code", func(t *testing.T) {
-		s := simulator.New(simulator.WithSituation(simulator.SituationHasPhone),
+		s := simulator.MustNew(simulator.WithSituation(simulator.SituationHasPhone),
 			simulator.WithFaults(simulator.Faults{Rate: 1, Codes: []pimserr.Code{pimserr.CodeServerError}}))
 		for _, r := range []pims.Request{reqActivated, reqBlocked, reqPhone, reqEnrSMS, reqCheckPIN, reqRemove} {
 			assert.Equal(t, pimserr.CodeServerError, code(do(t, s, r)))
@@ -133,7 +133,7 @@ func TestDrawnFaults(t *testing.T) {
 		assert.Equal(t, simulator.DefaultPhone, s.Account().Phone)
 	})
 	t.Run("rate 1 with every code", func(t *testing.T) {
-		s := simulator.New(simulator.WithFaults(simulator.Faults{Rate: 1}))
+		s := simulator.MustNew(simulator.WithFaults(simulator.Faults{Rate: 1}))
 		seen := map[pimserr.Code]bool{}
 		for i := 0; i < 400; i++ {
 			m := do(t, s, reqActivated)
@@ -146,7 +146,7 @@ func TestDrawnFaults(t *testing.T) {
 		assert.Len(t, seen, len(pimserr.Codes()), "every documented code is drawn")
 	})
 	t.Run("rate 1, bridge and lost only", func(t *testing.T) {
-		s := simulator.New(simulator.WithSituation(simulator.SituationHasPhone),
+		s := simulator.MustNew(simulator.WithSituation(simulator.SituationHasPhone),
 			simulator.WithFaults(simulator.Faults{Rate: 1, Codes: []pimserr.Code{}, Bridge: true, Lost: true}))
 		seen := map[error]int{}
 		for i := 0; i < 40; i++ {
@@ -160,23 +160,23 @@ func TestDrawnFaults(t *testing.T) {
 		assert.Len(t, s.Outbox(), seen[simulator.ErrLostReply], "only lost replies acted")
 	})
 	t.Run("rate 1, nothing to draw", func(t *testing.T) {
-		s := simulator.New(simulator.WithFaults(simulator.Faults{Rate: 1, Codes: []pimserr.Code{}}))
+		s := simulator.MustNew(simulator.WithFaults(simulator.Faults{Rate: 1, Codes: []pimserr.Code{}}))
 		assert.Equal(t, pims.Succeeded, do(t, s, reqActivated).Status)
 	})
 	t.Run("rate out of range", func(t *testing.T) {
-		s := simulator.New(simulator.WithFaults(simulator.Faults{Rate: 7, Codes: []pimserr.Code{pimserr.CodeNoService}}))
+		s := simulator.MustNew(simulator.WithFaults(simulator.Faults{Rate: 7, Codes: []pimserr.Code{pimserr.CodeNoService}}))
 		assert.Equal(t, pimserr.CodeNoService, code(do(t, s, reqActivated)))
-		s = simulator.New(simulator.WithFaults(simulator.Faults{Rate: math.NaN(), Bridge: true}))
+		s = simulator.MustNew(simulator.WithFaults(simulator.Faults{Rate: math.NaN(), Bridge: true}))
 		assert.Equal(t, pims.Succeeded, do(t, s, reqActivated).Status)
 	})
 	t.Run("rate 0 never", func(t *testing.T) {
-		s := simulator.New(simulator.WithFaults(simulator.Faults{Rate: 0, Bridge: true}))
+		s := simulator.MustNew(simulator.WithFaults(simulator.Faults{Rate: 0, Bridge: true}))
 		for i := 0; i < 50; i++ {
 			assert.Equal(t, pims.Succeeded, do(t, s, reqActivated).Status)
 		}
 	})
 	t.Run("rate 0.5 about half", func(t *testing.T) {
-		s := simulator.New(simulator.WithFaults(simulator.Faults{Rate: 0.5, Codes: []pimserr.Code{pimserr.CodeNoService}}))
+		s := simulator.MustNew(simulator.WithFaults(simulator.Faults{Rate: 0.5, Codes: []pimserr.Code{pimserr.CodeNoService}}))
 		failed := 0
 		for i := 0; i < 400; i++ {
 			if do(t, s, reqActivated).Status == pims.Failed {
@@ -186,7 +186,7 @@ func TestDrawnFaults(t *testing.T) {
 		assert.InDelta(t, 200, failed, 50)
 	})
 	t.Run("injected before drawn", func(t *testing.T) {
-		s := simulator.New(simulator.WithFaults(simulator.Faults{Rate: 1, Codes: []pimserr.Code{pimserr.CodeNoService}}))
+		s := simulator.MustNew(simulator.WithFaults(simulator.Faults{Rate: 1, Codes: []pimserr.Code{pimserr.CodeNoService}}))
 		s.InjectNext(pimserr.CodeVersionError)
 		assert.Equal(t, pimserr.CodeVersionError, code(do(t, s, reqActivated)))
 		assert.Equal(t, pimserr.CodeNoService, code(do(t, s, reqActivated)))
@@ -196,7 +196,7 @@ func TestDrawnFaults(t *testing.T) {
 func TestLatency(t *testing.T) {
 	t.Run("seeded waits within bounds", func(t *testing.T) {
 		var slept []time.Duration
-		s := simulator.New(simulator.WithLatency(10*time.Millisecond, 50*time.Millisecond),
+		s := simulator.MustNew(simulator.WithLatency(10*time.Millisecond, 50*time.Millisecond),
 			simulator.WithSleep(func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }))
 		for i := 0; i < 30; i++ {
 			do(t, s, reqActivated)
@@ -212,18 +212,18 @@ func TestLatency(t *testing.T) {
 	})
 	t.Run("fixed", func(t *testing.T) {
 		var slept []time.Duration
-		s := simulator.New(simulator.WithLatency(time.Second, 0), // max below min: min
+		s := simulator.MustNew(simulator.WithLatency(time.Second, 0), // max below min: min
 			simulator.WithSleep(func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }))
 		do(t, s, reqActivated)
 		assert.Equal(t, []time.Duration{time.Second}, slept)
 	})
 	t.Run("none: sleep not called", func(t *testing.T) {
-		s := simulator.New(simulator.WithSleep(func(context.Context, time.Duration) error { t.Fatal("slept"); return nil }))
+		s := simulator.MustNew(simulator.WithSleep(func(context.Context, time.Duration) error { t.Fatal("slept"); return nil }))
 		do(t, s, reqActivated)
 	})
 	t.Run("cancelled during the wait: nothing done", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
-		s := simulator.New(simulator.WithSituation(simulator.SituationHasPhone), simulator.WithLatency(time.Second, time.Second),
+		s := simulator.MustNew(simulator.WithSituation(simulator.SituationHasPhone), simulator.WithLatency(time.Second, time.Second),
 			simulator.WithSleep(func(ctx context.Context, _ time.Duration) error { cancel(); return ctx.Err() }))
 		s.InjectLostReply()
 		m, err := s.Call(ctx, reqEnrSMS)
@@ -240,7 +240,7 @@ func TestLatency(t *testing.T) {
 	t.Run("real timer honours ctx", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 		defer cancel()
-		s := simulator.New(simulator.WithSituation(simulator.SituationHasPhone), simulator.WithLatency(time.Hour, time.Hour))
+		s := simulator.MustNew(simulator.WithSituation(simulator.SituationHasPhone), simulator.WithLatency(time.Hour, time.Hour))
 		start := time.Now()
 		_, err := s.Call(ctx, reqEnrSMS)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
@@ -248,7 +248,7 @@ func TestLatency(t *testing.T) {
 		assert.Empty(t, s.Outbox())
 	})
 	t.Run("real timer waits", func(t *testing.T) {
-		s := simulator.New(simulator.WithLatency(2*time.Millisecond, 2*time.Millisecond))
+		s := simulator.MustNew(simulator.WithLatency(2*time.Millisecond, 2*time.Millisecond))
 		start := time.Now()
 		do(t, s, reqActivated)
 		assert.GreaterOrEqual(t, time.Since(start), 2*time.Millisecond)
@@ -256,14 +256,14 @@ func TestLatency(t *testing.T) {
 	t.Run("ctx already done, no latency", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		s := simulator.New(simulator.WithSituation(simulator.SituationHasPhone))
+		s := simulator.MustNew(simulator.WithSituation(simulator.SituationHasPhone))
 		_, err := s.Call(ctx, reqEnrSMS)
 		assert.ErrorIs(t, err, context.Canceled)
 		assert.Empty(t, s.Outbox())
 	})
 	t.Run("a sleep error without ctx is returned", func(t *testing.T) {
 		boom := errors.New("boom")
-		s := simulator.New(simulator.WithLatency(time.Second, time.Second),
+		s := simulator.MustNew(simulator.WithLatency(time.Second, time.Second),
 			simulator.WithSleep(func(context.Context, time.Duration) error { return boom }))
 		_, err := s.Call(context.Background(), reqActivated)
 		assert.ErrorIs(t, err, boom)

@@ -42,7 +42,7 @@ func runRules(t *testing.T, cases []ruleCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			clk := newClock()
-			s := simulator.New(append([]simulator.Option{simulator.WithNow(clk.Now)}, tc.opts...)...)
+			s := simulator.MustNew(append([]simulator.Option{simulator.WithNow(clk.Now)}, tc.opts...)...)
 			ok(t, s, tc.setup...)
 			for _, r := range tc.pre {
 				do(t, s, r)

@@ -182,19 +182,19 @@ var _ pims.Backend = (*Simulator)(nil)
 // Option configures a Simulator.
 type Option func(*Simulator)
 
-// WithPlatform sets the device's OS: Android (default) or IOS. New panics on
+// WithPlatform sets the device's OS: Android (default) or IOS. New refuses
 // any other value.
 func WithPlatform(p string) Option { return func(s *Simulator) { s.platform = p } }
 
 // WithSituation starts the account in a preset situation (SituationNew by
-// default). It replaces an earlier WithAccount. New panics on an unknown
+// default). It replaces an earlier WithAccount. New refuses an unknown
 // situation.
 func WithSituation(sit Situation) Option {
 	return func(s *Simulator) { s.situation, s.startAccount = sit, nil }
 }
 
 // WithAccount starts the account in exactly this state. It replaces an
-// earlier WithSituation. New panics on an unknown Blocked value or a negative
+// earlier WithSituation. New refuses an unknown Blocked value or a negative
 // OtherDevices.
 func WithAccount(a Account) Option {
 	return func(s *Simulator) {
@@ -253,9 +253,9 @@ func WithStrictParams(on bool) Option { return func(s *Simulator) { s.strict = o
 
 // New returns a simulator. The options are applied in order; the starting
 // account is built last, so WithMaxDevices applies to SituationBlocked
-// whatever the order. New panics on an invalid option value: it is a test
-// tool, and a misconfigured test should stop at once.
-func New(opts ...Option) *Simulator {
+// whatever the order. An invalid option value is refused with an error
+// wrapping ErrOption; tests that build a fixed simulator use MustNew.
+func New(opts ...Option) (*Simulator, error) {
 	s := &Simulator{
 		platform:     Android,
 		seed:         1,
@@ -271,13 +271,13 @@ func New(opts ...Option) *Simulator {
 		o(s)
 	}
 	if s.platform != Android && s.platform != IOS {
-		panic(fmt.Sprintf("simulator: platform %q (want %q or %q)", s.platform, Android, IOS))
+		return nil, fmt.Errorf("%w: platform %q (want %q or %q)", ErrOption, s.platform, Android, IOS)
 	}
 	if s.maxDevices < 1 || s.maxWrongPINs < 1 {
-		panic("simulator: MaxDevices and MaxWrongPINs must be at least 1")
+		return nil, fmt.Errorf("%w: MaxDevices and MaxWrongPINs must be at least 1", ErrOption)
 	}
 	if s.now == nil || s.sleep == nil {
-		panic("simulator: WithNow and WithSleep need a function")
+		return nil, fmt.Errorf("%w: WithNow and WithSleep need a function", ErrOption)
 	}
 	if s.latMax < s.latMin {
 		s.latMax = s.latMin
@@ -293,39 +293,56 @@ func New(opts ...Option) *Simulator {
 	if s.startAccount != nil {
 		s.acct = *s.startAccount
 	} else {
-		s.acct = s.preset(s.situation)
+		acct, ok := s.preset(s.situation)
+		if !ok {
+			return nil, fmt.Errorf("%w: unknown situation %q (want one of %v)", ErrOption, s.situation, Situations())
+		}
+		s.acct = acct
 	}
 	if s.acct.Blocked == "" {
 		s.acct.Blocked = NotBlocked
 	}
 	if s.acct.Blocked != NotBlocked && s.acct.Blocked != AccountBlocked && s.acct.Blocked != PINBlocked {
-		panic(fmt.Sprintf("simulator: Account.Blocked %q (want NotBlocked, AccountBlocked or PINBlocked)", s.acct.Blocked))
+		return nil, fmt.Errorf("%w: Account.Blocked %q (want NotBlocked, AccountBlocked or PINBlocked)", ErrOption, s.acct.Blocked)
 	}
 	if s.acct.OtherDevices < 0 {
-		panic("simulator: Account.OtherDevices is negative")
+		return nil, fmt.Errorf("%w: Account.OtherDevices is negative", ErrOption)
 	}
 	if s.acct.Vehicles == nil {
 		s.acct.Vehicles = []string{DefaultVIN}
 	}
+	return s, nil
+}
+
+// ErrOption is wrapped by New's refusal of an invalid option value.
+var ErrOption = errors.New("simulator: invalid option")
+
+// MustNew is New for tests and examples with fixed options: it panics where
+// New returns an error.
+func MustNew(opts ...Option) *Simulator {
+	s, err := New(opts...)
+	if err != nil {
+		panic(err)
+	}
 	return s
 }
 
-func (s *Simulator) preset(sit Situation) Account {
+func (s *Simulator) preset(sit Situation) (Account, bool) {
 	switch sit {
 	case SituationNew:
-		return Account{}
+		return Account{}, true
 	case SituationHasPhone:
-		return Account{Phone: DefaultPhone}
+		return Account{Phone: DefaultPhone}, true
 	case SituationPINExists:
-		return Account{Phone: DefaultPhone, PIN: DefaultPIN, OtherDevices: 1}
+		return Account{Phone: DefaultPhone, PIN: DefaultPIN, OtherDevices: 1}, true
 	case SituationBlocked:
-		return Account{Phone: DefaultPhone, PIN: DefaultPIN, Blocked: AccountBlocked, OtherDevices: s.maxDevices}
+		return Account{Phone: DefaultPhone, PIN: DefaultPIN, Blocked: AccountBlocked, OtherDevices: s.maxDevices}, true
 	case SituationPINBlocked:
-		return Account{Phone: DefaultPhone, PIN: DefaultPIN, Blocked: PINBlocked, OtherDevices: 1}
+		return Account{Phone: DefaultPhone, PIN: DefaultPIN, Blocked: PINBlocked, OtherDevices: 1}, true
 	case SituationEnrolled:
-		return Account{Phone: DefaultPhone, PIN: DefaultPIN, DeviceActivated: true}
+		return Account{Phone: DefaultPhone, PIN: DefaultPIN, DeviceActivated: true}, true
 	}
-	panic(fmt.Sprintf("simulator: unknown situation %q", sit))
+	return Account{}, false
 }
 
 func realSleep(ctx context.Context, d time.Duration) error {

@@ -43,7 +43,7 @@ func TestSituations(t *testing.T) {
 	for i, tc := range cases {
 		t.Run(string(tc.sit), func(t *testing.T) {
 			require.Equal(t, simulator.Situations()[i], tc.sit)
-			s := simulator.New(simulator.WithSituation(tc.sit))
+			s := simulator.MustNew(simulator.WithSituation(tc.sit))
 			assert.Equal(t, tc.account, s.Account())
 			assert.Equal(t, tc.activated, s.DeviceActivated())
 			assert.Equal(t, map[string]any{"isDeviceActivated": tc.activated}, do(t, s, reqActivated).Result) // 1
@@ -55,20 +55,20 @@ func TestSituations(t *testing.T) {
 
 func TestNewDefaultsAndOrder(t *testing.T) {
 	// The blocked preset fills the device limit, whatever the option order.
-	a := simulator.New(simulator.WithSituation(simulator.SituationBlocked), simulator.WithMaxDevices(2)).Account()
-	b := simulator.New(simulator.WithMaxDevices(2), simulator.WithSituation(simulator.SituationBlocked)).Account()
+	a := simulator.MustNew(simulator.WithSituation(simulator.SituationBlocked), simulator.WithMaxDevices(2)).Account()
+	b := simulator.MustNew(simulator.WithMaxDevices(2), simulator.WithSituation(simulator.SituationBlocked)).Account()
 	assert.Equal(t, 2, a.OtherDevices)
 	assert.Equal(t, a, b)
 
 	// The last of WithSituation and WithAccount wins.
-	s := simulator.New(simulator.WithAccount(simulator.Account{Phone: ph}), simulator.WithSituation(simulator.SituationEnrolled))
+	s := simulator.MustNew(simulator.WithAccount(simulator.Account{Phone: ph}), simulator.WithSituation(simulator.SituationEnrolled))
 	assert.True(t, s.DeviceActivated())
-	s = simulator.New(simulator.WithSituation(simulator.SituationEnrolled), simulator.WithAccount(simulator.Account{Phone: ph}))
+	s = simulator.MustNew(simulator.WithSituation(simulator.SituationEnrolled), simulator.WithAccount(simulator.Account{Phone: ph}))
 	assert.Equal(t, simulator.Account{Phone: ph, Blocked: simulator.NotBlocked, Vehicles: []string{simulator.DefaultVIN}}, s.Account())
 
 	// WithAccount keeps its own copy; Account returns one.
 	vins := []string{otherVIN}
-	s = simulator.New(simulator.WithAccount(simulator.Account{Vehicles: vins}))
+	s = simulator.MustNew(simulator.WithAccount(simulator.Account{Vehicles: vins}))
 	vins[0] = "changed"
 	got := s.Account()
 	assert.Equal(t, []string{otherVIN}, got.Vehicles)
@@ -86,12 +86,12 @@ func TestNewPanicsOnBadOptions(t *testing.T) {
 		"max wrong PINs": simulator.WithMaxWrongPINs(0),
 		"nil clock":      simulator.WithNow(nil),
 	} {
-		assert.Panics(t, func() { simulator.New(opt) }, name)
+		assert.Panics(t, func() { simulator.MustNew(opt) }, name)
 	}
 }
 
 func TestTransactionIDsAndRequests(t *testing.T) {
-	s := simulator.New(simulator.WithSituation(simulator.SituationHasPhone))
+	s := simulator.MustNew(simulator.WithSituation(simulator.SituationHasPhone))
 	r := req(pims.Get, simulator.APIAccount, "actionType", "strong", "type", "isDeviceActivated")
 	for i := 1; i <= 3; i++ {
 		m, err := s.Call(context.Background(), r)
@@ -113,7 +113,7 @@ func TestTransactionIDsAndRequests(t *testing.T) {
 func TestDeterministicForASeed(t *testing.T) {
 	run := func(seed int64) ([]pims.Message, []error, []simulator.SMS, []time.Duration) {
 		var slept []time.Duration
-		s := simulator.New(
+		s := simulator.MustNew(
 			simulator.WithSeed(seed),
 			simulator.WithNow(newClock().Now),
 			simulator.WithLatency(time.Millisecond, time.Second),
@@ -145,7 +145,7 @@ func TestDeterministicForASeed(t *testing.T) {
 
 	// The default seed is 1.
 	firstCode := func(opts ...simulator.Option) string {
-		s := simulator.New(opts...)
+		s := simulator.MustNew(opts...)
 		ok(t, s, reqCertSMS(ph))
 		c, _ := s.LastCode(simulator.KindCertification)
 		return c
@@ -155,7 +155,7 @@ func TestDeterministicForASeed(t *testing.T) {
 
 func TestSMSStringMasksCodeAndPhone(t *testing.T) {
 	for seed := int64(1); seed <= 20; seed++ {
-		s := simulator.New(simulator.WithSeed(seed), simulator.WithSituation(simulator.SituationHasPhone))
+		s := simulator.MustNew(simulator.WithSeed(seed), simulator.WithSituation(simulator.SituationHasPhone))
 		ok(t, s, reqCertSMS("+33611223344"), reqEnrSMS)
 		for _, m := range s.Outbox() {
 			var logged bytes.Buffer
@@ -168,7 +168,7 @@ func TestSMSStringMasksCodeAndPhone(t *testing.T) {
 			}
 		}
 	}
-	s := simulator.New(simulator.WithSituation(simulator.SituationHasPhone))
+	s := simulator.MustNew(simulator.WithSituation(simulator.SituationHasPhone))
 	ok(t, s, reqEnrSMS, reqCertSMS("+33611223344"))
 	out := s.Outbox()
 	assert.Equal(t, "SMS to 06••••••78: enrollment code ••••", out[0].String())
@@ -178,7 +178,7 @@ func TestSMSStringMasksCodeAndPhone(t *testing.T) {
 func TestSMSCallback(t *testing.T) {
 	var got []simulator.SMS
 	var s *simulator.Simulator
-	s = simulator.New(simulator.WithSituation(simulator.SituationHasPhone), simulator.WithSMS(func(m simulator.SMS) {
+	s = simulator.MustNew(simulator.WithSituation(simulator.SituationHasPhone), simulator.WithSMS(func(m simulator.SMS) {
 		// Called outside the lock: reading the simulator must not deadlock.
 		c, found := s.LastCode(m.Kind)
 		assert.True(t, found)
@@ -195,7 +195,7 @@ func TestSMSCallback(t *testing.T) {
 func TestConcurrentCalls(t *testing.T) {
 	var mu sync.Mutex
 	sent := 0
-	s := simulator.New(
+	s := simulator.MustNew(
 		simulator.WithSituation(simulator.SituationPINExists),
 		simulator.WithFaults(simulator.Faults{Rate: 0.2, Bridge: true, Lost: true}),
 		simulator.WithLatency(0, time.Microsecond),
@@ -231,7 +231,7 @@ func TestConcurrentCalls(t *testing.T) {
 }
 
 func TestCallRecordsEvenUnknownRequests(t *testing.T) {
-	s := simulator.New()
+	s := simulator.MustNew()
 	m := do(t, s, pims.Request{Op: pims.Get, API: simulator.APITrustedPhone})
 	assert.Equal(t, pims.Succeeded, m.Status, "nil params are no params")
 	assert.True(t, strings.HasPrefix(m.TransactionID, "sim-"))

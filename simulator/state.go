@@ -98,7 +98,10 @@ func Load(data []byte, opts ...Option) (*Simulator, error) {
 		st.Account.Vehicles = []string{}
 	}
 	acct := st.Account
-	s := New(append(opts, WithPlatform(st.Platform), WithSeed(st.Seed), WithAccount(acct))...)
+	s, err := New(append(opts, WithPlatform(st.Platform), WithSeed(st.Seed), WithAccount(acct))...)
+	if err != nil {
+		return nil, err
+	}
 	s.wrongPINs, s.validated, s.tx = st.WrongPINs, st.Validated, st.Tx
 	s.certCode, s.enrCode = st.Cert.load(), st.Enr.load()
 	for _, m := range st.Inbox {

@@ -12,7 +12,7 @@ import (
 
 func TestSaveAndLoad_TheServerGoesOnAsBefore(t *testing.T) {
 	ctx := context.Background()
-	s := New(WithSituation(SituationHasPhone), WithPlatform(IOS), WithSeed(9))
+	s := MustNew(WithSituation(SituationHasPhone), WithPlatform(IOS), WithSeed(9))
 	_, err := s.Call(ctx, pims.Request{Op: pims.Get, API: APISMSCode, Params: map[string]string{"type": "enrollment"}})
 	require.NoError(t, err)
 	code, ok := s.LastCode(KindEnrollment)

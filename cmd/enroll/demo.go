@@ -153,10 +153,13 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 }
 
 func startDemo(f demoFlags, simOpts []simulator.Option, stdout io.Writer) (*simulator.Simulator, *enrollfsm.Engine, error) {
-	sim := simulator.New(append(simOpts,
+	sim, err := simulator.New(append(simOpts,
 		simulator.WithPlatform(f.platform),
 		simulator.WithSituation(simulator.Situation(f.situation)),
 		simulator.WithSeed(f.seed))...)
+	if err != nil {
+		return nil, nil, err
+	}
 	opts := []enrollfsm.Option{
 		enrollfsm.WithPlatform(enrollfsm.Platform(f.platform)),
 		enrollfsm.WithSDKVersion(f.sdk),

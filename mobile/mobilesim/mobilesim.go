@@ -48,17 +48,15 @@ var _ mobile.Backend = (*Simulator)(nil)
 
 // NewSimulator returns a simulator of an account in situation (Situation*
 // constants) for a device on platform ("android" or "ios").
-func NewSimulator(situation, platform string) (sim *Simulator, err error) {
-	defer func() {
-		// simulator.New panics on a bad option: it is a test tool.
-		if r := recover(); r != nil {
-			sim, err = nil, fmt.Errorf("mobilesim: %v", r)
-		}
-	}()
-	return &Simulator{sim: simulator.New(
+func NewSimulator(situation, platform string) (*Simulator, error) {
+	sim, err := simulator.New(
 		simulator.WithSituation(simulator.Situation(situation)),
 		simulator.WithPlatform(platform),
-	)}, nil
+	)
+	if err != nil {
+		return nil, fmt.Errorf("mobilesim: %w", err)
+	}
+	return &Simulator{sim: sim}, nil
 }
 
 // Call answers a request as mobile.Backend does: the request JSON in, the
