@@ -63,10 +63,13 @@ var (
 	_ slog.LogValuer = Secret{}
 )
 
-// Phone masks a phone number for logs: the first two and last two digits
-// stay, the others become bullets ("0612345678" → "06••••••78"). A leading
-// "+" is kept; spaces, dots and dashes are dropped. Numbers of four
-// characters or fewer are masked whole.
+// Phone masks a phone number for logs. At most the last two digits and the
+// prefix (the first two digits, the country code of a "+" number) stay; the
+// others become bullets, one per digit ("0612345678" → "06••••••78"). So
+// that a short number does not show most of itself, the last two digits
+// stay only when at least four others are masked, and the prefix only when
+// at least six are ("123456" → "••••56", "1234" → "••••"). A leading "+"
+// is kept; spaces, dots and dashes are dropped.
 func Phone(number string) string {
 	var b strings.Builder
 	number = strings.TrimSpace(number)
@@ -81,11 +84,15 @@ func Phone(number string) string {
 		}
 	}
 	n := len(digits)
-	if n <= 4 {
-		return b.String() + strings.Repeat("•", n)
+	head, tail := 0, 0
+	if n >= 6 {
+		tail = 2
 	}
-	b.WriteString(string(digits[:2]))
-	b.WriteString(strings.Repeat("•", n-4))
-	b.WriteString(string(digits[n-2:]))
+	if n >= 10 {
+		head = 2
+	}
+	b.WriteString(string(digits[:head]))
+	b.WriteString(strings.Repeat("•", n-head-tail))
+	b.WriteString(string(digits[n-tail:]))
 	return b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,9 +38,36 @@ func TestSecret_NeverPrintsItsValue(t *testing.T) {
 }
 
 func TestPhone(t *testing.T) {
-	assert.Equal(t, "06••••••78", redact.Phone("0612345678"))
-	assert.Equal(t, "+33•••••••78", redact.Phone("+33612345678"))
-	assert.Equal(t, "06••••••78", redact.Phone(" 06 12.34-56 78"))
-	assert.Equal(t, "••••", redact.Phone("1234"))
-	assert.Equal(t, "", redact.Phone(""))
+	for in, want := range map[string]string{
+		"0612345678":      "06••••••78",
+		"+33612345678":    "+33•••••••78",
+		" 06 12.34-56 78": "06••••••78",
+		"1234":            "••••",
+		"":                "",
+		// Short numbers show at most their last two digits.
+		"123456":    "••••56",
+		"12345":     "•••••",
+		"061234567": "•••••••67",
+		"+336123":   "+••••23",
+		"+33":       "+••",
+	} {
+		assert.Equal(t, want, redact.Phone(in), in)
+	}
+}
+
+// Whatever its length, a masked number hides at least four digits and shows
+// at most four: its prefix and its last two.
+func TestPhone_HidesMostDigits(t *testing.T) {
+	for n := 0; n <= 16; n++ {
+		number := strings.Repeat("7", n)
+		masked := redact.Phone(number)
+		hidden := strings.Count(masked, "•")
+		shown := strings.Count(masked, "7")
+		assert.Equal(t, n, hidden+shown, number)
+		assert.LessOrEqual(t, shown, 4, number)
+		if n > 0 {
+			assert.GreaterOrEqual(t, hidden, min(n, 4), number)
+			assert.LessOrEqual(t, shown, n/2, "more digits hidden than shown: %s", number)
+		}
+	}
 }
