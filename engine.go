@@ -195,9 +195,10 @@ func (e *Engine) pending() Pending {
 		return Pending{Kind: PendingCall, State: cur, Call: e.call, Also: e.aheadCalls()}
 	case flows.Waiting:
 		if lost, ok := e.reask(st); ok {
-			return Pending{Kind: PendingPrompt, State: cur, Prompt: lost, Actions: []Action{ActionCancel}, Reason: pimserr.ErrAskedAgain}
+			return Pending{Kind: PendingPrompt, State: cur, Prompt: lost, Actions: []Action{ActionCancel},
+				Reason: &pimserr.PromptError{Prompt: string(lost), Err: pimserr.ErrAskedAgain, AttemptsLeft: -1, ResendsLeft: -1}}
 		}
-		p := Pending{Kind: PendingPrompt, State: cur, Prompt: st.Prompt, Actions: e.table.Actions(cur), Reason: e.reason}
+		p := Pending{Kind: PendingPrompt, State: cur, Prompt: st.Prompt, Actions: e.offered(cur), Reason: e.promptError(st.Prompt, cur)}
 		switch st.Prompt {
 		case PromptCertificationCode:
 			p.SentTo = redact.Phone(e.in.Phone)
@@ -207,6 +208,45 @@ func (e *Engine) pending() Pending {
 		return p
 	}
 	return Pending{Kind: PendingNone, State: cur}
+}
+
+// offered returns the table's actions at a waiting state, less resend and
+// change_phone once no new SMS may be sent (a phone change texts a new
+// number, so it spends a resend).
+func (e *Engine) offered(s fsm.State) []Action {
+	all := e.table.Actions(s)
+	if e.counters.Resends < e.cfg.limits.Resends {
+		return all
+	}
+	out := make([]Action, 0, len(all))
+	for _, a := range all {
+		if a != ActionResend && a != ActionChangePhone {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// promptError is the Reason of prompt p at state s: the cause of the ask
+// again, and what the user has left. Nil on a first ask.
+func (e *Engine) promptError(p fsm.Prompt, s fsm.State) error {
+	if e.reason == nil {
+		return nil
+	}
+	pe := &pimserr.PromptError{Prompt: string(p), Err: e.reason, AttemptsLeft: -1, ResendsLeft: -1}
+	switch {
+	case p.IsCode():
+		pe.AttemptsLeft = max(0, e.cfg.limits.CodeAttempts-e.code(p).wrong)
+	case p.IsPIN():
+		pe.AttemptsLeft = max(0, e.cfg.limits.PINAttempts-e.counters.WrongPINs)
+	}
+	for _, a := range e.table.Actions(s) {
+		if a == ActionResend || a == ActionChangePhone {
+			pe.ResendsLeft = max(0, e.cfg.limits.Resends-e.counters.Resends)
+			break
+		}
+	}
+	return pe
 }
 
 // reask returns the answer a waiting state must ask again before its own
@@ -284,6 +324,18 @@ func (e *Engine) deliver(id uint64, msg pims.Message, callErr error, took time.D
 	return nil
 }
 
+// warned reports whether step already left a 2316 warning: a step that
+// loops (a resent code, a retried call) reports it once.
+func (e *Engine) warned(step string) bool {
+	for _, w := range e.warnings {
+		var se *pimserr.StepError
+		if errors.As(w, &se) && se.Step == step {
+			return true
+		}
+	}
+	return false
+}
+
 // record counts, logs and reports a call whose reply came back.
 func (e *Engine) record(c Call, state fsm.State, s *steps.Step, msg pims.Message, callErr error, took time.Duration) {
 	e.counters.Calls++
@@ -308,10 +360,12 @@ func (e *Engine) interpret(st *flows.State, msg pims.Message, callErr error) {
 	c.AfterResend = e.afterResend
 	d := st.Step.Interpret(msg, callErr, c)
 	e.afterResend = e.step7Unknown && d.Event == fsm.PINRegistered
-	if d.Warning != nil {
+	if d.Warning != nil && !e.warned(st.Step.ID) {
 		e.warnings = append(e.warnings, d.Warning)
 	}
 	switch d.Event {
+	case fsm.RemovalRequired:
+		e.reason = d.Err
 	case fsm.InputRejected, fsm.CallFailed:
 		e.count(d.Blamed)
 		e.reason = d.Err
@@ -441,7 +495,7 @@ func (e *Engine) enter(ev fsm.Event, s fsm.State) {
 			e.interpret(st, ahead.msg, ahead.err)
 		}
 	case flows.Waiting:
-		if ev != fsm.InputRejected && ev != fsm.CallInterrupted {
+		if ev != fsm.InputRejected && ev != fsm.CallInterrupted && ev != fsm.RemovalRequired {
 			e.reason = nil
 		}
 	case flows.Terminal:
@@ -509,12 +563,12 @@ func (e *Engine) Answer(a Answer) error {
 	ev, err := e.answerEvent(st, a)
 	e.notifyAnswer(a, err)
 	if err != nil {
-		if isRefusal(err) {
+		if isRefusal(err) || errors.Is(err, pimserr.ErrNotAllowed) {
 			e.reason = err
 		}
 		return err
 	}
-	if ev == fsm.ResendRequested {
+	if ev == fsm.ResendRequested || ev == fsm.PhoneChangeRequested {
 		e.counters.Resends++
 	}
 	e.fire(ev)
@@ -550,13 +604,13 @@ func (e *Engine) answerEvent(st *flows.State, a Answer) (fsm.Event, error) {
 			if e.unknown {
 				ev = fsm.VerifyRequested
 			}
-		case ActionResend:
-			ev = fsm.ResendRequested
-			if e.m.Can(ev) && e.counters.Resends >= e.cfg.limits.Resends {
-				return "", pimserr.ErrResendLimit
-			}
 		default:
 			ev, _ = a.Action.Event()
+			// a phone change texts the new number: it spends a resend
+			spends := ev == fsm.ResendRequested || ev == fsm.PhoneChangeRequested
+			if spends && e.m.Can(ev) && e.counters.Resends >= e.cfg.limits.Resends {
+				return "", pimserr.ErrResendLimit
+			}
 		}
 		if ev == "" || !e.m.Can(ev) {
 			return "", fmt.Errorf("%w: %s at %s", pimserr.ErrNotAllowed, a.Action, st.Prompt)

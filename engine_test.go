@@ -43,6 +43,15 @@ func call8(pin string) pims.Request {
 	return req(pims.Set, "pims.authentication.enrollment", "action", "enroll", "pinCode", pin)
 }
 
+// toPhonePrompt: steps 1, 2 and 3 (no phone).
+func toPhonePrompt() []enrolltest.Exchange {
+	return []enrolltest.Exchange{
+		{Request: call1, Reply: pims.Success("t1", map[string]any{"isDeviceActivated": false})},
+		{Request: call2, Reply: pims.Success("t2", map[string]any{"isAccountBlocked": "NotBlocked"})},
+		{Request: call3, Reply: pims.Success("t3", map[string]any{"phoneNumber": nil})},
+	}
+}
+
 // toEnrollmentCode: steps 1, 2, 3 (a phone) and 5.
 func toEnrollmentCode() []enrolltest.Exchange {
 	return []enrolltest.Exchange{
@@ -224,9 +233,41 @@ func TestAdvance_CancelledContextInterrupts(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	p, err := e.Advance(ctx, enrolltest.NewScript())
-	require.NoError(t, err)
-	assert.Equal(t, enrollfsm.PromptRetry, p.Prompt)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, enrollfsm.PromptRetry, p.Prompt, "the engine rests at interrupted")
 	assert.ErrorIs(t, p.Reason, context.Canceled)
+	_, err = e.Snapshot()
+	assert.NoError(t, err, "and can be saved")
+}
+
+// Reference: docs/contract.md §4, the host's context. An answerer that
+// always says retry must not keep Run going once ctx is done.
+func TestRun_CancelledContextReturnsAtOnce(t *testing.T) {
+	e, err := enrollfsm.New(enrollfsm.FlowFull)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	asked := 0
+	retry := enrollfsm.AnswerFunc(func(_ context.Context, p enrollfsm.Pending) (enrollfsm.Answer, error) {
+		asked++
+		return enrollfsm.Act(p.Prompt, enrollfsm.ActionRetry), nil
+	})
+	_, err = e.Run(ctx, enrolltest.NewScript(), retry)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Zero(t, asked, "no prompt is asked once ctx is done")
+	assert.Equal(t, enrollfsm.State("interrupted"), e.State())
+
+	// ctx ending while the user is asked: the answer is not applied.
+	e, err = enrollfsm.New(enrollfsm.FlowFull)
+	require.NoError(t, err)
+	ctx, cancel = context.WithCancel(context.Background())
+	answerer := enrollfsm.AnswerFunc(func(_ context.Context, p enrollfsm.Pending) (enrollfsm.Answer, error) {
+		cancel()
+		return enrollfsm.Value(p.Prompt, "0612345678"), nil
+	})
+	_, err = e.Run(ctx, enrolltest.NewScript(toPhonePrompt()...), answerer)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, enrollfsm.State("awaiting_phone_number"), e.State())
 }
 
 func TestConcurrentUseIsSerialised(t *testing.T) {

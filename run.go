@@ -14,7 +14,9 @@ import (
 // until the engine waits for the user or the run ends, and returns what is
 // then pending. A call's failure is not an error of Advance: it moves the
 // engine (to interrupted, to a prompt, to failed). Advance returns an error
-// only if another Advance is already making a call.
+// if another Advance is already making a call, and ctx.Err() as soon as ctx
+// is done: a call cut short by it leaves the engine at interrupted, resumable
+// and savable, and no further call is made.
 //
 // The lock is released while a call is in flight, so Cancel, Next and
 // Outcome answer at once from other goroutines. With WithPrefetch, the calls
@@ -76,6 +78,10 @@ func (e *Engine) Advance(ctx context.Context, backend pims.Backend) (Pending, er
 		if derr != nil {
 			return e.Next(), derr
 		}
+		if err := ctx.Err(); err != nil {
+			settle()
+			return e.Next(), err
+		}
 	}
 }
 
@@ -117,7 +123,9 @@ func (f AnswerFunc) Answer(ctx context.Context, p Pending) (Answer, error) { ret
 // offered) is not an error: the prompt is asked again with its Reason. Run
 // returns an error when answerer does, or when an answer names another
 // prompt than the pending one; the engine is then left waiting, and Run may
-// be called again.
+// be called again. When ctx is done Run returns ctx.Err() at once: it never
+// asks the user to retry a call that ctx cut short, and the engine rests at
+// interrupted or at its prompt, savable.
 func (e *Engine) Run(ctx context.Context, backend pims.Backend, answerer Answerer) (Outcome, error) {
 	for {
 		p, err := e.Advance(ctx, backend)
@@ -128,9 +136,15 @@ func (e *Engine) Run(ctx context.Context, backend pims.Backend, answerer Answere
 			out, _ := e.Outcome()
 			return out, nil
 		}
+		if err := ctx.Err(); err != nil {
+			return Outcome{}, err
+		}
 		a, err := answerer.Answer(ctx, p)
 		if err != nil {
 			return Outcome{}, err
+		}
+		if err := ctx.Err(); err != nil {
+			return Outcome{}, err // the answer may be a reaction to ctx ending
 		}
 		if err := e.Answer(a); err != nil && !isRefusal(err) && !errors.Is(err, pimserr.ErrNotAllowed) {
 			return Outcome{}, err

@@ -97,7 +97,7 @@ func (c *Checker) checkAction(a enrollfsm.Answer, err error) {
 	switch {
 	case !allowed:
 		must = append(must, pimserr.ErrNotAllowed)
-	case a.Action == "resend" && c.resends >= c.limits.Resends:
+	case (a.Action == "resend" || a.Action == "change_phone") && c.resends >= c.limits.Resends:
 		must = append(must, pimserr.ErrResendLimit)
 	}
 	if c.judge(a, err, must, may) {

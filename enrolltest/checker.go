@@ -124,7 +124,7 @@ type Checker struct {
 	wrongPINs, resends, removals int
 	codeWrong                    map[enrollfsm.Prompt]int
 	sentAt                       map[enrollfsm.Prompt]time.Time
-	warnings                     int
+	warned                       map[string]bool // steps that left a 2316 warning
 
 	resume     enrollfsm.State
 	unknown    bool
@@ -193,7 +193,7 @@ func NewChecker(s enrollfsm.Settings, l enrollfsm.Limits, opts ...CheckerOption)
 	}
 	c := &Checker{
 		settings: s, limits: l, cur: "start",
-		codeWrong: map[enrollfsm.Prompt]int{}, sentAt: map[enrollfsm.Prompt]time.Time{},
+		codeWrong: map[enrollfsm.Prompt]int{}, sentAt: map[enrollfsm.Prompt]time.Time{}, warned: map[string]bool{},
 		values: map[answer]string{}, sent: map[string]map[string]string{}, secrets: map[string]bool{}, codes: map[string]bool{},
 		phones: map[string]bool{}, ahead: map[string]enrollfsm.CallRecord{},
 	}
@@ -450,7 +450,7 @@ func (c *Checker) checkExpected(tr enrollfsm.Transition) {
 		c.unknown = exp.unknown
 	}
 	if exp.warning {
-		c.warnings++
+		c.warned[callOf[tr.From]] = true // once per step
 	}
 	if tr.To == "failed" && exp.failure != "" {
 		c.failure = exp.failure
@@ -491,6 +491,7 @@ func (c *Checker) follow(tr enrollfsm.Transition) {
 		c.removals++
 	case "phone_change_requested":
 		delete(c.values, fromCertCode)
+		c.resends++ // it texts the new number
 	case "call_interrupted":
 		c.resume = from
 		if c.unknown {
@@ -624,8 +625,8 @@ func (c *Checker) CheckOutcome(out enrollfsm.Outcome) error {
 		c.violate(InvariantOutcome, "a failed run without a *pimserr.RunError")
 	case out.State != "failed" && (out.Failure != "" || out.Err != nil):
 		c.violate(InvariantOutcome, "%s with failure %q", out.State, out.Failure)
-	case len(out.Warnings) != c.warnings:
-		c.violate(InvariantOutcome, "%d warnings, the model counts %d steps done with 2316", len(out.Warnings), c.warnings)
+	case len(out.Warnings) != len(c.warned):
+		c.violate(InvariantOutcome, "%d warnings, the model counts %d steps done with 2316", len(out.Warnings), len(c.warned))
 	}
 	if out.Err != nil && c.leaks(out.Err.Error()) {
 		c.violate(InvariantOutcome, "the outcome's error holds a PIN or an SMS code")

@@ -227,3 +227,46 @@ func (e *RunError) Unwrap() error { return e.Err }
 
 // Is matches ErrRunFailed.
 func (e *RunError) Is(target error) bool { return target == ErrRunFailed }
+
+// PromptError is the Reason of a prompt asked again, or of an answer the
+// engine refused: the cause, and what the user has left, so that a UI can
+// say "that code is not right, 2 tries left" without parsing backend codes.
+type PromptError struct {
+	// Prompt is the prompt asked.
+	Prompt string
+	// Err is the cause: a *StepError wrapping the backend's *Error (2308,
+	// 2102, or the 2317/2310 that blocked the account at confirm_removal),
+	// an *InputError, ErrCodeLocked, ErrCodeExpired, ErrResendLimit,
+	// ErrNotAllowed or ErrAskedAgain.
+	Err error
+	// AttemptsLeft is how many more wrong answers the prompt accepts before
+	// the code locks or the run fails; -1 where answers are not counted.
+	AttemptsLeft int
+	// ResendsLeft is how many new codes (resend or change_phone) the run may
+	// still ask for; -1 where the prompt offers none.
+	ResendsLeft int
+}
+
+func (e *PromptError) Error() string {
+	var left []string
+	if e.AttemptsLeft >= 0 {
+		left = append(left, plural(e.AttemptsLeft, "attempt"))
+	}
+	if e.ResendsLeft >= 0 {
+		left = append(left, plural(e.ResendsLeft, "new code"))
+	}
+	if len(left) == 0 {
+		return e.Err.Error()
+	}
+	return e.Err.Error() + " (" + strings.Join(left, ", ") + " left)"
+}
+
+// Unwrap returns the cause.
+func (e *PromptError) Unwrap() error { return e.Err }
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}

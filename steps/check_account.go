@@ -29,7 +29,10 @@ var CheckAccount = &Step{
 		if status == "NotBlocked" {
 			return Decision{Event: fsm.AccountNotBlocked}, nil
 		}
-		return blocked(pimserr.CodeAccountBlocked, nil, c), nil
+		// the cause a UI shows before asking to remove every enrollment
+		cause := &pimserr.StepError{Step: "2", Op: string(pims.Get), API: APIAccount,
+			Err: &pimserr.Error{Code: pimserr.CodeAccountBlocked, Label: "isAccountBlocked: " + status}}
+		return blocked(pimserr.CodeAccountBlocked, cause, c), nil
 	},
 }
 

@@ -273,7 +273,7 @@ func (s *Step) rejected(code pimserr.Code, err error, c Context) Decision {
 
 // blocked decides what a blocked account leads to: removal in an enrollment
 // (with consent unless automatic, and at most RemovalsLeft times), failure in
-// an account operation. err is nil when call 2 reported the block.
+// an account operation.
 func blocked(code pimserr.Code, err error, c Context) Decision {
 	switch {
 	case !c.Enrollment:
