@@ -70,7 +70,8 @@ type Engine struct {
 // codeState is what the engine knows of the current SMS code of a prompt.
 type codeState struct {
 	wrong  int       // wrong answers to it
-	sentAt time.Time // when it was texted; zero if it was not
+	sent   bool      // the code was texted
+	sentAt time.Time // when
 }
 
 // code returns the state of prompt p's code; p must be a code prompt.
@@ -425,7 +426,7 @@ func (e *Engine) count(p fsm.Prompt) {
 }
 
 func (e *Engine) codeSent(p fsm.Prompt) {
-	*e.code(p) = codeState{sentAt: e.cfg.clock.Now()}
+	*e.code(p) = codeState{sent: true, sentAt: e.cfg.clock.Now()}
 }
 
 // failWith records why the run fails, for an edge to the failed state.
@@ -631,7 +632,7 @@ func (e *Engine) store(p fsm.Prompt, v string) error {
 		if c.wrong >= e.cfg.limits.CodeAttempts {
 			return pimserr.ErrCodeLocked
 		}
-		if !c.sentAt.IsZero() && e.cfg.clock.Now().Sub(c.sentAt) > e.cfg.limits.CodeTTL {
+		if c.sent && e.cfg.clock.Now().Sub(c.sentAt) > e.cfg.limits.CodeTTL {
 			return pimserr.ErrCodeExpired
 		}
 	}

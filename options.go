@@ -1,6 +1,7 @@
 package enrollfsm
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -95,6 +96,7 @@ type config struct {
 	prefetch   bool
 	logger     *slog.Logger
 	observers  []Observer
+	sealKey    []byte // WithSnapshotKey
 	// set by an option, to refuse one that contradicts a snapshot
 	platformSet, sdkSet, autoRemoveSet, vinSet bool
 }
@@ -188,6 +190,24 @@ func WithClock(clk Clock) Option {
 		return nil
 	}
 }
+
+// WithSnapshotKey seals snapshots with HMAC-SHA256 under key, and makes
+// Restore refuse a snapshot whose seal is missing or does not match: no
+// counter can be lowered, and no state, flow or setting changed, by editing
+// a saved file. Keep the key where the platform keeps secrets (the Android
+// Keystore, the iOS Keychain), never beside the snapshot. The key must be at
+// least 16 bytes; 32 random bytes are a good choice.
+func WithSnapshotKey(key []byte) Option {
+	return func(c *config) error {
+		if len(key) < minKeyLen {
+			return fmt.Errorf("%w: a snapshot key of %d bytes (want at least %d)", pimserr.ErrConfig, len(key), minKeyLen)
+		}
+		c.sealKey = bytes.Clone(key)
+		return nil
+	}
+}
+
+const minKeyLen = 16
 
 // WithLogger logs one record per transition and per call, at debug level for
 // transitions and info for calls. PINs and SMS codes never appear; phone

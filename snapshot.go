@@ -2,10 +2,15 @@ package enrollfsm
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
@@ -40,7 +45,20 @@ type snapshot struct {
 	NextCall  uint64          `json:"nextCall"`
 	Warnings  []warning       `json:"warnings,omitempty"`
 	Failure   pimserr.Failure `json:"failure,omitempty"`
+	// Seal is the HMAC-SHA256 of the rest, with WithSnapshotKey.
+	Seal string `json:"seal,omitempty"`
 }
+
+// MaxSnapshotSize bounds what Restore reads: a snapshot of this engine is a
+// few hundred bytes.
+const MaxSnapshotSize = 4 << 10
+
+// Bounds on numbers a snapshot may hold, far above any run and far below an
+// overflow.
+const (
+	maxCalls    = 1 << 31
+	maxNextCall = 1 << 53
+)
 
 // warning is a 2316 kept across a restore.
 type warning struct {
@@ -79,7 +97,7 @@ func (e *Engine) Snapshot() ([]byte, error) {
 			}
 			s.CodeWrong[p] = c.wrong
 		}
-		if !c.sentAt.IsZero() {
+		if c.sent {
 			if s.SentAt == nil {
 				s.SentAt = map[fsm.Prompt]int64{}
 			}
@@ -93,7 +111,38 @@ func (e *Engine) Snapshot() ([]byte, error) {
 			s.Warnings = append(s.Warnings, warning{Step: se.Step, Code: pe.Code})
 		}
 	}
+	data, err := json.Marshal(s)
+	if err != nil || e.cfg.sealKey == nil {
+		return data, err
+	}
+	s.Seal = seal(e.cfg.sealKey, data)
 	return json.Marshal(s)
+}
+
+// seal is the HMAC of a snapshot's canonical encoding without its seal.
+func seal(key, body []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("enrollfsm snapshot\n"))
+	m.Write(body)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// checkSeal verifies the seal over the re-encoded content, so that any
+// change of a value, however it is spelled, breaks it.
+func (s snapshot) checkSeal(key []byte) error {
+	if s.Seal == "" {
+		return snapErr("not sealed, and this engine has a snapshot key")
+	}
+	given := s.Seal
+	s.Seal = ""
+	body, err := json.Marshal(s)
+	if err != nil {
+		return snapErr("cannot encode: %v", err)
+	}
+	if !hmac.Equal([]byte(given), []byte(seal(key, body))) {
+		return snapErr("the seal does not match: the snapshot was changed, or sealed with another key")
+	}
+	return nil
 }
 
 // Restore resumes a run saved by Snapshot at a waiting state. The run's own
@@ -101,8 +150,10 @@ func (e *Engine) Snapshot() ([]byte, error) {
 // the snapshot; an option that contradicts one is refused with ErrConfig.
 // Options such as the clock, logger, observers and limits apply as to New.
 //
-// A snapshot of another version, a corrupt one, or one at a state that is
-// not a waiting state is refused with a *pimserr.SnapshotError (ErrSnapshot).
+// A snapshot of another version, a corrupt one, one at a state that is not
+// a waiting state, or one no run could be in (see docs/snapshots.md) is
+// refused with a *pimserr.SnapshotError (ErrSnapshot). With WithSnapshotKey,
+// so is one whose seal is missing or does not match.
 // The restored engine asks again for any PIN or SMS code its next call
 // needs (Pending.Reason is ErrAskedAgain), and an SMS code sent more than
 // the code lifetime ago accepts only resend.
@@ -117,6 +168,11 @@ func Restore(data []byte, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.sealKey != nil {
+		if err := s.checkSeal(cfg.sealKey); err != nil {
+			return nil, err
+		}
+	}
 	if err := cfg.adopt(s); err != nil {
 		return nil, err
 	}
@@ -127,7 +183,7 @@ func Restore(data []byte, opts ...Option) (*Engine, error) {
 	if flow != s.Flow {
 		return nil, snapErr("flow %q is not a resolved flow", s.Flow)
 	}
-	if err := s.check(table); err != nil {
+	if err := s.check(table, cfg.limits, cfg.clock.Now()); err != nil {
 		return nil, err
 	}
 	m, err := table.Def.NewMachineAt(s.State)
@@ -144,7 +200,7 @@ func Restore(data []byte, opts ...Option) (*Engine, error) {
 		e.code(p).wrong = n
 	}
 	for p, t := range s.SentAt {
-		e.code(p).sentAt = time.Unix(t, 0)
+		*e.code(p) = codeState{wrong: e.code(p).wrong, sent: true, sentAt: time.Unix(t, 0)}
 	}
 	for _, w := range s.Warnings {
 		e.warnings = append(e.warnings, &pimserr.StepError{Step: w.Step, Err: pimserr.New(w.Code)})
@@ -153,6 +209,9 @@ func Restore(data []byte, opts ...Option) (*Engine, error) {
 }
 
 func decodeSnapshot(data []byte) (snapshot, error) {
+	if len(data) > MaxSnapshotSize {
+		return snapshot{}, snapErr("%d bytes, over the %d a snapshot may have", len(data), MaxSnapshotSize)
+	}
 	var probe struct {
 		Version *int `json:"v"`
 	}
@@ -164,6 +223,9 @@ func decodeSnapshot(data []byte) (snapshot, error) {
 	}
 	if *probe.Version != SnapshotVersion {
 		return snapshot{}, snapErr("version %d, this engine reads version %d", *probe.Version, SnapshotVersion)
+	}
+	if err := strictJSON(data, snapshot{}); err != nil {
+		return snapshot{}, snapErr("corrupt: %v", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -208,8 +270,9 @@ func (c *config) adopt(s snapshot) error {
 	return nil
 }
 
-// check refuses a snapshot whose content the table cannot hold.
-func (s snapshot) check(t *flows.Table) error {
+// check refuses a snapshot whose content no run of the table, under these
+// limits and at this time, could hold.
+func (s snapshot) check(t *flows.Table, l Limits, now time.Time) error {
 	st, ok := t.State(s.State)
 	if !ok {
 		return snapErr("%s has no state %q", t.Name, s.State)
@@ -221,23 +284,50 @@ func (s snapshot) check(t *flows.Table) error {
 	if c.WrongCodes < 0 || c.WrongPINs < 0 || c.Resends < 0 || c.Removals < 0 || c.Calls < 0 {
 		return snapErr("negative counter")
 	}
+	// Each counter stays below the value at which the run would have ended
+	// or been refused. Codes: two per pass through step 3, plus resends.
+	codesSent := 2*(c.Removals+1) + c.Resends
+	switch {
+	case c.WrongPINs >= l.PINAttempts:
+		return snapErr("%d wrong PINs: a run ends at %d", c.WrongPINs, l.PINAttempts)
+	case c.Resends > l.Resends:
+		return snapErr("%d resends: a run allows %d", c.Resends, l.Resends)
+	case c.Removals > l.Removals:
+		return snapErr("%d removals: a run allows %d", c.Removals, l.Removals)
+	case c.WrongCodes > l.CodeAttempts*codesSent:
+		return snapErr("%d wrong codes: more than %d codes allow", c.WrongCodes, codesSent)
+	case c.Calls > maxCalls:
+		return snapErr("%d calls: out of range", c.Calls)
+	case s.NextCall < 1 || s.NextCall > maxNextCall:
+		return snapErr("next call %d: out of range", s.NextCall)
+	}
 	for p, n := range s.CodeWrong {
-		if !p.IsCode() || n < 0 || n > c.WrongCodes {
+		if !p.IsCode() || n < 0 || n > c.WrongCodes || n > l.CodeAttempts {
 			return snapErr("wrong-code count %s=%d does not fit", p, n)
 		}
 	}
-	for p := range s.SentAt {
+	for p, at := range s.SentAt {
 		if !p.IsCode() {
 			return snapErr("sentAt names %q, not a code prompt", p)
 		}
-	}
-	for _, phone := range []string{s.Phone, s.Trusted} {
-		if phone == "" {
-			continue
+		if at > now.Unix() {
+			return snapErr("the %s SMS was sent in the future", p)
 		}
-		if n, err := steps.NormalizePhone(phone); err != nil || n != phone {
+	}
+	if st.Prompt.IsCode() {
+		if _, ok := s.SentAt[st.Prompt]; !ok {
+			return snapErr("%s waits for a code without the time it was sent", s.State)
+		}
+	}
+	// The phone being registered was typed and normalised here; the trusted
+	// one is shown as call 3 returned it, whatever its format.
+	if s.Phone != "" {
+		if n, err := steps.NormalizePhone(s.Phone); err != nil || n != s.Phone {
 			return snapErr("malformed phone number")
 		}
+	}
+	if !printable(s.Trusted, 64) {
+		return snapErr("trusted phone number: not printable text of at most 64 bytes")
 	}
 	calling := func(x State) bool {
 		st, ok := t.State(x)
@@ -257,13 +347,42 @@ func (s snapshot) check(t *flows.Table) error {
 	if s.Unknown && s.VerifyFor == "" {
 		return snapErr("unknown outcome without the call to verify")
 	}
+	warned := map[string]bool{}
 	for _, w := range s.Warnings {
 		if w.Code.Class() != pimserr.ClassSucceededWithWarning {
 			return snapErr("warning %d is not a warning code", w.Code)
 		}
+		if warned[w.Step] || !hasStep(t, w.Step) {
+			return snapErr("warning of step %q: not a step of %s, or twice", w.Step, t.Name)
+		}
+		warned[w.Step] = true
 	}
 	if s.Failure != "" {
 		return snapErr("a failure at a waiting state")
 	}
 	return nil
+}
+
+// printable reports whether s is valid UTF-8 of at most n bytes without
+// control characters.
+func printable(s string, n int) bool {
+	if len(s) > n || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// hasStep reports whether a calling state of t makes step id.
+func hasStep(t *flows.Table, id string) bool {
+	for _, st := range t.Spec.States {
+		if st.Kind == flows.Calling && st.Step != nil && st.Step.ID == id {
+			return true
+		}
+	}
+	return false
 }

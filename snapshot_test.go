@@ -132,29 +132,30 @@ func TestRestore_RefusesBadSnapshotsWithTypedErrors(t *testing.T) {
 		return out
 	}
 	cases := map[string][]byte{
-		"empty":             nil,
-		"not JSON":          []byte("{"),
-		"an array":          []byte("[]"),
-		"no version":        edit(func(m map[string]any) { delete(m, "v") }),
-		"newer version":     edit(func(m map[string]any) { m["v"] = 2 }),
-		"unknown field":     edit(func(m map[string]any) { m["pin"] = "1234" }),
-		"unknown flow":      edit(func(m map[string]any) { m["flow"] = "sideways" }),
-		"auto flow":         edit(func(m map[string]any) { m["flow"] = "auto" }),
-		"unknown state":     edit(func(m map[string]any) { m["state"] = "dreaming" }),
-		"calling state":     edit(func(m map[string]any) { m["state"] = "checking_pin" }),
-		"state of another":  edit(func(m map[string]any) { m["state"] = "awaiting_old_pin" }),
-		"bad platform":      edit(func(m map[string]any) { m["platform"] = "symbian" }),
-		"bad sdk":           edit(func(m map[string]any) { m["sdk"] = "x.y" }),
-		"negative counter":  edit(func(m map[string]any) { m["counters"].(map[string]any)["wrongPins"] = -1 }),
-		"counter as string": edit(func(m map[string]any) { m["counters"].(map[string]any)["resends"] = "1" }),
-		"bad phone":         edit(func(m map[string]any) { m["trusted"] = "06 12" }),
-		"bad sentAt prompt": edit(func(m map[string]any) { m["sentAt"] = map[string]any{"pin": 1} }),
-		"bad resume":        edit(func(m map[string]any) { m["resume"] = "awaiting_pin" }),
-		"bad verifyFor":     edit(func(m map[string]any) { m["verifyFor"] = "checking_phone" }),
-		"unknown w/o call":  edit(func(m map[string]any) { m["unknown"] = true }),
-		"failure":           edit(func(m map[string]any) { m["failure"] = "bad_reply" }),
-		"bad warning":       edit(func(m map[string]any) { m["warnings"] = []any{map[string]any{"step": "8", "code": 2317}} }),
-		"trailing data":     append(append([]byte{}, good...), []byte(" {}")...),
+		"empty":              nil,
+		"not JSON":           []byte("{"),
+		"an array":           []byte("[]"),
+		"no version":         edit(func(m map[string]any) { delete(m, "v") }),
+		"newer version":      edit(func(m map[string]any) { m["v"] = 2 }),
+		"unknown field":      edit(func(m map[string]any) { m["pin"] = "1234" }),
+		"unknown flow":       edit(func(m map[string]any) { m["flow"] = "sideways" }),
+		"auto flow":          edit(func(m map[string]any) { m["flow"] = "auto" }),
+		"unknown state":      edit(func(m map[string]any) { m["state"] = "dreaming" }),
+		"calling state":      edit(func(m map[string]any) { m["state"] = "checking_pin" }),
+		"state of another":   edit(func(m map[string]any) { m["state"] = "awaiting_old_pin" }),
+		"bad platform":       edit(func(m map[string]any) { m["platform"] = "symbian" }),
+		"bad sdk":            edit(func(m map[string]any) { m["sdk"] = "x.y" }),
+		"negative counter":   edit(func(m map[string]any) { m["counters"].(map[string]any)["wrongPins"] = -1 }),
+		"counter as string":  edit(func(m map[string]any) { m["counters"].(map[string]any)["resends"] = "1" }),
+		"bad phone":          edit(func(m map[string]any) { m["phone"] = "06 12" }),
+		"control in trusted": edit(func(m map[string]any) { m["trusted"] = "06\u0000" }),
+		"bad sentAt prompt":  edit(func(m map[string]any) { m["sentAt"] = map[string]any{"pin": 1} }),
+		"bad resume":         edit(func(m map[string]any) { m["resume"] = "awaiting_pin" }),
+		"bad verifyFor":      edit(func(m map[string]any) { m["verifyFor"] = "checking_phone" }),
+		"unknown w/o call":   edit(func(m map[string]any) { m["unknown"] = true }),
+		"failure":            edit(func(m map[string]any) { m["failure"] = "bad_reply" }),
+		"bad warning":        edit(func(m map[string]any) { m["warnings"] = []any{map[string]any{"step": "8", "code": 2317}} }),
+		"trailing data":      append(append([]byte{}, good...), []byte(" {}")...),
 	}
 	for name, data := range cases {
 		_, err := enrollfsm.Restore(data)
@@ -182,7 +183,7 @@ func TestRestore_RefusesAnOptionThatContradictsTheSnapshot(t *testing.T) {
 func TestSnapshot_NeverHoldsASecret(t *testing.T) {
 	for _, sit := range simulator.Situations() {
 		for _, flow := range []enrollfsm.Flow{enrollfsm.FlowFull, enrollfsm.FlowShortcut} {
-			sim := simulator.New(simulator.WithSituation(sit), simulator.WithPlatform("ios"))
+			sim := simulator.MustNew(simulator.WithSituation(sit), simulator.WithPlatform("ios"))
 			e, err := enrollfsm.New(flow, enrollfsm.WithPlatform(enrollfsm.IOS))
 			require.NoError(t, err)
 			var codes []string
