@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/enrollfsm/enrollfsm"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
@@ -47,6 +48,21 @@ type Config struct {
 	// Logger, if set, is told of every transition and call, without PINs
 	// or SMS codes.
 	Logger Logger
+	// Listener, if set, is told of every transition as it happens.
+	Listener Listener
+	// SnapshotKey, if set (at least 16 bytes), seals snapshots with
+	// HMAC-SHA256: Restore then refuses, with ErrorSnapshot, a snapshot
+	// whose seal is missing or wrong. Keep it in the Android Keystore or
+	// the iOS Keychain, never beside the snapshot. Settings never returns it.
+	SnapshotKey []byte
+}
+
+// Listener is told of each transition of the machine: from and to are
+// states, event the event that moved it. It is called from inside the
+// engine's methods, while the engine is locked: it must return quickly and
+// must not call the engine.
+type Listener interface {
+	Transition(from, to, event string)
 }
 
 // options turns the settings into the engine's options; at a restore, only
@@ -72,12 +88,24 @@ func (c *Config) options(restore bool) []enrollfsm.Option {
 	if c.Logger != nil {
 		opts = append(opts, enrollfsm.WithLogger(newSlog(c.Logger)))
 	}
+	if c.Listener != nil {
+		l := c.Listener
+		opts = append(opts, enrollfsm.WithObserver(enrollfsm.Observer{Transition: func(t enrollfsm.Transition) {
+			l.Transition(string(t.From), string(t.To), string(t.Event))
+		}}))
+	}
+	if c.SnapshotKey != nil {
+		opts = append(opts, enrollfsm.WithSnapshotKey(c.SnapshotKey))
+	}
 	return opts
 }
 
 // Engine drives one run. Make it with Config.Start or Config.Restore.
 type Engine struct {
 	run *enrollfsm.Engine
+	// advancing is held by a running Advance, so that Cancel can wait for
+	// it: the run has then left the calling state when Cancel returns.
+	advancing sync.RWMutex
 }
 
 // Start begins a run with these settings: its first call is pending.
@@ -117,6 +145,7 @@ func (e *Engine) Settings() *Config {
 		return &Config{}
 	}
 	s := e.run.Settings()
+	// The snapshot key and the logger stay out: a Config is often printed.
 	return &Config{Flow: string(s.Flow), Platform: string(s.Platform), SDKVersion: s.SDKVersion, AutoRemove: s.AutoRemove, VIN: s.VIN}
 }
 
@@ -175,7 +204,9 @@ func (e *Engine) Advance(backend Backend) (*Pending, error) {
 	if backend == nil {
 		return nil, fail(fmt.Errorf("%w: nil backend", pimserr.ErrConfig))
 	}
+	e.advancing.RLock()
 	p, err := e.run.Advance(context.Background(), hostBackend{backend})
+	e.advancing.RUnlock()
 	if err != nil {
 		return nil, fail(err)
 	}
@@ -202,14 +233,23 @@ func (e *Engine) Act(prompt, action string) error {
 	return fail(e.run.Answer(enrollfsm.Act(enrollfsm.Prompt(prompt), enrollfsm.Action(action))))
 }
 
-// Cancel ends the run. During a call made by Advance, the call is abandoned
-// and Advance returns; a call made by the app is abandoned too, and its
-// reply will be refused. Cancelling an ended run returns ErrorEnded.
+// Cancel ends the run: once it returns, State is "cancelled". During a call
+// made by Advance, the call is abandoned and Cancel waits for Advance to
+// return, which it does at once, without waiting for the Backend; a call
+// made by the app is abandoned too, and its reply will be refused.
+// Cancelling an ended run returns ErrorEnded.
 func (e *Engine) Cancel() error {
 	if e.run == nil {
 		return errNotStarted
 	}
-	return fail(e.run.Cancel())
+	if err := e.run.Cancel(); err != nil {
+		return fail(err)
+	}
+	// Advance ends the run as soon as it sees the abandoned call: wait for
+	// it, so that State does not read the calling state after Cancel.
+	e.advancing.Lock()
+	defer e.advancing.Unlock()
+	return nil
 }
 
 // Snapshot saves the run, at a prompt or once ended, as a small JSON

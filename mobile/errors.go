@@ -61,6 +61,12 @@ type EngineError struct {
 	Failure string
 	// Field is the input refused, with ErrorInvalidInput: "PIN", "SMS code"...
 	Field string
+	// AttemptsLeft and ResendsLeft, in a prompt's Reason, are the wrong
+	// answers the prompt still accepts and the new SMS codes (resend or
+	// change_phone) the run may still ask for; -1 where not counted, and in
+	// any other error.
+	AttemptsLeft int32
+	ResendsLeft  int32
 	// Message is the error in words, in English, for logs and support.
 	Message string
 }
@@ -74,7 +80,10 @@ type errorJSON struct {
 	Step    string `json:"step,omitempty"`
 	Failure string `json:"failure,omitempty"`
 	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
+	// nil (absent) is -1: not counted
+	AttemptsLeft *int32 `json:"attemptsLeft,omitempty"`
+	ResendsLeft  *int32 `json:"resendsLeft,omitempty"`
+	Message      string `json:"message"`
 }
 
 // Error returns the JSON object that ParseError reads:
@@ -91,7 +100,22 @@ func (e *EngineError) wire() errorJSON {
 	return errorJSON{
 		Kind: e.Kind, Code: e.Code, Class: e.CodeClass, Label: e.Label,
 		Step: e.Step, Failure: e.Failure, Field: e.Field, Message: e.Message,
+		AttemptsLeft: counted(e.AttemptsLeft), ResendsLeft: counted(e.ResendsLeft),
 	}
+}
+
+func counted(n int32) *int32 {
+	if n < 0 {
+		return nil
+	}
+	return &n
+}
+
+func uncounted(n *int32) int32 {
+	if n == nil || *n < 0 {
+		return -1
+	}
+	return *n
 }
 
 // String returns Message, so that printing one in Kotlin or Swift reads as
@@ -109,6 +133,7 @@ func ParseError(message string) *EngineError {
 	return &EngineError{
 		Kind: w.Kind, Code: w.Code, CodeClass: w.Class, Label: w.Label,
 		Step: w.Step, Failure: w.Failure, Field: w.Field, Message: w.Message,
+		AttemptsLeft: uncounted(w.AttemptsLeft), ResendsLeft: uncounted(w.ResendsLeft),
 	}
 }
 
@@ -145,7 +170,11 @@ func info(err error) *EngineError {
 	if errors.As(err, &mine) {
 		return mine
 	}
-	e := &EngineError{Kind: ErrorInternal, Message: err.Error()}
+	e := &EngineError{Kind: ErrorInternal, Message: err.Error(), AttemptsLeft: -1, ResendsLeft: -1}
+	var pr *pimserr.PromptError
+	if errors.As(err, &pr) {
+		e.AttemptsLeft, e.ResendsLeft = int32(pr.AttemptsLeft), int32(pr.ResendsLeft)
+	}
 	var pe *pimserr.Error
 	if errors.As(err, &pe) {
 		e.Kind, e.Code, e.CodeClass, e.Label = ErrorPIMS, int32(pe.Code), pe.Class().String(), pe.Label
@@ -188,4 +217,4 @@ func fail(err error) error {
 
 // errNotStarted is returned by an Engine made with its zero-value
 // constructor (new Engine() in Java) instead of Start or Restore.
-var errNotStarted = &EngineError{Kind: ErrorConfig, Message: "engine not started: use Config.Start or Config.Restore"}
+var errNotStarted = &EngineError{Kind: ErrorConfig, Message: "engine not started: use Config.Start or Config.Restore", AttemptsLeft: -1, ResendsLeft: -1}

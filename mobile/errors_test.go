@@ -75,6 +75,13 @@ func TestRejectedPINIsThePromptsReason(t *testing.T) {
 			assert.Equal(t, int32(2308), r.Code)
 			assert.Equal(t, mobile.ClassRejected, r.CodeClass)
 			assert.Equal(t, "8", r.Step)
+			assert.Equal(t, int32(4), r.AttemptsLeft, "5 PINs a run, one spent")
+			assert.Equal(t, int32(-1), r.ResendsLeft, "the pin prompt offers no resend")
+			assert.Contains(t, r.JSON(), `"attemptsLeft":4`)
+			assert.NotContains(t, r.JSON(), `resendsLeft`)
+			back := mobile.ParseError(r.JSON())
+			require.NotNil(t, back)
+			assert.Equal(t, *r, *back)
 			assert.Equal(t, 1, e.Counters().WrongPINs)
 			assert.NotContains(t, r.JSON(), "0000")
 		})
@@ -167,7 +174,7 @@ func TestParseErrorIgnoresForeignMessages(t *testing.T) {
 	}
 	info := mobile.ParseError(`{"kind":"pims","code":2201,"class":"transient","step":"5","message":"m"}`)
 	require.NotNil(t, info)
-	assert.Equal(t, mobile.EngineError{Kind: "pims", Code: 2201, CodeClass: "transient", Step: "5", Message: "m"}, *info)
+	assert.Equal(t, mobile.EngineError{Kind: "pims", Code: 2201, CodeClass: "transient", Step: "5", Message: "m", AttemptsLeft: -1, ResendsLeft: -1}, *info)
 	assert.Equal(t, "m", info.String())
 }
 
@@ -256,6 +263,13 @@ func TestWarningsInTheOutcome(t *testing.T) {
 		"kind": "pims", "code": 2316.0, "class": "succeeded_with_warning", "step": "8",
 		"label": pimserr.CodePostSyncFailed.Label(), "message": warnings[0]["message"],
 	}, warnings[0])
+	require.Equal(t, 1, out.WarningCount())
+	w := out.Warning(0)
+	require.NotNil(t, w)
+	assert.Equal(t, int32(2316), w.Code)
+	assert.Equal(t, mobile.ClassSucceededWithWarning, w.CodeClass)
+	assert.Nil(t, out.Warning(1), "out of range")
+	assert.Nil(t, out.Warning(-1), "out of range")
 }
 
 // Cancel from another thread while Advance waits on a bridge that never
@@ -279,6 +293,8 @@ func TestCancelDuringAdvance(t *testing.T) {
 	<-entered
 	assert.Equal(t, mobile.PendingCall, e.Next().Kind, "Next answers while a call is in flight")
 	require.NoError(t, e.Cancel())
+	assert.Equal(t, mobile.StateCancelled, e.State(), "the state once Cancel has returned")
+	require.NotNil(t, e.Outcome(), "the outcome once Cancel has returned")
 	select {
 	case p := <-done:
 		assert.Equal(t, mobile.PendingNone, p.Kind)

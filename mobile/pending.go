@@ -2,6 +2,7 @@ package mobile
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 
 	"github.com/enrollfsm/enrollfsm"
@@ -74,6 +75,43 @@ type Pending struct {
 	Actions string
 	Reason  *EngineError
 	SentTo  string
+
+	// The same params and actions as lists, for ParamKey and Action: read
+	// without a JSON parser.
+	params  [][2]string
+	actions []string
+}
+
+// ParamCount returns the number of the pending call's params.
+func (p *Pending) ParamCount() int { return len(p.params) }
+
+// ParamKey returns the name of param i (0 <= i < ParamCount, by name
+// order), "" out of range.
+func (p *Pending) ParamKey(i int) string {
+	if i < 0 || i >= len(p.params) {
+		return ""
+	}
+	return p.params[i][0]
+}
+
+// ParamValue returns the value of param i, "" out of range. It may be the
+// real PIN or SMS code: give it to the SDK and nowhere else.
+func (p *Pending) ParamValue(i int) string {
+	if i < 0 || i >= len(p.params) {
+		return ""
+	}
+	return p.params[i][1]
+}
+
+// ActionCount returns the number of actions the prompt offers.
+func (p *Pending) ActionCount() int { return len(p.actions) }
+
+// Action returns action i (0 <= i < ActionCount), "" out of range.
+func (p *Pending) Action(i int) string {
+	if i < 0 || i >= len(p.actions) {
+		return ""
+	}
+	return p.actions[i]
 }
 
 // Offers reports whether the prompt offers action.
@@ -135,6 +173,7 @@ func pending(p enrollfsm.Pending) *Pending {
 		out.Op = string(p.Call.Request.Op)
 		out.API = p.Call.Request.API
 		out.Params = paramsJSON(p.Call.Request.Params)
+		out.params = paramList(p.Call.Request.Params)
 		out.DelayMillis = p.Call.Delay.Milliseconds()
 	case enrollfsm.PendingPrompt:
 		out.Kind = PendingPrompt
@@ -144,11 +183,24 @@ func pending(p enrollfsm.Pending) *Pending {
 			actions[i] = string(a)
 		}
 		b, _ := json.Marshal(actions)
-		out.Actions = string(b)
+		out.Actions, out.actions = string(b), actions
 		out.Reason = info(p.Reason)
 		out.SentTo = p.SentTo
 	default:
 		out.Kind = PendingNone
+	}
+	return out
+}
+
+func paramList(params map[string]string) [][2]string {
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([][2]string, len(keys))
+	for i, k := range keys {
+		out[i] = [2]string{k, params[k]}
 	}
 	return out
 }
@@ -174,13 +226,28 @@ type Outcome struct {
 	// post-synchronisation failed) of steps that counted as done: "[]" when
 	// none.
 	Warnings string
+
+	warnings []*EngineError
+}
+
+// WarningCount returns the number of warnings.
+func (o *Outcome) WarningCount() int { return len(o.warnings) }
+
+// Warning returns warning i (0 <= i < WarningCount), nil out of range.
+func (o *Outcome) Warning(i int) *EngineError {
+	if i < 0 || i >= len(o.warnings) {
+		return nil
+	}
+	return o.warnings[i]
 }
 
 func outcome(o enrollfsm.Outcome) *Outcome {
 	out := &Outcome{State: string(o.State), OK: o.OK(), Failure: string(o.Failure), Error: info(o.Err)}
 	ws := make([]errorJSON, 0, len(o.Warnings))
 	for _, w := range o.Warnings {
-		ws = append(ws, info(w).wire())
+		ew := info(w)
+		ws = append(ws, ew.wire())
+		out.warnings = append(out.warnings, ew)
 	}
 	b, _ := json.Marshal(ws)
 	out.Warnings = string(b)
