@@ -1,7 +1,9 @@
 package enrollfsm
 
 import (
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"time"
 
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
@@ -172,6 +174,25 @@ func (a Answer) String() string {
 // Format prints String for every verb.
 func (a Answer) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(a.String())) }
 
+// MarshalJSON writes the answer with its value masked as String masks it.
+func (a Answer) MarshalJSON() ([]byte, error) {
+	out := struct {
+		Prompt Prompt `json:"prompt"`
+		Action Action `json:"action,omitempty"`
+		Value  string `json:"value,omitempty"`
+	}{Prompt: a.Prompt, Action: a.Action}
+	if a.Action == "" {
+		out.Value = redact.Mask
+		if a.Prompt == PromptPhoneNumber {
+			out.Value = redact.Phone(a.Value)
+		}
+	}
+	return json.Marshal(out)
+}
+
+// LogValue makes slog print the masked answer.
+func (a Answer) LogValue() slog.Value { return slog.StringValue(a.String()) }
+
 // Outcome is how a run ended.
 type Outcome struct {
 	State State // Enrolled, Done, Failed or Cancelled
@@ -220,6 +241,40 @@ type CallRecord struct {
 	// account's phone number (call 3).
 	Reply pims.Message
 }
+
+// String is one line for logs: the request masked, the reply's phone masked.
+func (r CallRecord) String() string {
+	out := fmt.Sprintf("call %d %s step %s %s", r.ID, r.State, r.Step, r.Request)
+	switch {
+	case r.Err != nil:
+		return out + " → error: " + r.Err.Error()
+	case r.Code != 0:
+		return fmt.Sprintf("%s → %s %d tx=%s", out, r.Status, r.Code, r.TransactionID)
+	}
+	return fmt.Sprintf("%s → %s tx=%s %v", out, r.Status, r.TransactionID, r.Reply.Redacted().Result)
+}
+
+// Format prints String for every verb.
+func (r CallRecord) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
+
+// MarshalJSON writes the record with the request and the reply's phone
+// masked.
+func (r CallRecord) MarshalJSON() ([]byte, error) {
+	type plain CallRecord // without this method
+	v := plain(r)
+	v.Reply = r.Reply.Redacted()
+	out := struct {
+		plain
+		Err string `json:"Err,omitempty"`
+	}{plain: v}
+	if r.Err != nil {
+		out.Err = r.Err.Error()
+	}
+	return json.Marshal(out)
+}
+
+// LogValue makes slog print String.
+func (r CallRecord) LogValue() slog.Value { return slog.StringValue(r.String()) }
 
 // Observer is told of transitions, calls and answers as they happen, under
 // the engine's lock: it must not call the engine. Any field may be nil.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/redact"
 )
 
 // Status is the status of a facade message.
@@ -24,11 +25,15 @@ const (
 //	 "result": null, "error": {"code": 2317, "label": "..."}}
 //
 // Result holds the decoded JSON object, or nil for null or absent.
+// NotObject is set when the result was present but not an object (a string,
+// a number, an array): a step that reads no result accepts it, a step that
+// reads one refuses the reply as malformed.
 type Message struct {
 	TransactionID string         `json:"transactionId"`
 	Status        Status         `json:"status"`
 	Result        map[string]any `json:"result"`
 	Error         *ErrorBody     `json:"error,omitempty"`
+	NotObject     bool           `json:"-"`
 }
 
 // ErrorBody is the error of a FAILED message.
@@ -45,6 +50,23 @@ func Success(txID string, result map[string]any) Message {
 // Failure returns a FAILED message carrying code and its documented label.
 func Failure(txID string, code pimserr.Code) Message {
 	return Message{TransactionID: txID, Status: Failed, Error: &ErrorBody{Code: int(code), Label: code.Label()}}
+}
+
+// Redacted returns m with the phone numbers of its result masked (call 3
+// returns the account's trusted number), fit for logs and transcripts.
+func (m Message) Redacted() Message {
+	if m.Result == nil {
+		return m
+	}
+	out := make(map[string]any, len(m.Result))
+	for k, v := range m.Result {
+		if s, ok := v.(string); ok && (k == "phoneNumber" || k == "trustedPhoneNumber") {
+			v = redact.Phone(s)
+		}
+		out[k] = v
+	}
+	m.Result = out
+	return m
 }
 
 // Check reports whether m is a well-formed message: a known status, and a
@@ -111,7 +133,10 @@ func DecodeMessage(data []byte) (Message, error) {
 	m.Status = Status(status)
 	if !isNull(w.Result) {
 		if err := json.Unmarshal(w.Result, &m.Result); err != nil {
-			return fail("result is not an object")
+			if !json.Valid(w.Result) {
+				return fail("result is not JSON")
+			}
+			m.Result, m.NotObject = nil, true
 		}
 	}
 	if !isNull(w.Error) {

@@ -42,7 +42,6 @@ func TestDecodeMessage_MalformedIsAProtocolErrorKeepingTheBytes(t *testing.T) {
 		`{"status": "DONE"}`, `{"status": "FAILED"}`, `{"status": "FAILED", "error": {}}`,
 		`{"status": "FAILED", "error": {"code": 0}}`, `{"status": "FAILED", "error": {"code": 2.5}}`,
 		`{"status": "FAILED", "error": {"code": "x"}}`, `{"status": "FAILED", "error": "2317"}`,
-		`{"status": "SUCCEEDED", "result": "oops"}`, `{"status": "SUCCEEDED", "result": [1]}`,
 		`{"status": "SUCCEEDED", "transactionId": 7}`, `{"status": "FAILED", "error": {"code": 2317, "label": 1}}`,
 		`{"status": "FAILED", "error": {"code": 1e20}}`,
 	} {
@@ -52,6 +51,20 @@ func TestDecodeMessage_MalformedIsAProtocolErrorKeepingTheBytes(t *testing.T) {
 		assert.Equal(t, raw, string(pe.Raw), raw)
 		assert.ErrorIs(t, err, pimserr.ErrBadReply)
 	}
+}
+
+// Reference: docs/contract.md §1, "a SUCCEEDED reply to a call that reads
+// no result is accepted whatever its result holds". The step decides.
+func TestDecodeMessage_AResultThatIsNotAnObjectIsKept(t *testing.T) {
+	for _, raw := range []string{`""`, `"oops"`, `[1]`, `0`, `true`} {
+		m, err := pims.DecodeMessage([]byte(`{"status": "SUCCEEDED", "result": ` + raw + `}`))
+		require.NoError(t, err, raw)
+		assert.True(t, m.NotObject, raw)
+		assert.Nil(t, m.Result, raw)
+	}
+	m, err := pims.DecodeMessage([]byte(`{"status": "SUCCEEDED", "result": {}}`))
+	require.NoError(t, err)
+	assert.False(t, m.NotObject)
 }
 
 func TestRequest_PrintingMasksSecretsAndPhones(t *testing.T) {

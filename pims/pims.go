@@ -6,6 +6,7 @@ package pims
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -99,6 +100,29 @@ func (r Request) LogValue() slog.Value {
 		slog.String("api", r.API),
 		slog.Any("params", r.RedactedParams()),
 	)
+}
+
+// MarshalJSON writes the redacted request, so that a host encoding what it
+// observes never writes a secret. A bridge that sends requests as JSON
+// encodes Op, API and Params itself (see WireJSON).
+func (r Request) MarshalJSON() ([]byte, error) {
+	return json.Marshal(wireRequest{Op: r.Op, API: r.API, Params: r.RedactedParams()})
+}
+
+// WireJSON is the request as the bridge sends it, secrets included:
+// {"op": "set", "api": "...", "params": {...}}. Never log it.
+func (r Request) WireJSON() ([]byte, error) {
+	params := r.Params
+	if params == nil {
+		params = map[string]string{}
+	}
+	return json.Marshal(wireRequest{Op: r.Op, API: r.API, Params: params})
+}
+
+type wireRequest struct {
+	Op     Op                `json:"op"`
+	API    string            `json:"api"`
+	Params map[string]string `json:"params"`
 }
 
 // Backend is the port to the PIMS facade. The host implements it by bridging

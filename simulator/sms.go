@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
@@ -33,4 +34,15 @@ func (m SMS) LogValue() slog.Value {
 		slog.String("code", redact.Mask),
 		slog.Time("at", m.At),
 	)
+}
+
+// MarshalJSON writes the SMS with its code and number masked; the Code
+// field and LastCode give the real code to a test.
+func (m SMS) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		To   string    `json:"to"`
+		Code string    `json:"code"`
+		Kind string    `json:"kind"`
+		At   time.Time `json:"at"`
+	}{redact.Phone(m.To), redact.Mask, m.Kind, m.At})
 }

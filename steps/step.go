@@ -210,6 +210,9 @@ func (s *Step) Interpret(msg pims.Message, callErr error, c Context) Decision {
 		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}
 	}
 	if msg.Status == pims.Succeeded {
+		if msg.NotObject && s.needsResult {
+			return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(badResult("result is not an object"))}
+		}
 		d, err := s.succeed(msg.Result, c)
 		if err != nil {
 			return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}

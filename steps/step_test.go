@@ -149,6 +149,20 @@ func TestInterpret_MalformedRepliesAreBadReplies(t *testing.T) {
 	}
 }
 
+// Reference: docs/contract.md §1. A result that is not an object is a bad
+// reply where the step reads it, and ignored where it reads none.
+func TestInterpret_NonObjectResultMattersOnlyWhereRead(t *testing.T) {
+	for _, tc := range byStep {
+		d := tc.step.Interpret(pims.Message{Status: pims.Succeeded, NotObject: true}, nil, tc.ctx)
+		if tc.step.ReadsResult() {
+			assert.Equal(t, pimserr.FailureBadReply, d.Failure, tc.step.Name)
+			continue
+		}
+		assert.NotEqual(t, fsm.CallFailed, d.Event, tc.step.Name)
+		assert.Empty(t, d.Failure, tc.step.Name)
+	}
+}
+
 // Reference: SPEC §4, "A bridge error or a cancelled ctx during a call →
 // interrupted"; "Unknown outcomes are never re-sent blindly".
 func TestInterpret_PortErrorsInterruptAndEnrollmentCallsBecomeUnknown(t *testing.T) {
