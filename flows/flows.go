@@ -115,7 +115,10 @@ type Table struct {
 	states   map[fsm.State]*State
 	fails    map[fsm.Row]pimserr.Failure
 	declared map[fsm.Row]bool
-	actions  map[fsm.State][]fsm.Action
+	// byIndex and actions are indexed by Def's state indexes: the engine
+	// looks its state up several times per transition.
+	byIndex []*State
+	actions [][]fsm.Action
 }
 
 // Compile validates spec and builds its table.
@@ -192,10 +195,15 @@ func Compile(spec Spec) (*Table, error) {
 		}
 	}
 	t.Def = def
-	t.actions = map[fsm.State][]fsm.Action{}
-	for _, st := range t.Spec.States {
+	names := def.States()
+	t.byIndex = make([]*State, len(names))
+	t.actions = make([][]fsm.Action, len(names))
+	for i, name := range names {
+		st := t.states[name]
+		t.byIndex[i] = st
 		if st.Kind == Waiting {
-			t.actions[st.Name] = t.offered(st.Name)
+			offered := t.offered(name)
+			t.actions[i] = offered[:len(offered):len(offered)]
 		}
 	}
 	return t, nil
@@ -212,9 +220,17 @@ func MustCompile(spec Spec) *Table {
 
 // State returns the declaration of s.
 func (t *Table) State(s fsm.State) (*State, bool) {
+	if i, ok := t.Def.Index(s); ok {
+		return t.byIndex[i], true
+	}
+	// a state declared but on no edge
 	st, ok := t.states[s]
 	return st, ok
 }
+
+// At returns the declaration of m's current state; m must be a machine of
+// t.Def.
+func (t *Table) At(m *fsm.Machine) *State { return t.byIndex[m.Index()] }
 
 // Declared reports whether r was written in the spec, rather than added by
 // Compile (the families above).
@@ -223,6 +239,9 @@ func (t *Table) Declared(r fsm.Row) bool { return t.declared[r] }
 // EdgeFailure returns the failure recorded by an edge to the failed state
 // other than CallFailed.
 func (t *Table) EdgeFailure(r fsm.Row) (pimserr.Failure, bool) {
+	if r.Dst != fsm.Failed {
+		return "", false
+	}
 	f, ok := t.fails[r]
 	return f, ok
 }
@@ -230,8 +249,17 @@ func (t *Table) EdgeFailure(r fsm.Row) (pimserr.Failure, bool) {
 // Actions returns the actions the user may take at waiting state s: those
 // whose event leaves s, and retry at interrupted. The slice is the caller's.
 func (t *Table) Actions(s fsm.State) []fsm.Action {
-	return append([]fsm.Action(nil), t.actions[s]...)
+	i, ok := t.Def.Index(s)
+	if !ok {
+		return nil
+	}
+	return append([]fsm.Action(nil), t.actions[i]...)
 }
+
+// Offered is Actions of m's current state without the copy: the slice is
+// shared by every engine on t and must not be modified (its capacity is its
+// length, so an append copies it).
+func (t *Table) Offered(m *fsm.Machine) []fsm.Action { return t.actions[m.Index()] }
 
 func (t *Table) offered(s fsm.State) []fsm.Action {
 	var out []fsm.Action

@@ -33,11 +33,21 @@ type Definition struct {
 	initial State
 	rows    []Row
 	events  looplab.Events
-	next    map[State]map[Event]State
-	states  []State
+	// states are indexed in order of first appearance; out[i] are the edges
+	// leaving states[i]. Slices, not maps: the engine looks states up
+	// several times per transition.
+	states []State
+	out    [][]edge
+	byLen  [][]int // indexes of the states of each name length
 	// looplab machines, reused: each holds the whole table, so building one
 	// per run would cost more than the run's transitions.
 	pool sync.Pool
+}
+
+// edge is a row seen from its source.
+type edge struct {
+	ev  Event
+	dst int
 }
 
 // ErrInvalidTable matches every error of Define.
@@ -72,16 +82,9 @@ func Define(name string, initial State, rows []Row) (*Definition, error) {
 	if initial == "" {
 		return bad("no initial state")
 	}
-	d := &Definition{name: name, initial: initial, next: map[State]map[Event]State{}}
+	d := &Definition{name: name, initial: initial}
 	d.pool.New = func() any { return looplab.NewFSM(string(d.initial), d.events, nil) }
-	seen := map[State]bool{}
-	addState := func(s State) {
-		if !seen[s] {
-			seen[s] = true
-			d.states = append(d.states, s)
-		}
-	}
-	addState(initial)
+	d.addState(initial)
 	for _, r := range rows {
 		if r.Event == "" || r.Src == "" || r.Dst == "" {
 			return bad("row %q %s → %s has an empty name", r.Event, r.Src, r.Dst)
@@ -91,24 +94,58 @@ func Define(name string, initial State, rows []Row) (*Definition, error) {
 				return bad("%q is reserved by looplab/fsm", n)
 			}
 		}
-		out := d.next[r.Src]
-		if out == nil {
-			out = map[Event]State{}
-			d.next[r.Src] = out
-		}
-		if dst, dup := out[r.Event]; dup {
-			if dst != r.Dst {
-				return bad("event %s from %s goes to both %s and %s", r.Event, r.Src, dst, r.Dst)
+		src := d.addState(r.Src)
+		if dst, dup := d.target(src, r.Event); dup {
+			if d.states[dst] != r.Dst {
+				return bad("event %s from %s goes to both %s and %s", r.Event, r.Src, d.states[dst], r.Dst)
 			}
 			continue
 		}
-		out[r.Event] = r.Dst
+		d.out[src] = append(d.out[src], edge{ev: r.Event, dst: d.addState(r.Dst)})
 		d.rows = append(d.rows, r)
 		d.events = append(d.events, looplab.EventDesc{Name: string(r.Event), Src: []string{string(r.Src)}, Dst: string(r.Dst)})
-		addState(r.Src)
-		addState(r.Dst)
 	}
 	return d, nil
+}
+
+// addState returns the index of s, adding it if it is new.
+func (d *Definition) addState(s State) int {
+	if i, ok := d.Index(s); ok {
+		return i
+	}
+	i := len(d.states)
+	d.states = append(d.states, s)
+	d.out = append(d.out, nil)
+	for len(d.byLen) <= len(s) {
+		d.byLen = append(d.byLen, nil)
+	}
+	d.byLen[len(s)] = append(d.byLen[len(s)], i)
+	return i
+}
+
+// Index returns the index of state s: its place in States. The index of a
+// Machine's state is Machine.Index.
+func (d *Definition) Index(s State) (int, bool) {
+	if len(s) >= len(d.byLen) {
+		return -1, false
+	}
+	// Few names share a length, and comparing strings of one length is cheap.
+	for _, i := range d.byLen[len(s)] {
+		if d.states[i] == s {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// target returns the index of where ev leads from state index src.
+func (d *Definition) target(src int, ev Event) (int, bool) {
+	for _, e := range d.out[src] {
+		if e.ev == ev {
+			return e.dst, true
+		}
+	}
+	return -1, false
 }
 
 // MustDefine is Define for tables declared as package variables; it panics on
@@ -135,15 +172,25 @@ func (d *Definition) States() []State { return append([]State(nil), d.states...)
 
 // Target returns where ev leads from src.
 func (d *Definition) Target(src State, ev Event) (State, bool) {
-	dst, ok := d.next[src][ev]
-	return dst, ok
+	i, ok := d.Index(src)
+	if !ok {
+		return "", false
+	}
+	if dst, ok := d.target(i, ev); ok {
+		return d.states[dst], true
+	}
+	return "", false
 }
 
 // EventsFrom returns the events allowed in src, sorted.
 func (d *Definition) EventsFrom(src State) []Event {
-	out := make([]Event, 0, len(d.next[src]))
-	for ev := range d.next[src] {
-		out = append(out, ev)
+	i, ok := d.Index(src)
+	if !ok {
+		return []Event{}
+	}
+	out := make([]Event, 0, len(d.out[i]))
+	for _, e := range d.out[i] {
+		out = append(out, e.ev)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
@@ -151,12 +198,8 @@ func (d *Definition) EventsFrom(src State) []Event {
 
 // Has reports whether s is a state of the table.
 func (d *Definition) Has(s State) bool {
-	for _, x := range d.states {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	_, ok := d.Index(s)
+	return ok
 }
 
 // NewMachine returns a machine in the initial state.
@@ -166,10 +209,11 @@ func (d *Definition) NewMachine() *Machine {
 
 // NewMachineAt returns a machine in state s, for a restored run.
 func (d *Definition) NewMachineAt(s State) (*Machine, error) {
-	if !d.Has(s) {
+	i, ok := d.Index(s)
+	if !ok {
 		return nil, fmt.Errorf("%w: %s has no state %q", ErrInvalidTransition, d.name, s)
 	}
-	return &Machine{def: d, cur: s}, nil
+	return &Machine{def: d, cur: s, idx: i}, nil
 }
 
 // Mermaid returns looplab's stateDiagram-v2 of a fresh machine, so the
@@ -181,10 +225,12 @@ func (d *Definition) Mermaid() (string, error) {
 // Machine is one run's position in a Definition: its current state. Each
 // transition is made by a looplab machine of the Definition's pool, set to
 // that state. A Machine is not safe for concurrent use; the engine
-// serialises access.
+// serialises access. The zero Machine is not usable; a Machine value copied
+// from NewMachine's is.
 type Machine struct {
 	def *Definition
 	cur State
+	idx int // of cur in def; the initial state's is 0
 }
 
 // Definition returns the machine's table.
@@ -193,9 +239,12 @@ func (m *Machine) Definition() *Definition { return m.def }
 // Current returns the current state.
 func (m *Machine) Current() State { return m.cur }
 
+// Index returns the index of the current state in Definition.States.
+func (m *Machine) Index() int { return m.idx }
+
 // Can reports whether ev is allowed in the current state.
 func (m *Machine) Can(ev Event) bool {
-	_, ok := m.def.next[m.cur][ev]
+	_, ok := m.def.target(m.idx, ev)
 	return ok
 }
 
@@ -220,6 +269,11 @@ func (m *Machine) Fire(ev Event) (State, error) {
 	default:
 		return src, fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, err)
 	}
-	m.cur = State(f.Current())
+	// looplab made the move; the index follows from the same row.
+	dst, ok := m.def.target(m.idx, ev)
+	if !ok || string(m.def.states[dst]) != f.Current() {
+		return src, fmt.Errorf("looplab/fsm: %s in %s led to %s, not the table's row", ev, src, f.Current())
+	}
+	m.cur, m.idx = m.def.states[dst], dst
 	return m.cur, nil
 }

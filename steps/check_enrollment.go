@@ -48,6 +48,4 @@ var VerifyEnrollment = &Step{
 	},
 }
 
-func checkEnrollmentParams(Inputs) map[string]string {
-	return map[string]string{"actionType": "strong", "type": "isDeviceActivated"}
-}
+var checkEnrollmentParams = fixedParams("actionType", "strong", "type", "isDeviceActivated")

@@ -15,7 +15,7 @@ import (
 var CheckPhone = &Step{
 	ID: "3", Name: "check phone number", Op: pims.Get, API: APITrustedPhone,
 	Read: true, needsResult: true,
-	params: func(Inputs) map[string]string { return map[string]string{} },
+	params: fixedParams(),
 	succeed: func(result map[string]any, _ Context) (Decision, error) {
 		if result == nil {
 			return Decision{}, badResult("no result, expected phoneNumber")

@@ -13,8 +13,6 @@ import (
 // and the reference wins (SPEC §7).
 var RequestEnrollmentSMS = &Step{
 	ID: "5", Name: "request enrollment SMS", Op: pims.Get, API: APISMSCode,
-	params: func(Inputs) map[string]string {
-		return map[string]string{"type": "enrollment"}
-	},
+	params:  fixedParams("type", "enrollment"),
 	succeed: next(fsm.EnrollmentSMSSent),
 }

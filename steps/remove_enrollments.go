@@ -12,8 +12,6 @@ import (
 var RemoveEnrollments = &Step{
 	ID: "A", Name: "remove all enrollments", Op: pims.Set, API: APIEnrollment,
 	Removes: true,
-	params: func(Inputs) map[string]string {
-		return map[string]string{"action": "remove"}
-	},
+	params:  fixedParams("action", "remove"),
 	succeed: next(fsm.EnrollmentsRemoved),
 }

@@ -295,6 +295,17 @@ func next(ev fsm.Event) func(map[string]any, Context) (Decision, error) {
 	return func(map[string]any, Context) (Decision, error) { return Decision{Event: ev}, nil }
 }
 
+// fixedParams returns the parameters of a call that sends only constants,
+// given as name, value pairs. The map is built once and every request of the
+// step shares it: a host reads Request.Params, it never modifies them.
+func fixedParams(kv ...string) func(Inputs) map[string]string {
+	p := make(map[string]string, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		p[kv[i]] = kv[i+1]
+	}
+	return func(Inputs) map[string]string { return p }
+}
+
 // errMissing reports an input the engine should have gathered.
 type errMissing string
 

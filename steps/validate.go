@@ -13,8 +13,13 @@ import (
 // NormalizePhone strips spaces, dots and dashes and checks an optional
 // leading "+" followed by 6 to 15 digits.
 func NormalizePhone(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if normalPhone(s) {
+		return s, nil // typed as sent: nothing to strip or copy
+	}
 	var b strings.Builder
-	for i, r := range strings.TrimSpace(s) {
+	b.Grow(len(s))
+	for i, r := range s {
 		switch {
 		case r == ' ' || r == '.' || r == '-':
 		case r == '+' && i == 0:
@@ -30,6 +35,12 @@ func NormalizePhone(s string) (string, error) {
 		return "", &pimserr.InputError{Field: "phone number", Reason: "must have 6 to 15 digits"}
 	}
 	return b.String(), nil
+}
+
+// normalPhone reports whether s is a normalised number already: an optional
+// leading "+" and 6 to 15 digits.
+func normalPhone(s string) bool {
+	return digits(strings.TrimPrefix(s, "+"), 6, 15)
 }
 
 // ParseSMSCode checks 4 to 8 digits.
