@@ -1,0 +1,46 @@
+// Progressive: every form works without this script (post, then redirect).
+// With it, a move is posted as JSON and only the walk is redrawn, and a
+// refused move is shown in place.
+"use strict";
+
+async function redraw() {
+  const res = await fetch(location.pathname, { headers: { Accept: "text/html" }, cache: "no-store" });
+  if (!res.ok) { showError("the walk is gone (" + res.status + "): start a new one"); return; }
+  const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+  document.title = doc.title;
+  document.getElementById("app").replaceWith(doc.getElementById("app"));
+  const value = document.getElementById("value");
+  if (value) value.focus();
+}
+
+function showError(text) {
+  const el = document.getElementById("error");
+  el.textContent = text;
+  el.hidden = false;
+}
+
+document.addEventListener("submit", async (ev) => {
+  const form = ev.target;
+  if (!form.hasAttribute("data-api")) return;
+  ev.preventDefault();
+  const body = {};
+  for (const [k, v] of new FormData(form, ev.submitter)) {
+    body[k] = (k === "step" || k === "to") ? Number(v) : v;
+  }
+  const res = await fetch(form.action, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) {
+    const e = await res.json().catch(() => ({ error: res.statusText }));
+    showError(res.status + ": " + e.error);
+    return;
+  }
+  await redraw();
+});
+
+document.addEventListener("click", (ev) => {
+  const node = ev.target.closest && ev.target.closest("g.node[data-docs]");
+  if (node) window.open(node.getAttribute("data-docs"), "_blank");
+});

@@ -1,0 +1,288 @@
+package explore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrolltest"
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/flows"
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/pims"
+	"github.com/enrollfsm/enrollfsm/scenario"
+	"github.com/enrollfsm/enrollfsm/simulator"
+)
+
+// Config is how a walk starts: the engine's settings and the account's
+// situation, which only the simulator's answers depend on.
+type Config struct {
+	Flow       string `json:"flow"`
+	Platform   string `json:"platform"`
+	SDKVersion string `json:"sdkVersion"`
+	AutoRemove bool   `json:"autoRemove"`
+	Situation  string `json:"situation"`
+	VIN        string `json:"vin,omitempty"`
+}
+
+// withDefaults fills what the form or the JSON left out.
+func (c Config) withDefaults() Config {
+	if c.Flow == "" {
+		c.Flow = string(enrollfsm.FlowFull)
+	}
+	if c.Platform == "" {
+		c.Platform = string(enrollfsm.Android)
+	}
+	if c.SDKVersion == "" {
+		c.SDKVersion = "2.1.0"
+	}
+	if c.Situation == "" {
+		c.Situation = string(simulator.SituationNew)
+		if _, enrollment := map[string]bool{"full": true, "shortcut": true, "auto": true}[c.Flow]; !enrollment {
+			c.Situation = string(simulator.SituationEnrolled)
+		}
+	}
+	if c.Flow == string(enrollfsm.FlowRemoveVehicle) && c.VIN == "" {
+		c.VIN = simulator.DefaultVIN
+	}
+	return c
+}
+
+// Input is one move of the walk: a reply delivered to the pending call, or
+// an answer to the pending prompt.
+type Input struct {
+	Reply  string `json:"reply,omitempty"`
+	Prompt string `json:"prompt,omitempty"`
+	Action string `json:"action,omitempty"`
+	Value  string `json:"value,omitempty"`
+}
+
+// answer is the input as the engine takes it.
+func (in Input) answer() enrollfsm.Answer {
+	if in.Action != "" {
+		return enrollfsm.Act(enrollfsm.Prompt(in.Prompt), enrollfsm.Action(in.Action))
+	}
+	return enrollfsm.Value(enrollfsm.Prompt(in.Prompt), in.Value)
+}
+
+// Entry is one line of the history: the move, masked, and where it led.
+type Entry struct {
+	N     int      `json:"n"`
+	Move  string   `json:"move"`
+	From  string   `json:"from"`
+	To    string   `json:"to"`
+	Moves []string `json:"transitions,omitempty"`
+	// Refused: the engine refused the answer (it asks the same prompt again).
+	Refused string `json:"refused,omitempty"`
+}
+
+// run is one engine with the world around it, built from a Config and the
+// inputs so far. Stepping back builds a new run from fewer inputs: the
+// engine, its clock and the simulator are deterministic, so the same inputs
+// lead to the same state, with no engine internals copied.
+type run struct {
+	cfg     Config
+	e       *enrollfsm.Engine
+	table   *flows.Table
+	clock   *enrolltest.Clock
+	sim     *simulator.Simulator
+	rec     *scenario.Recorder
+	inputs  []Input
+	history []Entry
+	moves   []enrollfsm.Transition
+	calls   []enrollfsm.CallRecord
+	sms     []simulator.SMS
+}
+
+// ErrConflict is a move that does not fit what the engine waits for.
+var ErrConflict = errors.New("conflict")
+
+// ErrBadInput is a move that names nothing the explorer knows.
+var ErrBadInput = errors.New("bad input")
+
+func conflict(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrConflict, fmt.Sprintf(format, args...))
+}
+
+func badInput(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadInput, fmt.Sprintf(format, args...))
+}
+
+// newRun starts a walk. A configuration the engine refuses is ErrBadInput.
+func newRun(cfg Config) (*run, error) {
+	cfg = cfg.withDefaults()
+	r := &run{cfg: cfg, clock: enrolltest.NewClock(enrolltest.Epoch), rec: scenario.NewRecorder()}
+	sim, err := simulator.New(
+		simulator.WithPlatform(cfg.Platform),
+		simulator.WithSituation(simulator.Situation(cfg.Situation)),
+		simulator.WithNow(r.clock.Now),
+		simulator.WithSMS(func(m simulator.SMS) { r.sms = append(r.sms, m) }),
+	)
+	if err != nil {
+		return nil, badInput("%v", err)
+	}
+	r.sim = sim
+	rec := r.rec.Observer()
+	obs := enrollfsm.Observer{
+		Transition: func(t enrollfsm.Transition) {
+			r.moves = append(r.moves, t)
+			rec.Transition(t)
+		},
+		Call: func(c enrollfsm.CallRecord) {
+			r.calls = append(r.calls, c)
+			rec.Call(c)
+		},
+		Answer: rec.Answer,
+	}
+	opts := []enrollfsm.Option{
+		enrollfsm.WithPlatform(enrollfsm.Platform(cfg.Platform)),
+		enrollfsm.WithSDKVersion(cfg.SDKVersion),
+		enrollfsm.WithAutoRemove(cfg.AutoRemove),
+		enrollfsm.WithClock(r.clock),
+		enrollfsm.WithObserver(obs),
+	}
+	if cfg.VIN != "" {
+		opts = append(opts, enrollfsm.WithVIN(cfg.VIN))
+	}
+	e, err := enrollfsm.New(enrollfsm.Flow(cfg.Flow), opts...)
+	if err != nil {
+		return nil, badInput("%v", err)
+	}
+	r.e = e
+	r.table = enrollfsm.Tables()[e.Flow()]
+	return r, nil
+}
+
+// replay builds a run from cfg and inputs, as stepping back does.
+func replay(cfg Config, inputs []Input) (*run, error) {
+	r, err := newRun(cfg)
+	if err != nil {
+		return nil, err
+	}
+	for i, in := range inputs {
+		if err := r.apply(in); err != nil {
+			return nil, fmt.Errorf("replaying move %d: %w", i+1, err)
+		}
+	}
+	return r, nil
+}
+
+// apply makes one move. It changes nothing when it returns an error; an
+// answer the engine refuses is a move (the engine records it, and asks
+// again), not an error.
+func (r *run) apply(in Input) error {
+	p := r.e.Next()
+	from := p.State
+	movesBefore := len(r.moves)
+	entry := Entry{N: len(r.history) + 1, From: string(from)}
+	switch {
+	case in.Reply != "":
+		if in.Prompt != "" || in.Action != "" || in.Value != "" {
+			return badInput("a reply carries no prompt, action or value")
+		}
+		if p.Kind != enrollfsm.PendingCall {
+			return conflict("no call is pending at %s: a reply cannot be delivered", from)
+		}
+		st, _ := r.table.State(from)
+		c := p.Call
+		txID := fmt.Sprintf("tx-%d", c.ID)
+		msg, callErr, err := message(st.Step, in.Reply, txID, func() (pims.Message, error) {
+			return r.sim.Call(context.Background(), c.Request)
+		})
+		if err != nil {
+			return badInput("%v", err)
+		}
+		// The backoff a retried read waits, on the clock a replay uses too.
+		r.clock.Advance(c.Delay)
+		if err := r.e.Deliver(c.ID, msg, callErr); err != nil {
+			return conflict("the engine refused the reply: %v", err)
+		}
+		entry.Move = "call " + c.Step + " " + string(c.Request.Op) + " " + c.Request.API + " → " + describeReply(r.calls[len(r.calls)-1])
+	case in.Prompt != "":
+		if p.Kind != enrollfsm.PendingPrompt {
+			return conflict("no prompt is pending at %s: %s cannot be answered", from, in.Prompt)
+		}
+		if enrollfsm.Prompt(in.Prompt) != p.Prompt {
+			return conflict("prompt %s is pending, not %s", p.Prompt, in.Prompt)
+		}
+		if in.Action != "" && in.Value != "" {
+			return badInput("an answer has a value or an action, not both")
+		}
+		if in.Action != "" && !slices.Contains(fsm.Actions(), enrollfsm.Action(in.Action)) {
+			return badInput("unknown action %q", in.Action)
+		}
+		if in.Action != "" && !slices.Contains(p.Actions, enrollfsm.Action(in.Action)) {
+			return conflict("%s is not offered at %s (offered: %v)", in.Action, p.Prompt, p.Actions)
+		}
+		if in.Action == "" && !takesValue(p.Prompt) {
+			return conflict("%s takes no value, only an action (%v)", p.Prompt, p.Actions)
+		}
+		a := in.answer()
+		if err := r.e.Answer(a); err != nil {
+			if errors.Is(err, pimserr.ErrWrongPrompt) || errors.Is(err, pimserr.ErrNotWaiting) || errors.Is(err, pimserr.ErrEnded) {
+				return conflict("%v", err)
+			}
+			entry.Refused = err.Error()
+		}
+		entry.Move = a.String()
+	default:
+		return badInput("a move needs a reply or an answer")
+	}
+	for _, t := range r.moves[movesBefore:] {
+		entry.Moves = append(entry.Moves, fmt.Sprintf("%s → %s (%s)", t.From, t.To, t.Event))
+	}
+	entry.To = string(r.e.State())
+	r.inputs = append(r.inputs, in)
+	r.history = append(r.history, entry)
+	return nil
+}
+
+func takesValue(p enrollfsm.Prompt) bool {
+	_, ok := p.ValueEvent()
+	return ok
+}
+
+// describeReply prints a call's reply for the history, without secrets.
+func describeReply(c enrollfsm.CallRecord) string {
+	switch {
+	case c.Err != nil:
+		return c.Err.Error()
+	case c.Code != 0:
+		return fmt.Sprintf("%s %d %s", c.Status, c.Code, pimserr.Code(c.Code).Label())
+	case c.Reply.Result != nil:
+		return string(c.Status) + " " + resultJSON(c.Reply.Result)
+	}
+	return string(c.Status)
+}
+
+// transcript is the walk as a scenario file: the run must be over.
+func (r *run) transcript() ([]byte, error) {
+	if _, over := r.e.Outcome(); !over {
+		return nil, conflict("the run is not over: a scenario ends in enrolled, done, failed or cancelled")
+	}
+	name := fmt.Sprintf("explored: %s, %s", r.e.Flow(), strings.Join(pathOf(r.history), " "))
+	return r.rec.Transcript(r.e, truncate(name, 200))
+}
+
+func pathOf(h []Entry) []string {
+	var out []string
+	for _, e := range h {
+		if e.To != e.From {
+			out = append(out, e.To)
+		}
+	}
+	if len(out) > 6 {
+		out = append(out[:3], append([]string{"…"}, out[len(out)-2:]...)...)
+	}
+	return out
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
