@@ -1,19 +1,22 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/enrollfsm/enrollfsm"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/redact"
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
@@ -23,42 +26,82 @@ type demoFlags struct {
 	save, resume                                         string
 	faults                                               float64
 	seed                                                 int64
-	autoRemove                                           bool
+	autoRemove, prefetch                                 bool
 	latency                                              time.Duration
 }
 
-func parseDemo(args []string, stderr io.Writer) (demoFlags, error) {
+// The values the demo's flags accept.
+var (
+	demoFlows        = []string{string(enrollfsm.FlowAuto), string(enrollfsm.FlowFull), string(enrollfsm.FlowShortcut)}
+	demoOps          = []string{string(enrollfsm.FlowRemoveEnrollments), string(enrollfsm.FlowResetPIN), string(enrollfsm.FlowUpdatePIN), string(enrollfsm.FlowModifyPhone), string(enrollfsm.FlowRemoveVehicle)}
+	demoPlatforms    = []string{string(enrollfsm.Android), string(enrollfsm.IOS)}
+	interactiveModes = []string{"auto", "yes", "no"}
+	sdkVersion       = regexp.MustCompile(`^[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}$`)
+)
+
+// Operations without an SMS code prompt: -save would find nothing to save.
+var opsWithoutCode = []string{string(enrollfsm.FlowRemoveEnrollments), string(enrollfsm.FlowUpdatePIN), string(enrollfsm.FlowRemoveVehicle)}
+
+// maxLatency keeps a mistyped -latency (1h for 1s) from hanging the demo.
+const maxLatency = time.Minute
+
+func situationNames() []string {
+	var out []string
+	for _, s := range simulator.Situations() {
+		out = append(out, string(s))
+	}
+	return out
+}
+
+// oneOf refuses a value outside valid, naming the valid ones.
+func oneOf(flag, value string, valid []string) error {
+	if slices.Contains(valid, value) {
+		return nil
+	}
+	return usagef("-%s %q: want %s", flag, value, orList(valid))
+}
+
+// orList writes "a, b or c".
+func orList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+func parseDemo(args []string, stdout io.Writer) (demoFlags, error) {
 	var f demoFlags
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&f.flow, "flow", "auto", "enrollment flow: full, shortcut or auto")
-	fs.StringVar(&f.op, "op", "", "run an account operation instead: remove_enrollments, reset_pin, update_pin, modify_phone or remove_vehicle")
-	fs.StringVar(&f.platform, "platform", "android", "android or ios")
-	fs.StringVar(&f.sdk, "sdk", "2.1.0", "mobile SDK version (the shortcut needs 2.1.0)")
-	fs.StringVar(&f.situation, "situation", "", "the account at start: new, has_phone, pin_exists, blocked, pin_blocked or enrolled (default new; enrolled for -op)")
-	fs.StringVar(&f.vin, "vin", "VR1AB12C3D4567890", "vehicle for -op remove_vehicle")
-	fs.StringVar(&f.interactive, "interactive", "auto", "ask the user (yes), answer by itself (no), or ask only on a terminal (auto)")
+	fs := newFlags("demo", `usage: enroll demo [flags]
+
+Runs one enrollment (or, with -op, one account operation) against the
+built-in simulator, printing each transition and call. On a terminal it asks
+you for the phone number, the codes texted to the simulated phone and the
+PIN; otherwise it answers by itself. Ctrl-C stops it (exit 130).
+
+Flags:`, stdout)
+	fs.StringVar(&f.flow, "flow", "auto", "enrollment `flow`: "+orList(demoFlows)+"\n(auto: shortcut from SDK 2.1.0 on)")
+	fs.StringVar(&f.op, "op", "", "run an account `operation` instead: "+strings.Join(demoOps[:2], ", ")+",\n"+orList(demoOps[2:]))
+	fs.StringVar(&f.platform, "platform", "android", "the phone's `OS`: "+orList(demoPlatforms))
+	fs.StringVar(&f.sdk, "sdk", "2.1.0", "mobile SDK `version`, MAJOR.MINOR.PATCH;\nthe shortcut needs 2.1.0")
+	fs.StringVar(&f.situation, "situation", "", "the `account` at start: "+strings.Join(situationNames()[:3], ", ")+",\n"+orList(situationNames()[3:])+" (default new; enrolled with -op)")
+	fs.StringVar(&f.vin, "vin", simulator.DefaultVIN, "the vehicle, with -op remove_vehicle")
+	fs.StringVar(&f.interactive, "interactive", "auto", "ask you (yes), answer by itself (no),\nor ask only on a terminal (auto)")
 	fs.Float64Var(&f.faults, "faults", 0, "share of calls that fail transiently or lose their reply, 0 to 1")
 	fs.Int64Var(&f.seed, "seed", 1, "seed of the simulator's codes and faults")
 	fs.BoolVar(&f.autoRemove, "auto-remove", false, "remove every enrollment of a blocked account without asking")
-	fs.DurationVar(&f.latency, "latency", 0, "simulated network latency per call")
-	fs.StringVar(&f.save, "save", "", "at the first SMS code prompt, save the run to `FILE` (and the simulated server to FILE.server) and stop, as a killed app would")
+	fs.BoolVar(&f.prefetch, "prefetch", false, "make calls 1, 2 and 3 at once: one round trip instead of three")
+	fs.DurationVar(&f.latency, "latency", 0, "simulated network latency per call, up to 1m (e.g. 300ms)")
+	fs.StringVar(&f.save, "save", "", "save the run to `FILE` (the simulated server to FILE.server) at the\nfirst SMS code prompt or at Ctrl-C, and stop, as a killed app would")
 	fs.StringVar(&f.resume, "resume", "", "resume the run saved in `FILE` by -save")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: enroll demo [flags]\n\nRuns one enrollment against the built-in simulator, printing each transition and call.")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return f, err
 	}
 	if fs.NArg() > 0 {
-		return f, fmt.Errorf("demo takes no arguments, got %q", fs.Args())
+		return f, usagef("demo takes no arguments, got %q", fs.Args())
 	}
-	if f.save != "" && f.resume != "" {
-		return f, errors.New("-save and -resume go in two runs")
-	}
-	if f.faults < 0 || f.faults > 1 {
-		return f, errors.New("-faults must be between 0 and 1")
+	set := fs.given()
+	if err := checkDemo(f, set); err != nil {
+		return f, err
 	}
 	if f.op != "" {
 		f.flow = f.op
@@ -69,31 +112,84 @@ func parseDemo(args []string, stderr io.Writer) (demoFlags, error) {
 	if f.situation == "" {
 		f.situation = string(simulator.SituationNew)
 	}
-	known := false
-	for _, s := range simulator.Situations() {
-		known = known || string(s) == f.situation
-	}
-	if !known {
-		return f, fmt.Errorf("unknown situation %q", f.situation)
-	}
 	return f, nil
 }
 
+// checkDemo refuses a value the demo cannot use and flags that contradict
+// each other, rather than ignoring one.
+func checkDemo(f demoFlags, set map[string]bool) error {
+	checks := []error{
+		oneOf("flow", f.flow, demoFlows),
+		oneOf("platform", f.platform, demoPlatforms),
+		oneOf("interactive", f.interactive, interactiveModes),
+	}
+	if set["op"] {
+		checks = append(checks, oneOf("op", f.op, demoOps))
+	}
+	if f.situation != "" {
+		checks = append(checks, oneOf("situation", f.situation, situationNames()))
+	}
+	for _, err := range checks {
+		if err != nil {
+			return err
+		}
+	}
+	switch {
+	case !sdkVersion.MatchString(f.sdk):
+		return usagef("-sdk %q: want a version MAJOR.MINOR.PATCH, such as 2.1.0", f.sdk)
+	case math.IsNaN(f.faults) || f.faults < 0 || f.faults > 1:
+		return usagef("-faults %v: want a share between 0 and 1, such as 0.3", f.faults)
+	case f.latency < 0 || f.latency > maxLatency:
+		return usagef("-latency %v: want a duration from 0 to %v, such as 300ms", f.latency, maxLatency)
+	case set["save"] && f.save == "", set["resume"] && f.resume == "":
+		return usagef("-save and -resume need a file name")
+	case f.save != "" && f.resume != "":
+		return usagef("-save and -resume go in two runs: save in one, resume in the next")
+	}
+	if f.resume != "" {
+		// The run's settings and the account come from the saved files.
+		for _, name := range []string{"flow", "op", "platform", "sdk", "situation", "vin", "auto-remove", "seed", "prefetch"} {
+			if set[name] {
+				return usagef("-%s cannot change a saved run: -resume takes the settings from %s", name, f.resume)
+			}
+		}
+		return nil
+	}
+	if f.op != "" {
+		for _, name := range []string{"flow", "auto-remove", "prefetch", "sdk"} {
+			if set[name] {
+				return usagef("-%s is for enrollments, not for -op %s", name, f.op)
+			}
+		}
+		if f.save != "" && slices.Contains(opsWithoutCode, f.op) {
+			return usagef("-save stops at an SMS code prompt, and -op %s has none", f.op)
+		}
+	}
+	if set["vin"] && f.op != string(enrollfsm.FlowRemoveVehicle) {
+		return usagef("-vin is for -op remove_vehicle")
+	}
+	return nil
+}
+
 func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	f, err := parseDemo(args, stderr)
+	f, err := parseDemo(args, stdout)
 	if err != nil {
 		return err
 	}
 	human := f.interactive == "yes" || (f.interactive == "auto" && isTerminal(stdin))
 
+	// Nothing is printed before every setting is known to work: the
+	// engine's first transition waits here until the header is out.
+	out := &heldWriter{w: stdout}
+	var sim *simulator.Simulator
 	simOpts := []simulator.Option{
 		simulator.WithSMS(func(m simulator.SMS) {
 			if human {
 				// The simulated phone's screen: the user must read the code to type it.
-				fmt.Fprintf(stdout, "    [phone %s] your code is %s\n", redact.Phone(m.To), m.Code)
+				fmt.Fprintf(out, "    [phone %s] your %s code is %s\n", redact.Phone(m.To), smsKind(m.Kind), m.Code)
 				return
 			}
-			fmt.Fprintf(stdout, "    [phone] %s\n", m)
+			fmt.Fprintf(out, "    [phone] %s\n", m)
 		}),
 	}
 	if f.faults > 0 {
@@ -106,101 +202,203 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if f.latency > 0 {
 		simOpts = append(simOpts, simulator.WithLatency(f.latency/2, f.latency))
 	}
-	mode := "answering by itself"
-	if human {
-		mode = "asking you (answer a prompt, or type one of the actions shown)"
-	}
 	var (
-		sim *simulator.Simulator
-		e   *enrollfsm.Engine
+		e      *enrollfsm.Engine
+		header string
 	)
 	if f.resume != "" {
-		sim, e, err = resumeDemo(f.resume, simOpts, stdout)
+		sim, e, header, err = resumeDemo(f.resume, simOpts, out)
 	} else {
-		fmt.Fprintf(stdout, "enroll demo: flow %s on %s, SDK %s, account %s; %s\n", f.flow, f.platform, f.sdk, f.situation, mode)
-		sim, e, err = startDemo(f, simOpts, stdout)
+		sim, e, header, err = startDemo(f, simOpts, out)
 	}
 	if err != nil {
 		return err
 	}
+	fmt.Fprint(stdout, header)
+	if human {
+		fmt.Fprintln(stdout, "Answer each prompt, or type one of the actions in brackets; Ctrl-C stops.")
+	}
+	out.release()
 
 	var answerer enrollfsm.Answerer = &bot{sim: sim, out: stdout}
 	if human {
-		answerer = &person{in: bufio.NewScanner(stdin), out: stdout}
+		answerer = &person{in: newLineReader(stdin), out: stdout, sim: sim, confirm: true}
 	}
+	save := func(p enrollfsm.Pending) error { return saveRun(e, sim, f.save, p.State, stdout) }
 	if f.save != "" {
-		answerer = &saver{Answerer: answerer, e: e, sim: sim, file: f.save, out: stdout}
+		answerer = &saver{Answerer: answerer, save: save}
 	}
-	out, err := e.Run(ctx, sim, answerer)
-	if errors.Is(err, errSaved) {
+	backend := &roundTrips{Backend: sim}
+	start := time.Now()
+	outcome, err := e.Run(ctx, backend, answerer)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		fmt.Fprintf(stdout, "\nstopped by Ctrl-C at %s.\n", e.State())
+		if f.save != "" {
+			if err := saveRun(e, sim, f.save, e.State(), stdout); err != nil {
+				fmt.Fprintf(stderr, "enroll demo: nothing saved: %v\n", err)
+			}
+		}
+		return exitError(130)
+	case errors.Is(err, errSaved):
 		return nil
-	}
-	if err != nil {
+	case err != nil:
 		return err
 	}
-	fmt.Fprintf(stdout, "outcome: %s", out.State)
-	if out.Failure != "" {
-		fmt.Fprintf(stdout, " (%s: %v)", out.Failure, out.Err)
+	calls, trips := backend.counts()
+	if f.latency > 0 {
+		// Without latency, calls made together do not overlap in time.
+		fmt.Fprintf(stdout, "%s in %s, %v\n", count(calls, "call"), count(trips, "round trip"), time.Since(start).Round(time.Millisecond))
+	} else {
+		fmt.Fprintln(stdout, count(calls, "call"))
 	}
-	for _, w := range out.Warnings {
-		fmt.Fprintf(stdout, "\nwarning: %v", w)
+	fmt.Fprintln(stdout, describeOutcome(outcome, answerer))
+	for _, w := range outcome.Warnings {
+		fmt.Fprintf(stdout, "warning: %v\n", w)
 	}
-	fmt.Fprintln(stdout)
-	if !out.OK() {
+	if f.save != "" {
+		fmt.Fprintf(stderr, "enroll demo: nothing saved to %s: the run ended at %s without asking for an SMS code\n", f.save, outcome.State)
+		return exitError(1)
+	}
+	if !outcome.OK() {
 		return exitError(1)
 	}
 	return nil
 }
 
-func startDemo(f demoFlags, simOpts []simulator.Option, stdout io.Writer) (*simulator.Simulator, *enrollfsm.Engine, error) {
+// count writes "1 call", "2 calls".
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func smsKind(kind string) string {
+	if kind == simulator.KindCertification {
+		return "certification"
+	}
+	return "enrollment"
+}
+
+// startDemo builds the simulator and the engine from the flags; a value
+// either refuses is a usage error. It returns the header to print.
+func startDemo(f demoFlags, simOpts []simulator.Option, out io.Writer) (*simulator.Simulator, *enrollfsm.Engine, string, error) {
 	sim, err := simulator.New(append(simOpts,
 		simulator.WithPlatform(f.platform),
 		simulator.WithSituation(simulator.Situation(f.situation)),
 		simulator.WithSeed(f.seed))...)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", &usageError{err: err}
 	}
 	opts := []enrollfsm.Option{
 		enrollfsm.WithPlatform(enrollfsm.Platform(f.platform)),
 		enrollfsm.WithSDKVersion(f.sdk),
 		enrollfsm.WithAutoRemove(f.autoRemove),
-		enrollfsm.WithObserver(printer(stdout)),
+		enrollfsm.WithPrefetch(f.prefetch),
+		enrollfsm.WithObserver(printer(out)),
 	}
 	if enrollfsm.Flow(f.flow) == enrollfsm.FlowRemoveVehicle {
 		opts = append(opts, enrollfsm.WithVIN(f.vin))
 	}
 	e, err := enrollfsm.New(enrollfsm.Flow(f.flow), opts...)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", &usageError{err: err}
 	}
+	flow := string(e.Flow())
 	if enrollfsm.Flow(f.flow) == enrollfsm.FlowAuto {
-		fmt.Fprintf(stdout, "  (auto runs the %s flow with SDK %s)\n", e.Flow(), f.sdk)
+		flow = fmt.Sprintf("auto (%s with SDK %s)", e.Flow(), f.sdk)
+	} else if f.op == "" {
+		flow += " with SDK " + f.sdk
 	}
-	return sim, e, nil
+	header := fmt.Sprintf("enroll demo: %s on %s, account %s\n", flow, f.platform, f.situation)
+	if f.prefetch {
+		header += "  prefetch: calls 1, 2 and 3 go out together"
+		if f.latency == 0 {
+			header += " (see it with -latency 300ms)"
+		}
+		header += "\n"
+	}
+	return sim, e, header, nil
 }
 
 // resumeDemo restores the engine from its snapshot and the simulated server
 // from its own file, as a restarted app would find its backend.
-func resumeDemo(file string, simOpts []simulator.Option, stdout io.Writer) (*simulator.Simulator, *enrollfsm.Engine, error) {
+func resumeDemo(file string, simOpts []simulator.Option, out io.Writer) (*simulator.Simulator, *enrollfsm.Engine, string, error) {
 	snap, err := os.ReadFile(file)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	server, err := os.ReadFile(file + ".server")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", fmt.Errorf("%w (-save writes it beside %s)", err, file)
 	}
 	sim, err := simulator.Load(server, simOpts...)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", fmt.Errorf("%s.server: %w", file, err)
 	}
-	e, err := enrollfsm.Restore(snap, enrollfsm.WithObserver(printer(stdout)))
+	e, err := enrollfsm.Restore(snap, enrollfsm.WithObserver(printer(out)))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", fmt.Errorf("%s: %w", file, err)
 	}
 	set := e.Settings()
-	fmt.Fprintf(stdout, "enroll demo: resumed %s on %s at %s from %s\n", set.Flow, set.Platform, e.State(), file)
-	return sim, e, nil
+	header := fmt.Sprintf("enroll demo: resumed %s on %s at %s\n", set.Flow, set.Platform, e.State())
+	return sim, e, header, nil
+}
+
+// heldWriter holds what is written until release, then writes through.
+type heldWriter struct {
+	mu   sync.Mutex
+	w    io.Writer
+	held bytes.Buffer
+	open bool
+}
+
+func (h *heldWriter) Write(p []byte) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.open {
+		return h.held.Write(p)
+	}
+	return h.w.Write(p)
+}
+
+func (h *heldWriter) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_, _ = h.held.WriteTo(h.w)
+	h.open = true
+}
+
+// roundTrips counts the calls and the round trips they took: a call made
+// while another is in flight (a prefetched one) costs no round trip.
+type roundTrips struct {
+	pims.Backend
+	mu              sync.Mutex
+	inFlight, calls int
+	trips           int
+}
+
+func (r *roundTrips) Call(ctx context.Context, req pims.Request) (pims.Message, error) {
+	r.mu.Lock()
+	r.calls++
+	if r.inFlight == 0 {
+		r.trips++
+	}
+	r.inFlight++
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.inFlight--
+		r.mu.Unlock()
+	}()
+	return r.Backend.Call(ctx, req)
+}
+
+func (r *roundTrips) counts() (calls, trips int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.calls, r.trips
 }
 
 // errSaved stops a run that -save has saved.
@@ -210,33 +408,39 @@ var errSaved = errors.New("saved")
 // killed while the user reads the SMS.
 type saver struct {
 	enrollfsm.Answerer
-	e    *enrollfsm.Engine
-	sim  *simulator.Simulator
-	file string
-	out  io.Writer
+	save func(enrollfsm.Pending) error
 }
 
 func (s *saver) Answer(ctx context.Context, p enrollfsm.Pending) (enrollfsm.Answer, error) {
 	if !p.Prompt.IsCode() {
 		return s.Answerer.Answer(ctx, p)
 	}
-	snap, err := s.e.Snapshot()
-	if err != nil {
+	if err := s.save(p); err != nil {
 		return enrollfsm.Answer{}, err
 	}
-	server, err := s.sim.SaveState()
-	if err != nil {
-		return enrollfsm.Answer{}, err
-	}
-	if err := os.WriteFile(s.file, snap, 0o600); err != nil {
-		return enrollfsm.Answer{}, err
-	}
-	if err := os.WriteFile(s.file+".server", server, 0o600); err != nil {
-		return enrollfsm.Answer{}, err
-	}
-	fmt.Fprintf(s.out, "  saved at %s (%d bytes, no PIN or SMS code) to %s; the app is killed here.\n", p.State, len(snap), s.file)
-	fmt.Fprintf(s.out, "  go on with: go run ./cmd/enroll demo -resume %s\n", s.file)
 	return enrollfsm.Answer{}, errSaved
+}
+
+// saveRun writes the engine's snapshot to file and the simulated server to
+// file.server.
+func saveRun(e *enrollfsm.Engine, sim *simulator.Simulator, file string, at enrollfsm.State, w io.Writer) error {
+	snap, err := e.Snapshot()
+	if err != nil {
+		return err
+	}
+	server, err := sim.SaveState()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, snap, 0o600); err != nil {
+		return err
+	}
+	if err := os.WriteFile(file+".server", server, 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "saved at %s to %s (%d bytes, no PIN or SMS code); the app is killed here.\n", at, file, len(snap))
+	fmt.Fprintf(w, "Go on with: go run ./cmd/enroll demo -resume %s\n", file)
+	return nil
 }
 
 // printer prints each transition and call as it happens; requests print
@@ -253,6 +457,8 @@ func printer(w io.Writer) enrollfsm.Observer {
 		Call: func(c enrollfsm.CallRecord) {
 			reply := string(c.Status)
 			switch {
+			case errors.Is(c.Err, context.Canceled):
+				reply = "stopped"
 			case c.Err != nil:
 				reply = "no reply: " + c.Err.Error()
 			case c.Code != 0:
@@ -263,17 +469,81 @@ func printer(w io.Writer) enrollfsm.Observer {
 	}
 }
 
+// describeOutcome says how the run ended, each cause once.
+func describeOutcome(o enrollfsm.Outcome, a enrollfsm.Answerer) string {
+	s := "outcome: " + string(o.State)
+	switch {
+	case o.State == enrollfsm.Failed:
+		s += ": " + failureText(o)
+	case o.State == enrollfsm.Cancelled:
+		if b, ok := a.(*bot); ok && b.gaveUp != "" {
+			s += ": the demo gave up, " + b.gaveUp
+		}
+	}
+	return s
+}
+
+// failureText says why a run failed, in words, then the backend's answer if
+// one caused it.
+func failureText(o enrollfsm.Outcome) string {
+	var why string
+	switch o.Failure {
+	case pimserr.FailureNotEnrolled:
+		why = "this device is not enrolled, so the operation cannot run (not_enrolled)"
+	case pimserr.FailureNoPhoneNumber:
+		why = "the account has no trusted phone number to change (no_phone_number)"
+	case pimserr.FailureTooManyAttempts:
+		why = "too many wrong answers (too_many_attempts)"
+	case pimserr.FailureAccountLocked:
+		why = "the account is blocked again after its enrollments were removed (account_locked)"
+	case pimserr.FailureBadReply:
+		why = "a reply of the server could not be read (bad_reply)"
+	default:
+		why = string(o.Failure)
+	}
+	var step *pimserr.StepError
+	if errors.As(o.Err, &step) {
+		if _, isCode := o.Failure.Code(); isCode {
+			why = "the server refused"
+		}
+		why += ": " + step.Error()
+	}
+	return why
+}
+
 // bot answers as a user who reads the simulated phone and remembers the PIN.
 type bot struct {
 	sim     *simulator.Simulator
 	out     io.Writer
 	answers int
+	retries int    // retries in a row
+	gaveUp  string // why the bot cancelled, if it gave up
 }
 
-func (b *bot) Answer(_ context.Context, p enrollfsm.Pending) (enrollfsm.Answer, error) {
+// The bot gives up after this many retries in a row, or answers in all.
+const (
+	botRetries = 5
+	botAnswers = 40
+)
+
+func (b *bot) Answer(ctx context.Context, p enrollfsm.Pending) (enrollfsm.Answer, error) {
+	if err := ctx.Err(); err != nil {
+		return enrollfsm.Answer{}, err
+	}
 	b.answers++
 	a := b.choose(p)
-	if b.answers > 40 {
+	if a.Action == enrollfsm.ActionRetry {
+		b.retries++
+	} else {
+		b.retries = 0
+	}
+	switch {
+	case b.retries > botRetries:
+		b.gaveUp = fmt.Sprintf("the call failed %d times in a row", b.retries)
+	case b.answers > botAnswers:
+		b.gaveUp = fmt.Sprintf("after %d answers", botAnswers)
+	}
+	if b.gaveUp != "" {
 		a = enrollfsm.Act(p.Prompt, enrollfsm.ActionCancel)
 	}
 	fmt.Fprintf(b.out, "  ? %s ← %s\n", p.Prompt, a)
@@ -303,7 +573,7 @@ func (b *bot) choose(p enrollfsm.Pending) enrollfsm.Answer {
 		return enrollfsm.Value(p.Prompt, code)
 	case enrollfsm.PromptPIN, enrollfsm.PromptOldPIN:
 		if pin == "" {
-			pin = "1234"
+			pin = simulator.DefaultPIN
 		}
 		return enrollfsm.Value(p.Prompt, pin)
 	case enrollfsm.PromptNewPIN:
@@ -317,64 +587,4 @@ func (b *bot) choose(p enrollfsm.Pending) enrollfsm.Answer {
 		return enrollfsm.Act(p.Prompt, enrollfsm.ActionRetry)
 	}
 	return enrollfsm.Act(p.Prompt, enrollfsm.ActionCancel)
-}
-
-var questions = map[enrollfsm.Prompt]string{
-	enrollfsm.PromptPhoneNumber:       "Phone number to register",
-	enrollfsm.PromptCertificationCode: "Code texted to the new number",
-	enrollfsm.PromptEnrollmentCode:    "Enrollment code texted to your phone",
-	enrollfsm.PromptPIN:               "Your PIN",
-	enrollfsm.PromptNewPIN:            "Choose a new PIN (4 to 8 digits)",
-	enrollfsm.PromptOldPIN:            "Your current PIN",
-	enrollfsm.PromptConfirmRemoval:    "Your account is blocked. Remove every enrollment? This signs your other devices out",
-	enrollfsm.PromptRetry:             "The call failed. Try again?",
-}
-
-// person asks on the terminal.
-type person struct {
-	in  *bufio.Scanner
-	out io.Writer
-}
-
-func (h *person) Answer(_ context.Context, p enrollfsm.Pending) (enrollfsm.Answer, error) {
-	if p.Reason != nil {
-		fmt.Fprintf(h.out, "  ! %v\n", p.Reason)
-	}
-	acts := make([]string, len(p.Actions))
-	for i, a := range p.Actions {
-		acts[i] = string(a)
-	}
-	q := questions[p.Prompt]
-	if p.SentTo != "" {
-		q += " (sent to " + p.SentTo + ")"
-	}
-	fmt.Fprintf(h.out, "  ? %s [%s]: ", q, strings.Join(acts, ", "))
-	if !h.in.Scan() {
-		return enrollfsm.Act(p.Prompt, enrollfsm.ActionCancel), nil
-	}
-	line := strings.TrimSpace(h.in.Text())
-	for _, a := range p.Actions {
-		if line == string(a) {
-			return enrollfsm.Act(p.Prompt, a), nil
-		}
-	}
-	if _, takesValue := p.Prompt.ValueEvent(); !takesValue {
-		return enrollfsm.Act(p.Prompt, enrollfsm.Action(line)), nil
-	}
-	return enrollfsm.Value(p.Prompt, line), nil
-}
-
-// isTerminal is a character device other than the null device: enough to
-// tell a person from a pipe or a file without a terminal library.
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	if err != nil || info.Mode()&os.ModeCharDevice == 0 {
-		return false
-	}
-	null, err := os.Stat(os.DevNull)
-	return err != nil || !os.SameFile(info, null)
 }

@@ -66,10 +66,11 @@ func TestDemo_RunsEveryAccountOperation(t *testing.T) {
 	}
 	code, out, _ := runCLI(t, "", "demo", "-op", "update_pin", "-situation", "new")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, out, "outcome: failed (not_enrolled")
+	assert.Contains(t, out, "outcome: failed: this device is not enrolled")
+	assert.Equal(t, 1, strings.Count(out, "not_enrolled"), "the failure is said once")
 	code, out, _ = runCLI(t, "", "demo", "-op", "remove_vehicle", "-vin", "WVWZZZ1JZXW000001")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, out, "outcome: failed (pims:2102")
+	assert.Contains(t, out, "outcome: failed: the server refused: step E (set pims.subscription.vehicle): pims 2102")
 }
 
 func TestDemo_PrintsNoSecret(t *testing.T) {
@@ -83,7 +84,7 @@ func TestDemo_AsksAPerson(t *testing.T) {
 	// A person who types a malformed number, then cancels.
 	code, out, _ := runCLI(t, "12\ncancel\n", "demo", "-interactive", "yes")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, out, "! invalid phone number")
+	assert.Contains(t, out, "! That is not a valid phone number: it must have 6 to 15 digits.")
 	assert.Contains(t, out, "outcome: cancelled")
 }
 
@@ -95,7 +96,7 @@ func TestUsageErrors(t *testing.T) {
 	assert.Equal(t, 2, code)
 	code, _, errOut = runCLI(t, "", "demo", "-situation", "haunted")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, "unknown situation")
+	assert.Contains(t, errOut, `-situation "haunted": want new, has_phone, pin_exists, blocked, pin_blocked or enrolled`)
 	code, _, errOut = runCLI(t, "", "demo", "-flow", "shortcut", "-sdk", "2.0.0")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "shortcut flow needs SDK 2.1.0")
@@ -108,7 +109,7 @@ func TestDemo_SaveThenResume(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "run.json")
 	code, out, errOut := runCLI(t, "", "demo", "-flow", "full", "-platform", "ios", "-situation", "pin_exists", "-save", file)
 	require.Equal(t, 0, code, out+errOut)
-	assert.Contains(t, out, "saved at awaiting_enrollment_code")
+	assert.Contains(t, out, "saved at awaiting_enrollment_code to "+file)
 	assert.NotContains(t, out, "outcome:")
 	snap, err := os.ReadFile(file)
 	require.NoError(t, err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -13,29 +12,27 @@ import (
 // paths prints the path enumeration of docs/paths.md: the shortest path to
 // every state and every simple path from start to a terminal state, for one
 // table or for all of them.
-func paths(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("paths", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func paths(args []string, stdout io.Writer) error {
+	fs := newFlags("paths", `usage: enroll paths [-flow NAME]
+
+Prints the shortest path to every state and every simple path from start to
+a terminal state (docs/paths.md).`, stdout)
 	names := make([]string, 0, len(docgen.Order()))
 	for _, f := range docgen.Order() {
 		names = append(names, string(f))
 	}
-	flow := fs.String("flow", "", "one table: "+strings.Join(names, ", ")+" (default: all)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: enroll paths [-flow NAME]\n\nPrints the shortest path to every state and every simple path from start to a terminal state (docs/paths.md).")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	flow := fs.String("flow", "", "one `table`: "+strings.Join(names[:3], ", ")+",\n"+strings.Join(names[3:], ", ")+" (default: all)")
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("paths takes no arguments, got %q", fs.Args())
+		return usagef("paths takes no arguments, got %q", fs.Args())
 	}
 	tables := enrollfsm.Tables()
 	order := docgen.Order()
 	if *flow != "" {
 		if _, ok := tables[enrollfsm.Flow(*flow)]; !ok {
-			return fmt.Errorf("unknown flow %q (auto is full or shortcut, by SDK version): want one of %s", *flow, strings.Join(names, ", "))
+			return usagef("unknown flow %q (auto is full or shortcut, by SDK version): want one of %s", *flow, strings.Join(names, ", "))
 		}
 		order = []enrollfsm.Flow{enrollfsm.Flow(*flow)}
 	}

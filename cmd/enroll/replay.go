@@ -8,12 +8,22 @@ import (
 	"github.com/enrollfsm/enrollfsm/scenario"
 )
 
-// replay runs the conformance runner of SPEC §6 over files and folders.
-func replay(ctx context.Context, paths []string, stdout io.Writer) error {
-	if len(paths) == 0 {
-		return errors.New("replay needs at least one scenario file or folder")
+// replay runs the conformance runner of docs/contract.md §6 over files and
+// folders: exit 1 when a scenario fails, 2 when a file cannot be read.
+func replay(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("replay", `usage: enroll replay PATH...
+
+Replays scenario files, or every *.json file of a folder, against the engine
+(the format is docs/contract.md §6). Prints PASS or FAIL per scenario, then
+the counts. Exit 0 when all pass, 1 when one fails, 2 when a file cannot be
+read or is not a scenario.`, stdout)
+	if err := fs.parse(args); err != nil {
+		return err
 	}
-	all, err := scenario.Load(paths...)
+	if fs.NArg() == 0 {
+		return usagef("replay needs at least one scenario file or folder")
+	}
+	all, err := scenario.Load(fs.Args()...)
 	if err != nil {
 		return err
 	}
@@ -23,5 +33,5 @@ func replay(ctx context.Context, paths []string, stdout io.Writer) error {
 	if scenario.Report(ctx, stdout, all) > 0 {
 		return exitError(1)
 	}
-	return nil
+	return ctx.Err()
 }
