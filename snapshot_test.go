@@ -150,6 +150,7 @@ func TestRestore_RefusesBadSnapshotsWithTypedErrors(t *testing.T) {
 		"bad phone":          edit(func(m map[string]any) { m["phone"] = "06 12" }),
 		"control in trusted": edit(func(m map[string]any) { m["trusted"] = "06\u0000" }),
 		"bad sentAt prompt":  edit(func(m map[string]any) { m["sentAt"] = map[string]any{"pin": 1} }),
+		"no sentAt at code":  edit(func(m map[string]any) { delete(m, "sentAt") }),
 		"bad resume":         edit(func(m map[string]any) { m["resume"] = "awaiting_pin" }),
 		"bad verifyFor":      edit(func(m map[string]any) { m["verifyFor"] = "checking_phone" }),
 		"unknown w/o call":   edit(func(m map[string]any) { m["unknown"] = true }),
