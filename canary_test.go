@@ -22,7 +22,7 @@ import (
 // The secret canary (issue 4): distinctive PINs and the simulator's SMS
 // codes run through every flow with a fault injected at each call in turn;
 // none may appear in the log, in any error string or in the transcript.
-// Reference: SPEC §4, "Secrets ... never appear in logs, error strings,
+// Reference: docs/contract.md §4, "Secrets ... never appear in logs, error strings,
 // transcripts or snapshots".
 
 const (

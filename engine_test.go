@@ -72,7 +72,7 @@ func advance(t *testing.T, e *enrollfsm.Engine, b pims.Backend) enrollfsm.Pendin
 func TestNew_RefusesBadConfigurationWithTypedErrors(t *testing.T) {
 	_, err := enrollfsm.New("sideways")
 	assert.ErrorIs(t, err, pimserr.ErrConfig)
-	// Reference: SPEC §3, "asking for the shortcut with an older SDK is an
+	// Reference: docs/contract.md §3, "asking for the shortcut with an older SDK is an
 	// error at construction".
 	_, err = enrollfsm.New(enrollfsm.FlowShortcut, enrollfsm.WithSDKVersion("2.0.9"))
 	assert.ErrorIs(t, err, pimserr.ErrShortcutUnsupported)
@@ -90,7 +90,7 @@ func TestNew_RefusesBadConfigurationWithTypedErrors(t *testing.T) {
 	assert.ErrorIs(t, err, pimserr.ErrConfig)
 }
 
-// Reference: SPEC §3, flow auto picks shortcut when the SDK version is ≥ 2.1.0.
+// Reference: docs/contract.md §3, flow auto picks shortcut when the SDK version is ≥ 2.1.0.
 func TestNew_AutoPicksByVersion(t *testing.T) {
 	for v, want := range map[string]enrollfsm.Flow{
 		"2.1.0": enrollfsm.FlowShortcut, "2.10": enrollfsm.FlowShortcut, "3.0.0-beta": enrollfsm.FlowShortcut,
@@ -129,7 +129,7 @@ func TestAnswer_StaleOrMisplacedAnswersChangeNothing(t *testing.T) {
 	assert.Equal(t, fsm.AwaitingEnrollmentCode, e.State())
 }
 
-// Reference: SPEC §4, "a bad value re-asks the same prompt, with a clear
+// Reference: docs/contract.md §4, "a bad value re-asks the same prompt, with a clear
 // reason, and sends nothing".
 func TestAnswer_MalformedValueIsAskedAgainWithAReason(t *testing.T) {
 	e, err := enrollfsm.New(enrollfsm.FlowFull)
@@ -159,7 +159,7 @@ func TestDeliver_RefusesRepliesToOtherCalls(t *testing.T) {
 	assert.ErrorIs(t, e.Cancel(), pimserr.ErrEnded)
 }
 
-// Reference: SPEC §5, a code prompt more than 10 minutes after its SMS
+// Reference: docs/contract.md §5, a code prompt more than 10 minutes after its SMS
 // accepts only resend.
 func TestCodeExpiresAfterItsTTL(t *testing.T) {
 	clock := enrolltest.NewClock(time.Time{})
@@ -226,7 +226,7 @@ func TestCancel_PendingCallAndPrompt(t *testing.T) {
 	assert.Equal(t, enrollfsm.Cancelled, e.State())
 }
 
-// Reference: SPEC §1, "ctx cancellation, which the engine honours".
+// Reference: docs/contract.md §1, "ctx cancellation, which the engine honours".
 func TestAdvance_CancelledContextInterrupts(t *testing.T) {
 	e, err := enrollfsm.New(enrollfsm.FlowFull)
 	require.NoError(t, err)
@@ -293,7 +293,7 @@ func TestConcurrentUseIsSerialised(t *testing.T) {
 	assert.Contains(t, []enrollfsm.State{fsm.AwaitingEnrollmentCode, fsm.CheckingPIN, fsm.Interrupted}, e.State())
 }
 
-// Reference: SPEC §4, "Secrets — PINs and SMS codes — never appear in logs,
+// Reference: docs/contract.md §4, "Secrets — PINs and SMS codes — never appear in logs,
 // error strings ...; phone numbers are masked in logs".
 func TestLogs_NoSecretsAndMaskedPhones(t *testing.T) {
 	var buf bytes.Buffer

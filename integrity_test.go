@@ -116,7 +116,7 @@ func answerable(s flows.State, ev fsm.Event) bool {
 	return s.Name == fsm.Interrupted && (retry || ev == fsm.VerifyRequested)
 }
 
-// A rejection goes back to the prompt whose answer the call carries (SPEC
+// A rejection goes back to the prompt whose answer the call carries (docs/contract.md
 // §4, "rejected").
 func TestTables_RejectionReturnsToTheBlamedPrompt(t *testing.T) {
 	for _, name := range sortedFlows() {

@@ -19,9 +19,9 @@ import (
 
 // The error-injection matrix (issue 4): every documented code, an unknown
 // code, a bridge error, a malformed reply and a cancelled context, at every
-// calling state of every table, checked against SPEC §4. The way to each
+// calling state of every table, checked against docs/contract.md §4. The way to each
 // calling state is found by exploring the real engine; the expected effects
-// are SPEC §4's rules, written below, not read from the tables.
+// are docs/contract.md §4's rules, written below, not read from the tables.
 
 // move answers whatever is pending: a reply to a call, or an answer.
 type move struct {
@@ -140,7 +140,7 @@ func wayTo(t *testing.T, flow enrollfsm.Flow, opts []enrollfsm.Option) map[fsm.S
 	return found
 }
 
-// rejectedBackTo is SPEC §4's list: a rejected call goes back to the first
+// rejectedBackTo is docs/contract.md §4's list: a rejected call goes back to the first
 // prompt whose answer it carries.
 var rejectedBackTo = map[string]enrollfsm.Prompt{
 	"4a": enrollfsm.PromptPhoneNumber, "4.1": enrollfsm.PromptCertificationCode,
@@ -149,13 +149,13 @@ var rejectedBackTo = map[string]enrollfsm.Prompt{
 	"C": enrollfsm.PromptOldPIN, "D": enrollfsm.PromptCertificationCode,
 }
 
-// reads are SPEC §4's reads (1, 2, 3), retried in place.
+// reads are docs/contract.md §4's reads (1, 2, 3), retried in place.
 var reads = map[string]bool{"1": true, "2": true, "3": true}
 
-// resultRead are the steps whose result the engine needs (SPEC §2).
+// resultRead are the steps whose result the engine needs (docs/contract.md §2).
 var resultRead = map[string]bool{"1": true, "2": true, "3": true, "6": true}
 
-// enrollmentCalls are 4·1, 7 and 8 (SPEC §4, unknown outcomes).
+// enrollmentCalls are 4·1, 7 and 8 (docs/contract.md §4, unknown outcomes).
 var enrollmentCalls = map[string]bool{"4.1": true, "7": true, "8": true}
 
 type injected struct {
@@ -210,7 +210,7 @@ func TestErrorMatrix_EveryCodeAtEveryCallingState(t *testing.T) {
 	assert.Greater(t, cases, 1000)
 }
 
-// checkEffect is SPEC §4's table, applied to one injection.
+// checkEffect is docs/contract.md §4's table, applied to one injection.
 func checkEffect(t *testing.T, name string, tab *flows.Table, step string, at fsm.State, e *enrollfsm.Engine,
 	inj injected, before enrollfsm.Counters, auto bool, afterSuccess func() fsm.State) {
 	t.Helper()

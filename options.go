@@ -13,7 +13,7 @@ import (
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
-// Limits bound a run (SPEC §4). Every run ends or waits for the user after
+// Limits bound a run (docs/contract.md §4). Every run ends or waits for the user after
 // a bounded number of calls.
 type Limits struct {
 	// CodeAttempts: wrong answers per SMS code; then only resend is accepted.
@@ -35,7 +35,7 @@ type Limits struct {
 	CodeTTL time.Duration
 }
 
-// DefaultLimits returns the bounds of SPEC §4.
+// DefaultLimits returns the bounds of docs/contract.md §4.
 func DefaultLimits() Limits {
 	return Limits{
 		CodeAttempts: 3,

@@ -22,7 +22,7 @@ import (
 // refuses any other.
 const SnapshotVersion = 1
 
-// snapshot is what survives the app being killed (SPEC §5): never a PIN or
+// snapshot is what survives the app being killed (docs/contract.md §5): never a PIN or
 // an SMS code. Times are Unix seconds, to keep it small.
 type snapshot struct {
 	Version    int                  `json:"v"`

@@ -30,7 +30,7 @@ func atEnrollmentCode(t *testing.T, opts ...enrollfsm.Option) (*enrollfsm.Engine
 	return e, clock
 }
 
-// Reference: SPEC §5, "at any waiting or terminal state the engine can be saved".
+// Reference: docs/contract.md §5, "at any waiting or terminal state the engine can be saved".
 func TestSnapshot_OnlyAtWaitingOrTerminalStates(t *testing.T) {
 	e, err := enrollfsm.New(enrollfsm.FlowFull)
 	require.NoError(t, err)
@@ -68,7 +68,7 @@ func TestRestore_ContinuesWithTheSameCountersAndCalls(t *testing.T) {
 	assert.Equal(t, call6("2424"), c.Request)
 }
 
-// Reference: SPEC §5, "a code prompt restored more than 10 minutes after its
+// Reference: docs/contract.md §5, "a code prompt restored more than 10 minutes after its
 // SMS was requested accepts only resend".
 func TestRestore_ExpiredCodeAcceptsOnlyResend(t *testing.T) {
 	e, clock := atEnrollmentCode(t)

@@ -63,7 +63,7 @@ const (
 // Flow names a machine: an enrollment flow or an account operation.
 type Flow string
 
-// The flows of SPEC §3.
+// The flows of docs/contract.md §3.
 const (
 	// FlowFull enrolls through steps 1–8, adding a phone with step 4·2.
 	FlowFull Flow = "full"

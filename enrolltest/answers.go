@@ -69,9 +69,9 @@ func (c *Checker) judge(a enrollfsm.Answer, err error, must, may []error) bool {
 	}
 	switch {
 	case err == nil && len(must) > 0:
-		c.violate(InvariantAnswer, "%s taken, SPEC §4 refuses it (%v)", a, must[0])
+		c.violate(InvariantAnswer, "%s taken, docs/contract.md §4 refuses it (%v)", a, must[0])
 	case err != nil && len(must) == 0 && !matches(may):
-		c.violate(InvariantAnswer, "%s refused (%s), SPEC §4 takes it", a, c.safe(err))
+		c.violate(InvariantAnswer, "%s refused (%s), docs/contract.md §4 takes it", a, c.safe(err))
 	case err != nil && len(must) > 0 && !matches(must) && !matches(may):
 		c.violate(InvariantAnswer, "%s refused with %s, the model expects %v", a, c.safe(err), must[0])
 	default:
@@ -147,7 +147,7 @@ func (c *Checker) codeAge(p enrollfsm.Prompt) (time.Duration, bool) {
 }
 
 // reasked checks an answer to a prompt other than the state's own: a
-// restored engine asks again for a secret its next call needs (SPEC §5).
+// restored engine asks again for a secret its next call needs (docs/contract.md §5).
 func (c *Checker) reasked(a enrollfsm.Answer, err error) {
 	switch {
 	case !c.restored:
@@ -168,7 +168,7 @@ func (c *Checker) reasked(a enrollfsm.Answer, err error) {
 	}
 }
 
-// check is the local check of a value (SPEC §4 and decision 20): the value
+// check is the local check of a value (docs/contract.md §4 and decision 20): the value
 // as it must be sent, and ErrInvalidInput if it must be refused.
 func (c *Checker) check(p enrollfsm.Prompt, v string) (string, []error) {
 	value, ok := normalize(p, v)
@@ -178,7 +178,7 @@ func (c *Checker) check(p enrollfsm.Prompt, v string) (string, []error) {
 	return value, nil
 }
 
-// normalize checks a value as SPEC §4 does before any call, and returns it as
+// normalize checks a value as docs/contract.md §4 does before any call, and returns it as
 // it must be sent.
 func normalize(p enrollfsm.Prompt, v string) (string, bool) {
 	switch p {

@@ -21,10 +21,10 @@ type Invariant string
 // The invariants, checked after every transition, call and answer.
 const (
 	// InvariantTable: every state is in the flow's table, and every
-	// transition agrees with the reference model of SPEC §3–§4, including
+	// transition agrees with the reference model of docs/contract.md §3–§4, including
 	// the event a reply or an answer must cause.
 	InvariantTable Invariant = "table"
-	// InvariantCall: each call is the one SPEC §2 documents for the state:
+	// InvariantCall: each call is the one docs/contract.md §2 documents for the state:
 	// op, API, exactly the parameter keys, values from the answers given.
 	InvariantCall Invariant = "call"
 	// InvariantBlocked: a 2310 or 2317 reply leads to confirming_removal,
@@ -42,7 +42,7 @@ const (
 	// InvariantBound: the engine waits for the user or ends within CallBound
 	// calls.
 	InvariantBound Invariant = "bound"
-	// InvariantAnswer: an answer is refused exactly when SPEC §4 says
+	// InvariantAnswer: an answer is refused exactly when docs/contract.md §4 says
 	// (malformed, locked or expired code, resend limit, action not offered).
 	InvariantAnswer Invariant = "answer"
 	// InvariantOutcome: the run ends as the model says (state, failure,
@@ -361,7 +361,7 @@ func (c *Checker) made(rec enrollfsm.CallRecord) {
 	}
 }
 
-// checkRequest compares the request with SPEC §2 and the answers given.
+// checkRequest compares the request with docs/contract.md §2 and the answers given.
 func (c *Checker) checkRequest(id string, spec call, got pims.Request) {
 	want := pims.Request{Op: spec.op, API: spec.api, Params: map[string]string{}}
 	for k, v := range spec.fixed {

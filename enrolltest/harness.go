@@ -206,7 +206,7 @@ func (h *Harness) Sleep(d time.Duration) {
 }
 
 // Restart saves the waiting engine, discards it and restores a new one from
-// the snapshot, as an app killed at a prompt would (SPEC §5). It does
+// the snapshot, as an app killed at a prompt would (docs/contract.md §5). It does
 // nothing once the run is over.
 func (h *Harness) Restart() {
 	h.moves++

@@ -93,7 +93,7 @@ func (m *hostApp) Check(t *rapid.T) {
 
 // TestMachine drives the real engine against the simulator and the
 // reference model, flow by flow, with rapid's state-machine actions.
-// Reference: SPEC §2–§5.
+// Reference: docs/contract.md §2–§5.
 func TestMachine(t *testing.T) {
 	for _, flow := range enrollfsm.Flows() {
 		t.Run(string(flow), func(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
-// The reference model: SPEC §2–§4 and docs/decisions.md written a second
+// The reference model: docs/contract.md §2–§4 and docs/decisions.md written a second
 // time, compactly, without packages flows and steps. The Checker compares
 // every move of the engine with it, so a mistake in either shows as a
 // disagreement.
@@ -26,7 +26,7 @@ const (
 	fromVIN // given at start
 )
 
-// call is one row of SPEC §2, with its class of rejection from §4. calls
+// call is one row of docs/contract.md §2, with its class of rejection from §4. calls
 // holds them by the tutorial's numbering, as CallRecord.Step has it.
 type call struct {
 	op      pims.Op
@@ -75,7 +75,7 @@ func kv(pairs ...string) map[string]string {
 	return m
 }
 
-// callOf is the call each calling state makes (SPEC §3).
+// callOf is the call each calling state makes (docs/contract.md §3).
 var callOf = map[enrollfsm.State]string{
 	"checking_enrollment": "1", "verifying_enrollment": "1", "checking_account": "2",
 	"checking_phone": "3", "removing_enrollments": "A", "requesting_certification_sms": "4a",
@@ -97,7 +97,7 @@ func isTerminal(s enrollfsm.State) bool {
 	return s == "enrolled" || s == "done" || s == "failed" || s == "cancelled"
 }
 
-// valueEvent and actionEvent: what an answer fires (SPEC §3).
+// valueEvent and actionEvent: what an answer fires (docs/contract.md §3).
 var valueEvent = map[enrollfsm.Prompt]enrollfsm.Event{
 	"phone_number": "phone_number_given", "certification_code": "certification_code_given",
 	"enrollment_code": "enrollment_code_given", "pin": "pin_given", "new_pin": "new_pin_given",
@@ -110,7 +110,7 @@ var actionEvent = map[enrollfsm.Action]enrollfsm.Event{
 }
 
 // The declared edges, "source event destination", one per line, read from
-// SPEC §3 and §4. The generic families (every call, every prompt, retries)
+// docs/contract.md §3 and §4. The generic families (every call, every prompt, retries)
 // are added by rules in newModel.
 const (
 	enrollStart = `
@@ -256,7 +256,7 @@ func newModel(flow enrollfsm.Flow, enrollment bool, blocks ...string) *model {
 			delete(m.fails, e)
 		}
 	}
-	// SPEC §3–§4: every call can be interrupted or fail; in an enrollment a
+	// docs/contract.md §3–§4: every call can be interrupted or fail; in an enrollment a
 	// blocked account leads to removal, except at the removal itself
 	// (decision 8); a read is retried in place; every prompt can be
 	// cancelled; interrupted retries any call, through verifying_enrollment
@@ -311,7 +311,7 @@ func modelFor(f enrollfsm.Flow) (*model, bool) {
 	return m, ok
 }
 
-// resolveFlow picks full or shortcut for auto from the SDK version (SPEC
+// resolveFlow picks full or shortcut for auto from the SDK version (docs/contract.md
 // §3: the shortcut from 2.1.0 on), independently of the engine.
 func resolveFlow(f enrollfsm.Flow, sdk string) enrollfsm.Flow {
 	if f != "auto" {

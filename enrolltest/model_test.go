@@ -14,8 +14,8 @@ import (
 
 // TestModel_AgreesWithEveryTable compares the reference model with the
 // engine's tables edge by edge, both ways: the two were written apart, from
-// SPEC §3–§4, so a difference is a bug in one of them.
-// Reference: SPEC §3, §4; docs/decisions.md 8, 10, 11.
+// docs/contract.md §3–§4, so a difference is a bug in one of them.
+// Reference: docs/contract.md §3, §4; docs/decisions.md 8, 10, 11.
 func TestModel_AgreesWithEveryTable(t *testing.T) {
 	tables := enrollfsm.Tables()
 	require.Len(t, tables, len(models), "one model per table")

@@ -9,7 +9,7 @@ import (
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
-// class is SPEC §4's grouping of codes, written again here.
+// class is docs/contract.md §4's grouping of codes, written again here.
 type class int
 
 const (
@@ -33,7 +33,7 @@ func isCodePrompt(p enrollfsm.Prompt) bool {
 
 func isPINPrompt(p enrollfsm.Prompt) bool { return p == "pin" || p == "new_pin" || p == "old_pin" }
 
-// predict is the event the reply to call id must cause (SPEC §4 and
+// predict is the event the reply to call id must cause (docs/contract.md §4 and
 // docs/decisions.md 7, 8, 9, 13, 14, 16 and 17).
 func (c *Checker) predict(id string, spec call, rec enrollfsm.CallRecord) expectation {
 	why := "reply to step " + id
@@ -104,7 +104,7 @@ func (c *Checker) blockedEvent(code pimserr.Code, why string) expectation {
 	return expectation{event: "removal_required", why: why}
 }
 
-// success reads a SUCCEEDED reply's result as SPEC §2 and §7 describe.
+// success reads a SUCCEEDED reply's result as docs/contract.md §2 and §7 describe.
 func (c *Checker) success(id string, spec call, result map[string]any, why string) expectation {
 	bad := expectation{event: "call_failed", failure: pimserr.FailureBadReply, why: why + ": result unreadable"}
 	ok := func(ev enrollfsm.Event) expectation { return expectation{event: ev, why: why} }
@@ -176,7 +176,7 @@ func boolOf(result map[string]any, key string) (bool, bool) {
 	return false, false
 }
 
-// blockStatus: the three names in any case, and the booleans (SPEC §7).
+// blockStatus: the three names in any case, and the booleans (docs/contract.md §7).
 func blockStatus(result map[string]any) string {
 	switch v := result["isAccountBlocked"].(type) {
 	case bool:

@@ -60,7 +60,7 @@ const (
 	CodeComponentNotConfigured Code = 2344
 )
 
-// Class groups codes by what the engine does about them (SPEC §4).
+// Class groups codes by what the engine does about them (docs/contract.md §4).
 type Class int
 
 // The classes, from the least to the most severe.

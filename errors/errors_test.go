@@ -12,7 +12,7 @@ import (
 )
 
 // Reference: the API reference's error tables (seeds 001, 002) for the
-// labels, SPEC §4 for the classes.
+// labels, docs/contract.md §4 for the classes.
 func TestCatalogue_EveryDocumentedCodeWithLabelAndClass(t *testing.T) {
 	want := []struct {
 		code  pimserr.Code

@@ -64,7 +64,7 @@ func (u *user) Answer(_ context.Context, p enrollfsm.Pending) (enrollfsm.Answer,
 }
 
 // Reference: issue 6, "a redacted transcript of a run (JSON) that a support
-// engineer can attach to a ticket and replay"; SPEC §4, no secret in
+// engineer can attach to a ticket and replay"; docs/contract.md §4, no secret in
 // transcripts.
 func TestRecorder_TranscriptReplaysWithoutSecrets(t *testing.T) {
 	runs := 0

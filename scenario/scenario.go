@@ -1,4 +1,4 @@
-// Package scenario loads and replays conformance scenarios (SPEC §6): one
+// Package scenario loads and replays conformance scenarios (docs/contract.md §6): one
 // run of a flow, with the user's answers, every exchange with the backend,
 // and the end it must reach, checked exactly.
 package scenario

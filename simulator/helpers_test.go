@@ -35,7 +35,7 @@ func req(op pims.Op, api string, kv ...string) pims.Request {
 	return pims.Request{Op: op, API: api, Params: p(kv...)}
 }
 
-// The calls of SPEC §2, as the engine sends them.
+// The calls of docs/contract.md §2, as the engine sends them.
 var (
 	reqActivated   = req(pims.Get, simulator.APIAccount, "actionType", "strong", "type", "isDeviceActivated")
 	reqBlocked     = req(pims.Get, simulator.APIAccount, "actionType", "strong", "type", "isAccountBlocked")

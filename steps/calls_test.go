@@ -12,7 +12,7 @@ import (
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
-// Reference: SPEC §2, the table of calls with their exact parameters.
+// Reference: docs/contract.md §2, the table of calls with their exact parameters.
 func TestRequest_ExactCalls(t *testing.T) {
 	ios := inputs
 	ios.Platform = steps.IOS
@@ -30,7 +30,7 @@ func TestRequest_ExactCalls(t *testing.T) {
 		{steps.RequestCertificationSMS, inputs, pims.Get, "pims.authentication.smscode", map[string]string{"type": "phoneNumberCertification", "phoneNumber": "0612345678"}},
 		{steps.EnrollWithPhoneNumber, inputs, pims.Set, "pims.authentication.enrollment", map[string]string{"action": "enrollWithPhoneNumber", "pinCode": "1234", "smsCode": "2424", "phoneNumber": "0612345678"}},
 		{steps.AddPhoneNumber, inputs, pims.Set, "pims.authentication.smscode", map[string]string{"type": "addPhoneNumber", "smsCode": "2424", "phoneNumber": "0612345678"}},
-		// Reference: SPEC §7, step 5 sends type only.
+		// Reference: docs/contract.md §7, step 5 sends type only.
 		{steps.RequestEnrollmentSMS, inputs, pims.Get, "pims.authentication.smscode", map[string]string{"type": "enrollment"}},
 		{steps.CheckPIN, inputs, pims.Set, "pims.authentication.smscode", map[string]string{"action": "enrollment", "smsCode": "24242424"}},
 		{steps.RegisterPIN, inputs, pims.Set, "pims.authentication.enrollment", map[string]string{"action": "enroll", "pinCode": "1234"}},
@@ -72,7 +72,7 @@ func interpret(s *steps.Step, result map[string]any) steps.Decision {
 	return s.Interpret(pims.Success("t", result), nil, enrollment)
 }
 
-// Reference: SPEC §2 "result read" column and §7 decisions.
+// Reference: docs/contract.md §2 "result read" column and §7 decisions.
 func TestCheckEnrollment_ReadsTheBooleanOrItsString(t *testing.T) {
 	assert.Equal(t, fsm.DeviceActivated, interpret(steps.CheckEnrollment, map[string]any{"isDeviceActivated": true}).Event)
 	assert.Equal(t, fsm.DeviceNotActivated, interpret(steps.CheckEnrollment, map[string]any{"isDeviceActivated": false}).Event)

@@ -14,7 +14,7 @@ import (
 //	→ {"isAccountBlocked": "NotBlocked"|"AccountBlocked"|"PINBlocked"}
 //
 // The tutorial's sample sends a boolean: false is NotBlocked, true is
-// AccountBlocked (SPEC §7).
+// AccountBlocked (docs/contract.md §7).
 var CheckAccount = &Step{
 	ID: "2", Name: "check account status", Op: pims.Get, API: APIAccount,
 	Read: true, needsResult: true,

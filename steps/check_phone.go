@@ -11,7 +11,7 @@ import (
 //	→ {"phoneNumber": "0612345678"} or {"phoneNumber": null}
 //
 // The tutorial's text names the key trustedphoneNumber; every spelling is
-// accepted (SPEC §7). Null, empty or absent means no phone.
+// accepted (docs/contract.md §7). Null, empty or absent means no phone.
 var CheckPhone = &Step{
 	ID: "3", Name: "check phone number", Op: pims.Get, API: APITrustedPhone,
 	Read: true, needsResult: true,

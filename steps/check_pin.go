@@ -11,7 +11,7 @@ import (
 //	set pims.authentication.smscode {action=enrollment, smsCode}
 //	→ {"status": "AlreadyEnrolled"|"NotEnrolled"}
 //
-// 2316 carries no status, so it is handled as transient (SPEC §4).
+// 2316 carries no status, so it is handled as transient (docs/contract.md §4).
 var CheckPIN = &Step{
 	ID: "6", Name: "check PIN code", Op: pims.Set, API: APISMSCode,
 	Blames: fsm.PromptEnrollmentCode, needsResult: true,

@@ -10,7 +10,7 @@ import (
 //	get pims.authentication.smscode {type=enrollment}
 //
 // The tutorial also passes phoneNumber; the API reference lists type only,
-// and the reference wins (SPEC §7).
+// and the reference wins (docs/contract.md §7).
 var RequestEnrollmentSMS = &Step{
 	ID: "5", Name: "request enrollment SMS", Op: pims.Get, API: APISMSCode,
 	params:  fixedParams("type", "enrollment"),

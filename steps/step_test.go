@@ -36,7 +36,7 @@ var inputs = steps.Inputs{
 }
 
 // expect is what a FAILED reply of each class leads to at a step. The
-// class of each code is checked against SPEC §4 in package errors; here
+// class of each code is checked against docs/contract.md §4 in package errors; here
 // every documented code is run through every step.
 type expect struct {
 	transient fsm.Event // 2201, 2202, 2204, 2314
@@ -45,7 +45,7 @@ type expect struct {
 	warning   fsm.Event // 2316
 }
 
-// Reference: SPEC §2 (the calls) and §4 (what a FAILED reply does).
+// Reference: docs/contract.md §2 (the calls) and §4 (what a FAILED reply does).
 var byStep = []struct {
 	step *steps.Step
 	ctx  steps.Context
@@ -59,7 +59,7 @@ var byStep = []struct {
 	{steps.EnrollWithPhoneNumber, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.DeviceEnrolled}},
 	{steps.AddPhoneNumber, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.PhoneNumberAdded}},
 	{steps.RequestEnrollmentSMS, enrollment, expect{fsm.CallInterrupted, fsm.CallFailed, fsm.RemovalRequired, fsm.EnrollmentSMSSent}},
-	// Reference: SPEC §4, "at step 6 ... it is handled as transient instead"
+	// Reference: docs/contract.md §4, "at step 6 ... it is handled as transient instead"
 	{steps.CheckPIN, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.CallInterrupted}},
 	{steps.RegisterPIN, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.PINRegistered}},
 	// Reference: tutorial step 8, "if the error code is 2317 ... step A"
@@ -163,7 +163,7 @@ func TestInterpret_NonObjectResultMattersOnlyWhereRead(t *testing.T) {
 	}
 }
 
-// Reference: SPEC §4, "A bridge error or a cancelled ctx during a call →
+// Reference: docs/contract.md §4, "A bridge error or a cancelled ctx during a call →
 // interrupted"; "Unknown outcomes are never re-sent blindly".
 func TestInterpret_PortErrorsInterruptAndEnrollmentCallsBecomeUnknown(t *testing.T) {
 	for _, tc := range byStep {
@@ -187,7 +187,7 @@ func TestInterpret_TimeoutOfAnEnrollmentCallIsUnknown(t *testing.T) {
 	assert.False(t, steps.AddPhoneNumber.Interpret(pims.Failure("t", 2201), nil, enrollment).Unknown)
 }
 
-// Reference: SPEC §4, reads "retry at once, up to 2 more attempts with
+// Reference: docs/contract.md §4, reads "retry at once, up to 2 more attempts with
 // backoff; then ... interrupted".
 func TestInterpret_ReadsRetryWithDoublingBackoffThenInterrupt(t *testing.T) {
 	c := enrollment
@@ -204,7 +204,7 @@ func TestInterpret_ReadsRetryWithDoublingBackoffThenInterrupt(t *testing.T) {
 	assert.Equal(t, []time.Duration{100 * time.Millisecond, 200 * time.Millisecond}, delays)
 }
 
-// Reference: SPEC §4 bounds: 5 wrong PINs per run, then failed/too_many_attempts.
+// Reference: docs/contract.md §4 bounds: 5 wrong PINs per run, then failed/too_many_attempts.
 func TestInterpret_LastWrongPINFailsTheRun(t *testing.T) {
 	c := enrollment
 	c.PINAttemptsLeft = 1
@@ -234,7 +234,7 @@ func TestInterpret_LastWrongCodeWithoutResendFailsTheRun(t *testing.T) {
 	assert.Equal(t, fsm.PromptEnrollmentCode, d.Blamed)
 }
 
-// Reference: SPEC §3 confirming_removal "skipped when the integrator opted
+// Reference: docs/contract.md §3 confirming_removal "skipped when the integrator opted
 // into automatic removal"; §4 "1 automatic removal per run (a second
 // trigger → failed, account_locked)".
 func TestInterpret_BlockedGuards(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"github.com/enrollfsm/enrollfsm/redact"
 )
 
-// The local checks of SPEC §4: a value that fails one is refused before any
+// The local checks of docs/contract.md §4: a value that fails one is refused before any
 // call, with a reason, and never echoed.
 
 // NormalizePhone strips spaces, dots and dashes and checks an optional

@@ -10,7 +10,7 @@ import (
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
-// Reference: SPEC §4, "Input checked locally before any call".
+// Reference: docs/contract.md §4, "Input checked locally before any call".
 func TestNormalizePhone(t *testing.T) {
 	ok := map[string]string{
 		"0612345678":        "0612345678",

@@ -241,7 +241,7 @@ func Causes(t *flows.Table, s *flows.State) []Cause {
 	return out
 }
 
-// successResults are the result shapes SPEC §2 documents, with how the docs
+// successResults are the result shapes docs/contract.md §2 documents, with how the docs
 // name each.
 var successResults = []struct {
 	desc   string

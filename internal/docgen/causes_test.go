@@ -29,7 +29,7 @@ func firstAttempt(t *testing.T, flow enrollfsm.Flow, s fsm.State, ev fsm.Event) 
 	return docgen.Cause{}
 }
 
-// Reference: SPEC §4, "2316 … At step 6, whose result the engine needs and
+// Reference: docs/contract.md §4, "2316 … At step 6, whose result the engine needs and
 // does not get, it is handled as transient instead"; docs/decisions.md 7.
 func TestCauses_PostSyncIsTransientWhereTheResultIsNeeded(t *testing.T) {
 	assert.Contains(t, firstAttempt(t, enrollfsm.FlowFull, fsm.CheckingEnrollment, fsm.ReadRetried).Codes, pimserr.CodePostSyncFailed)
@@ -39,7 +39,7 @@ func TestCauses_PostSyncIsTransientWhereTheResultIsNeeded(t *testing.T) {
 	assert.True(t, done.Warning)
 }
 
-// Reference: SPEC §4, "blocked: in an enrollment flow → confirming_removal;
+// Reference: docs/contract.md §4, "blocked: in an enrollment flow → confirming_removal;
 // in an account operation → failed, failure pims:<code>".
 func TestCauses_BlockedRemovesInAnEnrollmentAndFailsAnOperation(t *testing.T) {
 	blocked := []pimserr.Code{pimserr.CodeAccountBlocked, pimserr.CodeForbidden}
