@@ -220,6 +220,11 @@ func (e *RunError) Error() string {
 	if e.Err == nil {
 		return "run failed: " + string(e.Failure)
 	}
+	// A failure that is the cause's own code is said once, by the cause.
+	var code *Error
+	if c, ok := e.Failure.Code(); ok && stderrors.As(e.Err, &code) && code.Code == c {
+		return "run failed: " + e.Err.Error()
+	}
 	return "run failed: " + string(e.Failure) + ": " + e.Err.Error()
 }
 

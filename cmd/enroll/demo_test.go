@@ -14,6 +14,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -282,4 +283,16 @@ func TestDemo_CancelledContextExits130(t *testing.T) {
 	assert.NotContains(t, out.String(), "? retry", "no retry once the context is done")
 	assert.FileExists(t, file)
 	assert.FileExists(t, file+".server")
+}
+
+// A run's error says its failure once: the code of a failure that the
+// backend's reply caused is the cause's own.
+func TestRunError_SaysTheFailureOnce(t *testing.T) {
+	cause := &pimserr.StepError{Step: "E", Op: "set", API: "pims.subscription.vehicle", Err: pimserr.ErrInvalidParameter}
+	err := &pimserr.RunError{Failure: pimserr.FailureCode(pimserr.CodeInvalidParameter), Err: cause}
+	assert.Equal(t, "run failed: step E (set pims.subscription.vehicle): pims 2102: "+pimserr.CodeInvalidParameter.Label(), err.Error())
+	err = &pimserr.RunError{Failure: pimserr.FailureTooManyAttempts, Err: cause}
+	assert.Equal(t, 1, strings.Count(err.Error(), "too_many_attempts"))
+	assert.Contains(t, err.Error(), "pims 2102")
+	assert.Equal(t, "run failed: not_enrolled", (&pimserr.RunError{Failure: pimserr.FailureNotEnrolled}).Error())
 }
