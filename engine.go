@@ -84,23 +84,20 @@ func (e *Engine) code(p fsm.Prompt) *codeState {
 
 // New returns an engine for flow that has begun: its first call is pending.
 func New(flow Flow, opts ...Option) (*Engine, error) {
-	cfg := defaults()
+	// The options write into the engine itself: a config of their own would
+	// escape to the heap, one allocation more per run.
+	e := &Engine{cfg: defaults()}
 	for _, o := range opts {
-		if err := o(&cfg); err != nil {
+		if err := o(&e.cfg); err != nil {
 			return nil, err
 		}
 	}
-	resolved, table, err := resolve(flow, cfg)
+	resolved, table, err := resolve(flow, e.cfg)
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{
-		cfg:   cfg,
-		flow:  resolved,
-		table: table,
-		m:     table.Def.NewMachine(),
-		in:    steps.Inputs{Platform: cfg.platform, VIN: cfg.vin},
-	}
+	e.flow, e.table, e.m = resolved, table, table.Def.NewMachine()
+	e.in = steps.Inputs{Platform: e.cfg.platform, VIN: e.cfg.vin}
 	e.fire(fsm.Begin)
 	e.prefetch()
 	return e, nil
@@ -190,7 +187,7 @@ func (e *Engine) Next() Pending {
 
 func (e *Engine) pending() Pending {
 	cur := e.m.Current()
-	st, _ := e.table.State(cur)
+	st := e.table.At(e.m)
 	switch st.Kind {
 	case flows.Calling:
 		return Pending{Kind: PendingCall, State: cur, Call: e.call, Also: e.aheadCalls()}

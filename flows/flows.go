@@ -247,19 +247,15 @@ func (t *Table) EdgeFailure(r fsm.Row) (pimserr.Failure, bool) {
 }
 
 // Actions returns the actions the user may take at waiting state s: those
-// whose event leaves s, and retry at interrupted. The slice is the caller's.
+// whose event leaves s, and retry at interrupted. The slice is computed once
+// per table and shared by every engine that offers it: read it, never
+// modify it (its capacity is its length, so an append copies it).
 func (t *Table) Actions(s fsm.State) []fsm.Action {
-	i, ok := t.Def.Index(s)
-	if !ok {
-		return nil
+	if i, ok := t.Def.Index(s); ok {
+		return t.actions[i]
 	}
-	return append([]fsm.Action(nil), t.actions[i]...)
+	return nil
 }
-
-// Offered is Actions of m's current state without the copy: the slice is
-// shared by every engine on t and must not be modified (its capacity is its
-// length, so an append copies it).
-func (t *Table) Offered(m *fsm.Machine) []fsm.Action { return t.actions[m.Index()] }
 
 func (t *Table) offered(s fsm.State) []fsm.Action {
 	var out []fsm.Action
