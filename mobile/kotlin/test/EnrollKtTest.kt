@@ -1,0 +1,469 @@
+// Drives the Kotlin layer on the JVM against the Go engine (libgojni) and the
+// Go simulator: suspend functions, sealed types, typed errors, cancellation,
+// kill-and-restore. .ci/mobile compiles the layer and this file with kotlinc
+// and runs it; a failed check makes it exit non-zero.
+package com.enrollfsm.enroll.test
+
+import com.enrollfsm.enroll.Action
+import com.enrollfsm.enroll.Answer
+import com.enrollfsm.enroll.AnswerRefusedException
+import com.enrollfsm.enroll.CallFailedException
+import com.enrollfsm.enroll.CallbackPimsBridge
+import com.enrollfsm.enroll.CodeClass
+import com.enrollfsm.enroll.ConfigException
+import com.enrollfsm.enroll.EnrollConfig
+import com.enrollfsm.enroll.Enrollment
+import com.enrollfsm.enroll.ErrorKind
+import com.enrollfsm.enroll.Failure
+import com.enrollfsm.enroll.Flow
+import com.enrollfsm.enroll.InvalidInputException
+import com.enrollfsm.enroll.Op
+import com.enrollfsm.enroll.Outcome
+import com.enrollfsm.enroll.Pending
+import com.enrollfsm.enroll.PimsCallbacks
+import com.enrollfsm.enroll.PimsException
+import com.enrollfsm.enroll.Platform
+import com.enrollfsm.enroll.Prompt
+import com.enrollfsm.enroll.SnapshotException
+import com.enrollfsm.enroll.State
+import com.enrollfsm.enroll.Transition
+import com.enrollfsm.enroll.WrongTimeException
+import com.enrollfsm.enroll.enroll
+import com.enrollfsm.enroll.operate
+import com.enrollfsm.mobilesim.Mobilesim
+import com.enrollfsm.mobilesim.Simulator
+import java.util.Collections
+import java.util.concurrent.Executors
+import kotlin.system.exitProcess
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.async
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+
+private var passed = 0
+private var failed = 0
+
+fun main() {
+    test("a whole enrollment through suspend functions and the SDK's callbacks", ::wholeEnrollment)
+    test("a wrong PIN: a typed reason with the code, its class and the attempts left", ::wrongPIN)
+    test("a 2317 at step 8: confirm the removal, then enrolled", ::forbiddenThenRemoval)
+    test("cancelling the coroutine during a call leaves the run resumable", ::cancelCoroutineDuringCall)
+    test("cancel() during a call ends the run at once", ::cancelRunDuringCall)
+    test("kill and restore with a sealing key", ::killAndRestore)
+    test("typed errors: thrown and in the outcome", ::typedErrors)
+    test("an account operation: update_pin", ::updatePIN)
+    println("kotlin: $passed passed, $failed failed")
+    exitProcess(if (failed == 0) 0 else 1)
+}
+
+private fun test(name: String, body: suspend () -> Unit) {
+    try {
+        runBlocking { withTimeout(30_000) { body() } }
+        passed++
+        println("PASS $name")
+    } catch (t: Throwable) {
+        failed++
+        println("FAIL $name: $t")
+        t.printStackTrace(System.out)
+    }
+}
+
+private fun check(ok: Boolean, what: () -> String) {
+    if (!ok) throw AssertionError(what())
+}
+
+private fun <T> equal(want: T, got: T, what: String) = check(want == got) { "$what: want $want, got $got" }
+
+private inline fun <reified E : Throwable> throws(block: () -> Unit): E {
+    try {
+        block()
+    } catch (e: Throwable) {
+        if (e is E) return e
+        throw AssertionError("want ${E::class.java.simpleName}, got $e")
+    }
+    throw AssertionError("want ${E::class.java.simpleName}, nothing thrown")
+}
+
+/**
+ * The SDK's facade as the tutorial has it, over the Go simulator: the callback comes on
+ * another thread, as the SDK's does. [hold] keeps a call's callback instead of calling it.
+ */
+private class FakeSdk(val sim: Simulator) : PimsCallbacks {
+    val calls = Collections.synchronizedList(ArrayList<String>())
+    @Volatile var before: (op: String, api: String, params: Map<String, String>) -> Unit = { _, _, _ -> }
+    @Volatile var hold: ((op: String, api: String) -> Boolean)? = null
+    val held = CompletableDeferred<() -> Unit>()
+    private val sdkThread = Executors.newSingleThreadExecutor()
+
+    override fun get(api: String, params: Map<String, String>, callback: (Map<String, Any?>) -> Unit) =
+        call("get", api, params, callback)
+
+    override fun set(api: String, params: Map<String, String>, callback: (Map<String, Any?>) -> Unit) =
+        call("set", api, params, callback)
+
+    private fun call(op: String, api: String, params: Map<String, String>, callback: (Map<String, Any?>) -> Unit) {
+        calls.add("$op $api")
+        before(op, api, params)
+        val request = "{\"op\":${quote(op)},\"api\":${quote(api)},\"params\":{" +
+            params.entries.joinToString(",") { "${quote(it.key)}:${quote(it.value)}" } + "}}"
+        val reply = { callback(parseObject(String(sim.call(request), Charsets.UTF_8))) }
+        if (hold?.invoke(op, api) == true) {
+            held.complete { sdkThread.execute(reply) }
+            return
+        }
+        sdkThread.execute(reply)
+    }
+
+    fun close() = sdkThread.shutdown()
+}
+
+/** The user: types what the simulated SMS says, and [pin]. */
+private class User(val sim: Simulator, val pin: String) {
+    val asked = ArrayList<Pending.Ask>()
+
+    fun answer(ask: Pending.Ask): Answer {
+        asked.add(ask)
+        return when (ask.prompt) {
+            Prompt.PHONE_NUMBER -> ask.answer("06 12 34 56 78")
+            Prompt.CERTIFICATION_CODE -> ask.answer(sim.lastCode(Mobilesim.KindCertification))
+            Prompt.ENROLLMENT_CODE -> ask.answer(sim.lastCode(Mobilesim.KindEnrollment))
+            Prompt.PIN, Prompt.NEW_PIN -> ask.answer(pin)
+            Prompt.OLD_PIN -> ask.answer(Mobilesim.DefaultPIN)
+            Prompt.CONFIRM_REMOVAL -> ask.act(Action.YES)
+            Prompt.RETRY -> ask.act(Action.RETRY)
+        }
+    }
+}
+
+private suspend fun wholeEnrollment() {
+    val sim = Mobilesim.newSimulator(Mobilesim.SituationNew, Platform.ANDROID.wire)
+    val sdk = FakeSdk(sim)
+    val log = Collections.synchronizedList(ArrayList<String>())
+    val user = User(sim, "4321")
+    val moves = Collections.synchronizedList(ArrayList<Transition>())
+    val enrollment = Enrollment.start(
+        CallbackPimsBridge(sdk),
+        EnrollConfig(
+            flow = Flow.FULL,
+            logger = { level, message, attrs -> log.add("$level $message $attrs") },
+            onTransition = { moves.add(it) }
+        )
+    )
+    val later = Collections.synchronizedList(ArrayList<Transition>())
+    val listener: (Transition) -> Unit = { later.add(it) }
+    enrollment.addTransitionListener(listener)
+    val first = enrollment.next()
+    check(first is Pending.Call) { "a call is pending first: $first" }
+    first as Pending.Call
+    equal(Op.GET, first.op, "first call's op")
+    equal("1", first.step, "first call's step")
+
+    val outcome = enrollment.run { user.answer(it) }
+    sdk.close()
+
+    check(outcome is Outcome.Enrolled) { "outcome: $outcome" }
+    check(outcome.ok) { "ok" }
+    equal(State.ENROLLED, enrollment.state, "state")
+    equal(Flow.FULL, enrollment.flow, "flow")
+    equal(listOf(Prompt.PHONE_NUMBER, Prompt.CERTIFICATION_CODE, Prompt.ENROLLMENT_CODE, Prompt.NEW_PIN), user.asked.map { it.prompt }, "prompts")
+    check(user.asked.all { it.reason == null }) { "no reason on a first ask" }
+    check(user.asked[1].sentTo?.contains("••") == true) { "masked number: ${user.asked[1].sentTo}" }
+    check(sim.deviceActivated()) { "device activated" }
+    equal(9, sdk.calls.size, "calls: steps 1, 2, 3, 4a, 4.2, 5, 6, 7, 8")
+    equal(9, enrollment.counters.calls, "counted calls")
+    equal(State.START, moves.first().from, "first transition")
+    equal(State.ENROLLED, moves.last().to, "last transition")
+    check(moves.zipWithNext().all { (a, b) -> a.to == b.from }) { "transitions chain: $moves" }
+    equal(moves.drop(1), later.toList(), "a listener added after start sees the rest")
+    check(log.isNotEmpty()) { "log records" }
+    val secrets = listOf("4321", sim.lastCode(Mobilesim.KindEnrollment), sim.lastCode(Mobilesim.KindCertification))
+    for (line in log) for (s in secrets) check(!line.contains(s)) { "a secret in the log: $line" }
+    throws<WrongTimeException> { enrollment.cancel() }.let { equal(ErrorKind.ENDED, it.kind, "cancel after the end") }
+}
+
+private suspend fun wrongPIN() {
+    val sim = Mobilesim.newSimulator(Mobilesim.SituationPINExists, Platform.ANDROID.wire)
+    val sdk = FakeSdk(sim)
+    val user = User(sim, Mobilesim.DefaultPIN)
+    val enrollment = Enrollment.start(CallbackPimsBridge(sdk), EnrollConfig(flow = Flow.FULL))
+    var typedWrong = false
+    val outcome = enrollment.run { ask ->
+        if (ask.prompt == Prompt.PIN && !typedWrong) {
+            typedWrong = true
+            ask.answer("0000")
+        } else {
+            user.answer(ask)
+        }
+    }
+    sdk.close()
+    check(outcome is Outcome.Enrolled) { "outcome: $outcome" }
+    val again = user.asked.single { it.prompt == Prompt.PIN }
+    val reason = again.reason
+    check(reason is PimsException) { "reason: $reason" }
+    reason as PimsException
+    equal(ErrorKind.PIMS, reason.kind, "kind")
+    equal(2308, reason.code, "code")
+    equal(CodeClass.REJECTED, reason.pims?.codeClass, "class")
+    check(reason.pims?.label?.isNotEmpty() == true) { "label" }
+    equal("8", reason.step, "step")
+    equal(4, again.attemptsLeft, "attempts left")
+    equal(null, again.resendsLeft, "the pin prompt offers no resend")
+    check(reason.message?.contains("0000") == false) { "no PIN in the reason: ${reason.message}" }
+    equal(1, enrollment.counters.wrongPins, "wrong PINs")
+}
+
+private suspend fun forbiddenThenRemoval() {
+    val sim = Mobilesim.newSimulator(Mobilesim.SituationPINExists, Platform.ANDROID.wire)
+    val sdk = FakeSdk(sim)
+    var injected = false
+    sdk.before = { op, api, params ->
+        if (!injected && op == "set" && api == "pims.authentication.enrollment" && params["action"] == "enroll") {
+            injected = true
+            sim.injectNext(2317)
+        }
+    }
+    val user = User(sim, Mobilesim.DefaultPIN)
+    val enrollment = Enrollment.start(CallbackPimsBridge(sdk), EnrollConfig(flow = Flow.FULL))
+    val outcome = enrollment.run { user.answer(it) }
+    sdk.close()
+    check(outcome is Outcome.Enrolled) { "outcome: $outcome" }
+    check(injected) { "step 8 was made" }
+    equal(1, enrollment.counters.removals, "removals")
+    val confirm = user.asked.single { it.prompt == Prompt.CONFIRM_REMOVAL }
+    equal(State.CONFIRMING_REMOVAL, confirm.state, "state")
+    equal(setOf(Action.YES, Action.NO, Action.CANCEL), confirm.actions, "actions")
+    val reason = confirm.reason
+    check(reason is PimsException) { "reason: $reason" }
+    equal(2317, reason?.code, "code")
+    equal(CodeClass.BLOCKED, reason?.pims?.codeClass, "class")
+    check(sim.deviceActivated()) { "device activated" }
+}
+
+private suspend fun cancelCoroutineDuringCall() = coroutineScope {
+    val sim = Mobilesim.newSimulator(Mobilesim.SituationEnrolled, Platform.ANDROID.wire)
+    val sdk = FakeSdk(sim)
+    sdk.hold = { _, _ -> true }
+    val enrollment = Enrollment.start(CallbackPimsBridge(sdk))
+    val job = launch { enrollment.advance() }
+    val lateReply = sdk.held.await()
+    equal(State.CHECKING_ENROLLMENT, enrollment.state, "calling")
+    throws<WrongTimeException> { enrollment.snapshot() }.let { equal(ErrorKind.NOT_WAITING, it.kind, "snapshot during a call") }
+    job.cancelAndJoin()
+
+    equal(State.INTERRUPTED, enrollment.state, "interrupted, not cancelled")
+    check(enrollment.outcome == null) { "the run goes on" }
+    val retry = enrollment.next()
+    check(retry is Pending.Ask && retry.prompt == Prompt.RETRY) { "retry prompt: $retry" }
+    retry as Pending.Ask
+    val reason = retry.reason
+    check(reason is CallFailedException && reason.kind == ErrorKind.BRIDGE) { "reason: $reason" }
+    val saved = enrollment.snapshot()
+    check(saved.isNotEmpty()) { "a snapshot at the retry prompt" }
+
+    lateReply() // the SDK's callback comes after all: ignored
+    sdk.hold = null
+    val outcome = enrollment.run { ask -> ask.act(Action.RETRY) }
+    sdk.close()
+    check(outcome is Outcome.Enrolled) { "outcome: $outcome" }
+}
+
+private suspend fun cancelRunDuringCall() = coroutineScope {
+    val sim = Mobilesim.newSimulator(Mobilesim.SituationNew, Platform.ANDROID.wire)
+    val sdk = FakeSdk(sim)
+    sdk.hold = { _, _ -> true }
+    val enrollment = Enrollment.start(CallbackPimsBridge(sdk))
+    val advancing = async { enrollment.advance() }
+    sdk.held.await()
+    enrollment.cancel()
+    equal(State.CANCELLED, enrollment.state, "state once cancel() has returned")
+    check(enrollment.outcome is Outcome.Cancelled) { "outcome: ${enrollment.outcome}" }
+    val done = advancing.await()
+    check(done is Pending.Done && done.outcome is Outcome.Cancelled) { "advance returned $done" }
+    sdk.close()
+}
+
+/** Runs to the new_pin prompt and saves the run; the engine is dropped, as a killed process's. */
+private suspend fun saveAtNewPIN(sdk: FakeSdk, user: User, config: EnrollConfig): ByteArray {
+    val enrollment = Enrollment.start(CallbackPimsBridge(sdk), config)
+    var p = enrollment.advance()
+    check(p is Pending.Ask && p.prompt == Prompt.ENROLLMENT_CODE) { "enrollment code: $p" }
+    enrollment.answer(user.answer(p as Pending.Ask))
+    p = enrollment.advance()
+    check(p is Pending.Ask && p.prompt == Prompt.NEW_PIN) { "new PIN: $p" }
+    return enrollment.snapshot()
+}
+
+private suspend fun killAndRestore() {
+    val key = ByteArray(32) { it.toByte() }
+    val sim = Mobilesim.newSimulator(Mobilesim.SituationHasPhone, Platform.IOS.wire)
+    val sdk = FakeSdk(sim)
+    val user = User(sim, "2468")
+    val config = EnrollConfig(flow = Flow.FULL, platform = Platform.IOS, sdkVersion = "2.0.0", snapshotKey = key)
+    val saved = saveAtNewPIN(sdk, user, config)
+
+    val text = String(saved, Charsets.UTF_8)
+    check(!text.contains(sim.lastCode(Mobilesim.KindEnrollment))) { "no code in the snapshot" }
+    check(text.contains("seal")) { "sealed: $text" }
+    throws<SnapshotException> { Enrollment.restore(CallbackPimsBridge(sdk), saved, ByteArray(32) { 7 }) }
+    val changed = text.replace("\"wrongPins\":0", "\"wrongPins\":1").toByteArray(Charsets.UTF_8)
+    check(!changed.contentEquals(saved)) { "the change took" }
+    throws<SnapshotException> { Enrollment.restore(CallbackPimsBridge(sdk), changed, key) }
+    throws<SnapshotException> { Enrollment.restore(CallbackPimsBridge(sdk), "{".toByteArray(), key) }
+
+    val restored = Enrollment.restore(CallbackPimsBridge(sdk), saved, key)
+    equal(State.AWAITING_NEW_PIN, restored.state, "restored state")
+    equal(Flow.FULL, restored.flow, "restored flow")
+    val outcome = restored.run { user.answer(it) }
+    sdk.close()
+    check(outcome is Outcome.Enrolled) { "outcome: $outcome" }
+    // On iOS step 8 carries the enrollment code, which no snapshot holds: asked again first.
+    val reasked = user.asked.firstOrNull { it.reason?.kind == ErrorKind.ASKED_AGAIN }
+    check(reasked != null && reasked.prompt == Prompt.ENROLLMENT_CODE) { "asked again: ${user.asked}" }
+    check(reasked?.reason is AnswerRefusedException) { "typed: ${reasked?.reason}" }
+}
+
+private suspend fun typedErrors() {
+    val sim = Mobilesim.newSimulator(Mobilesim.SituationNew, Platform.ANDROID.wire)
+    val sdk = FakeSdk(sim)
+    val enrollment = Enrollment.start(CallbackPimsBridge(sdk), EnrollConfig(flow = Flow.FULL))
+    val ask = enrollment.advance()
+    check(ask is Pending.Ask && ask.prompt == Prompt.PHONE_NUMBER) { "phone prompt: $ask" }
+    val bad = throws<InvalidInputException> { enrollment.answer(Prompt.PHONE_NUMBER, "12") }
+    equal(ErrorKind.INVALID_INPUT, bad.kind, "kind")
+    equal("phone number", bad.field, "field")
+    check(bad.pims == null && bad.code == null) { "no PIMS code behind a local refusal" }
+    val reason = (enrollment.next() as Pending.Ask).reason
+    check(reason is InvalidInputException) { "the refusal is the prompt's reason: $reason" }
+    val stale = throws<AnswerRefusedException> { enrollment.answer(Prompt.PIN, "1234") }
+    equal(ErrorKind.WRONG_PROMPT, stale.kind, "a stale screen")
+    val notOffered = throws<AnswerRefusedException> { enrollment.act(Prompt.PHONE_NUMBER, Action.FORGOT_PIN) }
+    equal(ErrorKind.NOT_ALLOWED, notOffered.kind, "an action not offered")
+    throws<ConfigException> { Enrollment.start(CallbackPimsBridge(sdk), EnrollConfig(snapshotKey = ByteArray(4))) }
+    throws<ConfigException> { Enrollment.start(CallbackPimsBridge(sdk), EnrollConfig(sdkVersion = "two")) }
+    throws<ConfigException> { enroll(CallbackPimsBridge(sdk), EnrollConfig(flow = Flow.RESET_PIN)) { it.act(Action.CANCEL) } }
+
+    // A fatal code ends the run: the outcome carries the failure, the code and its class.
+    val fatal = Mobilesim.newSimulator(Mobilesim.SituationNew, Platform.ANDROID.wire)
+    fatal.injectNext(2312)
+    val fatalSdk = FakeSdk(fatal)
+    val outcome = enroll(CallbackPimsBridge(fatalSdk)) { it.act(Action.CANCEL) }
+    fatalSdk.close()
+    sdk.close()
+    check(outcome is Outcome.Failed) { "outcome: $outcome" }
+    outcome as Outcome.Failed
+    equal(Failure.PIMS, outcome.failure, "failure")
+    equal(2312, outcome.code, "code")
+    equal(CodeClass.FATAL, outcome.error.pims?.codeClass, "class")
+    equal("1", outcome.error.step, "step")
+    check(!outcome.ok) { "not ok" }
+}
+
+private suspend fun updatePIN() {
+    val sim = Mobilesim.newSimulator(Mobilesim.SituationEnrolled, Platform.ANDROID.wire)
+    val sdk = FakeSdk(sim)
+    val user = User(sim, "8642")
+    val outcome = operate(CallbackPimsBridge(sdk), EnrollConfig(flow = Flow.UPDATE_PIN)) { user.answer(it) }
+    sdk.close()
+    check(outcome is Outcome.Done) { "outcome: $outcome" }
+    equal(listOf(Prompt.OLD_PIN, Prompt.NEW_PIN), user.asked.map { it.prompt }, "prompts")
+}
+
+private fun quote(s: String): String =
+    "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\""
+
+/** Reads a JSON object into maps, lists, strings, longs, doubles, booleans and nulls. */
+private fun parseObject(text: String): Map<String, Any?> {
+    val r = JsonReader(text)
+    @Suppress("UNCHECKED_CAST")
+    return r.value() as Map<String, Any?>
+}
+
+private class JsonReader(val s: String) {
+    var i = 0
+
+    fun value(): Any? {
+        space()
+        val c = s[i]
+        return when {
+            c == '{' -> {
+                i++
+                val m = LinkedHashMap<String, Any?>()
+                space()
+                if (s[i] == '}') { i++; return m }
+                while (true) {
+                    space()
+                    val k = string()
+                    space(); expect(':')
+                    m[k] = value()
+                    space()
+                    if (s[i] == ',') { i++; continue }
+                    expect('}')
+                    return m
+                }
+                @Suppress("UNREACHABLE_CODE")
+                m
+            }
+            c == '[' -> {
+                i++
+                val l = ArrayList<Any?>()
+                space()
+                if (s[i] == ']') { i++; return l }
+                while (true) {
+                    l.add(value())
+                    space()
+                    if (s[i] == ',') { i++; continue }
+                    expect(']')
+                    return l
+                }
+                @Suppress("UNREACHABLE_CODE")
+                l
+            }
+            c == '"' -> string()
+            s.startsWith("true", i) -> { i += 4; true }
+            s.startsWith("false", i) -> { i += 5; false }
+            s.startsWith("null", i) -> { i += 4; null }
+            else -> {
+                val start = i
+                while (i < s.length && s[i] in "+-0123456789.eE") i++
+                val n = s.substring(start, i)
+                if (n.any { it in ".eE" }) n.toDouble() else n.toLong()
+            }
+        }
+    }
+
+    fun string(): String {
+        expect('"')
+        val b = StringBuilder()
+        while (s[i] != '"') {
+            if (s[i] == '\\') {
+                i++
+                when (s[i]) {
+                    'n' -> b.append('\n')
+                    't' -> b.append('\t')
+                    'r' -> b.append('\r')
+                    'b' -> b.append('\b')
+                    'f' -> b.append('\u000c')
+                    'u' -> { b.append(s.substring(i + 1, i + 5).toInt(16).toChar()); i += 4 }
+                    else -> b.append(s[i])
+                }
+                i++
+            } else {
+                b.append(s[i++])
+            }
+        }
+        i++
+        return b.toString()
+    }
+
+    fun space() {
+        while (i < s.length && s[i].isWhitespace()) i++
+    }
+
+    fun expect(c: Char) {
+        if (s[i] != c) throw IllegalArgumentException("JSON: want '$c' at $i: $s")
+        i++
+    }
+}
