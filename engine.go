@@ -84,9 +84,14 @@ func (e *Engine) code(p fsm.Prompt) *codeState {
 
 // New returns an engine for flow that has begun: its first call is pending.
 func New(flow Flow, opts ...Option) (*Engine, error) {
-	// The options write into the engine itself: a config of their own would
-	// escape to the heap, one allocation more per run.
-	e := &Engine{cfg: defaults()}
+	// One allocation holds the engine and its machine (the pair fits the
+	// engine's own size class), and the options write into the engine
+	// itself: a config of their own would escape to the heap.
+	em := &struct {
+		e Engine
+		m fsm.Machine
+	}{e: Engine{cfg: defaults()}}
+	e := &em.e
 	for _, o := range opts {
 		if err := o(&e.cfg); err != nil {
 			return nil, err
@@ -96,7 +101,8 @@ func New(flow Flow, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.flow, e.table, e.m = resolved, table, table.Def.NewMachine()
+	em.m = *table.Def.NewMachine()
+	e.flow, e.table, e.m = resolved, table, &em.m
 	e.in = steps.Inputs{Platform: e.cfg.platform, VIN: e.cfg.vin}
 	e.fire(fsm.Begin)
 	e.prefetch()
