@@ -217,6 +217,11 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	fmt.Fprint(stdout, header)
 	if human {
 		fmt.Fprintln(stdout, "Answer each prompt, or type one of the actions in brackets; Ctrl-C stops.")
+		if sms := sim.Outbox(); f.resume != "" && len(sms) > 0 && e.Next().Prompt.IsCode() {
+			// The phone kept the text while the app was killed.
+			m := sms[len(sms)-1]
+			fmt.Fprintf(stdout, "    [phone %s] your %s code is %s (texted before the app was killed)\n", redact.Phone(m.To), smsKind(m.Kind), m.Code)
+		}
 	}
 	out.release()
 
@@ -233,7 +238,7 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	outcome, err := e.Run(ctx, backend, answerer)
 	switch {
 	case err != nil && ctx.Err() != nil:
-		fmt.Fprintf(stdout, "\nstopped by Ctrl-C at %s.\n", e.State())
+		fmt.Fprintf(stdout, "stopped by Ctrl-C at %s.\n", e.State())
 		if f.save != "" {
 			if err := saveRun(e, sim, f.save, e.State(), stdout); err != nil {
 				fmt.Fprintf(stderr, "enroll demo: nothing saved: %v\n", err)
@@ -438,8 +443,8 @@ func saveRun(e *enrollfsm.Engine, sim *simulator.Simulator, file string, at enro
 	if err := os.WriteFile(file+".server", server, 0o600); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "saved at %s to %s (%d bytes, no PIN or SMS code); the app is killed here.\n", at, file, len(snap))
-	fmt.Fprintf(w, "Go on with: go run ./cmd/enroll demo -resume %s\n", file)
+	fmt.Fprintf(w, "saved at %s to %s\n(%d bytes, no PIN or SMS code), as if the app were killed here. Go on with:\n", at, file, len(snap))
+	fmt.Fprintf(w, "  go run ./cmd/enroll demo -resume %s\n", file)
 	return nil
 }
 
@@ -459,6 +464,7 @@ func printer(w io.Writer) enrollfsm.Observer {
 			switch {
 			case errors.Is(c.Err, context.Canceled):
 				reply = "stopped"
+				fmt.Fprintln(w) // after the ^C the terminal echoed
 			case c.Err != nil:
 				reply = "no reply: " + c.Err.Error()
 			case c.Code != 0:

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/enrollfsm/enrollfsm"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -130,8 +131,8 @@ func TestDoc_ListsEveryCommandAndExitCode(t *testing.T) {
 	})
 	require.Contains(t, commands, "demo")
 	for _, c := range commands {
-		assert.Contains(t, doc, "enroll "+c+" ", "go doc lists %s", c)
-		assert.Contains(t, usage, "\n  "+c+" ", "the usage lists %s", c)
+		assert.True(t, strings.Contains(doc, "enroll "+c+" "), "go doc lists %s", c)
+		assert.True(t, strings.Contains(usage, "\n  "+c+" "), "the usage lists %s", c)
 	}
 	for _, code := range []string{"0", "1", "2", "130"} {
 		assert.Regexp(t, `(?m)^\s*`+code+`\s+\S`, doc, "exit code %s", code)
@@ -139,7 +140,7 @@ func TestDoc_ListsEveryCommandAndExitCode(t *testing.T) {
 	page, err := os.ReadFile("../../docs/cli.md")
 	require.NoError(t, err)
 	for _, c := range commands {
-		assert.Contains(t, string(page), "enroll "+c, "docs/cli.md describes %s", c)
+		assert.True(t, strings.Contains(string(page), "enroll "+c), "docs/cli.md describes %s", c)
 	}
 	assert.Contains(t, string(page), "130")
 }
@@ -295,4 +296,23 @@ func TestRunError_SaysTheFailureOnce(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(err.Error(), "too_many_attempts"))
 	assert.Contains(t, err.Error(), "pims 2102")
 	assert.Equal(t, "run failed: not_enrolled", (&pimserr.RunError{Failure: pimserr.FailureNotEnrolled}).Error())
+}
+
+func TestMatchAction(t *testing.T) {
+	acts := []enrollfsm.Action{enrollfsm.ActionCancel, enrollfsm.ActionResend, enrollfsm.ActionChangePhone}
+	for line, want := range map[string]enrollfsm.Action{
+		"cancel": enrollfsm.ActionCancel, "CANCEL": enrollfsm.ActionCancel, "Resend": enrollfsm.ActionResend,
+		"re": enrollfsm.ActionResend, "ch": enrollfsm.ActionChangePhone,
+	} {
+		got, ok := matchAction(line, acts)
+		assert.True(t, ok, line)
+		assert.Equal(t, want, got, line)
+	}
+	for _, line := range []string{"c", "", "resends", "123456", "x"} {
+		_, ok := matchAction(line, acts)
+		assert.False(t, ok, "%q is no action, or more than one", line)
+	}
+	yes, ok := matchAction("y", []enrollfsm.Action{enrollfsm.ActionCancel, enrollfsm.ActionYes, enrollfsm.ActionNo})
+	assert.True(t, ok)
+	assert.Equal(t, enrollfsm.ActionYes, yes)
 }

@@ -16,6 +16,7 @@ import (
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/redact"
 	"github.com/enrollfsm/enrollfsm/simulator"
+	"github.com/enrollfsm/enrollfsm/steps"
 )
 
 var questions = map[enrollfsm.Prompt]string{
@@ -64,20 +65,21 @@ func (h *person) Answer(ctx context.Context, p enrollfsm.Pending) (enrollfsm.Ans
 			fmt.Fprintln(h.out, "\n  (end of input: cancelling)")
 			return enrollfsm.Act(p.Prompt, enrollfsm.ActionCancel), nil
 		case err != nil:
+			fmt.Fprintln(h.out) // after the ^C the terminal echoed
 			return enrollfsm.Answer{}, err
 		}
-		for _, a := range p.Actions {
-			if strings.EqualFold(line, string(a)) {
-				return enrollfsm.Act(p.Prompt, a), nil
-			}
+		if a, ok := matchAction(line, p.Actions); ok {
+			return enrollfsm.Act(p.Prompt, a), nil
 		}
 		if !takesValue || line == "" {
 			fmt.Fprintf(h.out, "  ! Type %s.\n", choices(p, takesValue))
 			continue
 		}
-		if p.Prompt == enrollfsm.PromptNewPIN && h.confirm {
+		if _, err := steps.ParsePIN(line); err == nil && p.Prompt == enrollfsm.PromptNewPIN && h.confirm {
+			// A malformed PIN goes to the engine at once, which says why.
 			again, err := h.ask(ctx, "  ? Type the new PIN again: ", true, true)
 			if err != nil && !errors.Is(err, errLineTooLong) && !errors.Is(err, io.EOF) {
+				fmt.Fprintln(h.out)
 				return enrollfsm.Answer{}, err
 			}
 			if err != nil || again != line {
@@ -87,6 +89,24 @@ func (h *person) Answer(ctx context.Context, p enrollfsm.Pending) (enrollfsm.Ans
 		}
 		return enrollfsm.Value(p.Prompt, line), nil
 	}
+}
+
+// matchAction finds the action line names, in any case: its name, or the
+// start of one name only ("y" for yes, "re" for resend).
+func matchAction(line string, actions []enrollfsm.Action) (enrollfsm.Action, bool) {
+	var found []enrollfsm.Action
+	for _, a := range actions {
+		switch {
+		case strings.EqualFold(line, string(a)):
+			return a, true
+		case line != "" && len(line) < len(a) && strings.EqualFold(line, string(a)[:len(line)]):
+			found = append(found, a)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return "", false
 }
 
 // isAction reports whether line names an action, so it may be shown.
