@@ -10,8 +10,21 @@ async function redraw() {
   document.title = doc.title;
   document.getElementById("app").replaceWith(doc.getElementById("app"));
   const value = document.getElementById("value");
-  if (value) value.focus();
+  if (value) value.focus({ preventScroll: true });
+  centre();
 }
+
+// centre scrolls the diagram, not the page, to the current state.
+function centre() {
+  const box = document.querySelector(".diagram");
+  const node = document.querySelector("g.node.current");
+  if (!box || !node) return;
+  const b = box.getBoundingClientRect(), n = node.getBoundingClientRect();
+  box.scrollTop += n.top - b.top - box.clientHeight / 2 + n.height / 2;
+  box.scrollLeft += n.left - b.left - box.clientWidth / 2 + n.width / 2;
+}
+
+document.addEventListener("DOMContentLoaded", centre);
 
 function showError(text) {
   const el = document.getElementById("error");
@@ -27,7 +40,8 @@ document.addEventListener("submit", async (ev) => {
   for (const [k, v] of new FormData(form, ev.submitter)) {
     body[k] = (k === "step" || k === "to") ? Number(v) : v;
   }
-  const res = await fetch(form.action, {
+  // getAttribute: a button named "action" shadows form.action.
+  const res = await fetch(form.getAttribute("action"), {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify(body),
