@@ -273,8 +273,12 @@ func FuzzRestore(f *testing.F) {
 		if p.Kind != enrollfsm.PendingPrompt {
 			t.Fatalf("a restored engine waits, got %v", p.Kind)
 		}
-		if _, err := r.Snapshot(); err != nil {
+		again, err := r.Snapshot()
+		if err != nil {
 			t.Fatalf("a restored engine can be saved again: %v", err)
+		}
+		if _, err := enrollfsm.Restore(again); err != nil {
+			t.Fatalf("a run always restores its own snapshot: %v\n%s", err, again)
 		}
 		_ = r.Cancel()
 		if strings.Contains(string(r.State()), "awaiting") {

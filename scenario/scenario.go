@@ -57,6 +57,9 @@ type Exchange struct {
 	BridgeError string            `json:"bridgeError,omitempty"`
 }
 
+// MaxSize bounds a scenario file; the largest of the suite is a few KiB.
+const MaxSize = 1 << 20
+
 // ErrInvalid matches every error of Parse and Load about a file's content.
 var ErrInvalid = errors.New("invalid scenario")
 
@@ -67,6 +70,9 @@ func invalid(format string, args ...any) error {
 // Parse decodes and checks one scenario. Unknown fields are refused, so a
 // misspelt key cannot silently weaken a check.
 func Parse(data []byte) (*Scenario, error) {
+	if len(data) > MaxSize {
+		return nil, invalid("%d bytes, over the %d a scenario may have", len(data), MaxSize)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var s Scenario
