@@ -14,7 +14,7 @@ import (
 var EnrollDevice = &Step{
 	ID: "8", Name: "enroll device", Op: pims.Set, API: APIEnrollment,
 	Enrolls: true, Blames: fsm.PromptPIN,
-	needs: []fsm.Prompt{fsm.PromptPIN}, iOSNeeds: []fsm.Prompt{fsm.PromptEnrollmentCode},
+	needs: []fsm.Prompt{fsm.PromptPIN}, iOSNeeds: []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptPIN},
 	params:  enrollParams,
 	succeed: next(fsm.DeviceEnrolled),
 }

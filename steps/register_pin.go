@@ -11,7 +11,7 @@ import (
 var RegisterPIN = &Step{
 	ID: "7", Name: "register new PIN", Op: pims.Set, API: APIEnrollment,
 	Enrolls: true, Blames: fsm.PromptNewPIN,
-	needs: []fsm.Prompt{fsm.PromptNewPIN}, iOSNeeds: []fsm.Prompt{fsm.PromptEnrollmentCode},
+	needs: []fsm.Prompt{fsm.PromptNewPIN}, iOSNeeds: []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptNewPIN},
 	params:  enrollParams,
 	succeed: next(fsm.PINRegistered),
 }

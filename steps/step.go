@@ -69,7 +69,8 @@ type Step struct {
 	Blames fsm.Prompt
 
 	// needs lists the answers the call sends, in the order the flow asks
-	// them; iOSNeeds adds those only iOS sends. VIN is given at start.
+	// them; iOSNeeds, when set, is the whole list on iOS (declared whole so
+	// that Needs builds nothing). VIN is given at start.
 	needs    []fsm.Prompt
 	iOSNeeds []fsm.Prompt
 	needsVIN bool
@@ -87,9 +88,10 @@ func (s *Step) ReadsResult() bool { return s.needsResult }
 
 // Needs returns the answers the call sends, by the prompt that gives each:
 // a restored engine, which keeps no secret, asks again for those it lacks.
+// The slice is the step's own: read it, never modify it.
 func (s *Step) Needs(p Platform) []fsm.Prompt {
 	if p == IOS && len(s.iOSNeeds) > 0 {
-		return append(append([]fsm.Prompt(nil), s.iOSNeeds...), s.needs...)
+		return s.iOSNeeds
 	}
 	return s.needs
 }

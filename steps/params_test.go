@@ -1,0 +1,56 @@
+package steps_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/steps"
+)
+
+// sameMap reports whether two maps are one.
+func sameMap(a, b map[string]string) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+}
+
+// A call that sends only constants shares one map between its requests; a
+// call that carries an answer gets a map of its own each time, so that a
+// request kept by the host (a transcript, the checker) never changes.
+func TestRequest_ConstantParametersShared_AnswersNever(t *testing.T) {
+	for _, s := range []*steps.Step{steps.CheckEnrollment, steps.CheckAccount, steps.CheckPhone, steps.RequestEnrollmentSMS, steps.RemoveEnrollments} {
+		a, err := s.Request(inputs)
+		require.NoError(t, err)
+		b, err := s.Request(inputs)
+		require.NoError(t, err)
+		assert.True(t, sameMap(a.Params, b.Params), s.Name)
+	}
+	for _, s := range []*steps.Step{steps.RequestCertificationSMS, steps.AddPhoneNumber, steps.CheckPIN, steps.RegisterPIN, steps.EnrollDevice, steps.EnrollWithPhoneNumber} {
+		a, err := s.Request(inputs)
+		require.NoError(t, err)
+		b, err := s.Request(inputs)
+		require.NoError(t, err)
+		assert.False(t, sameMap(a.Params, b.Params), s.Name)
+		assert.Equal(t, a.Params, b.Params, s.Name)
+	}
+}
+
+// On iOS, steps 7 and 8 need the enrollment code before the PIN: the order
+// in which a restored engine asks them again.
+func TestNeeds_IOSAddsTheEnrollmentCodeFirst(t *testing.T) {
+	assert.Equal(t, []fsm.Prompt{fsm.PromptNewPIN}, steps.RegisterPIN.Needs(steps.Android))
+	assert.Equal(t, []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptNewPIN}, steps.RegisterPIN.Needs(steps.IOS))
+	assert.Equal(t, []fsm.Prompt{fsm.PromptPIN}, steps.EnrollDevice.Needs(steps.Android))
+	assert.Equal(t, []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptPIN}, steps.EnrollDevice.Needs(steps.IOS))
+}
+
+// A number typed in its normal form is kept as it is.
+func TestNormalizePhone_NormalFormKept(t *testing.T) {
+	for _, in := range []string{"0612345678", "+33612345678", "123456"} {
+		got, err := steps.NormalizePhone(in)
+		require.NoError(t, err)
+		assert.Equal(t, in, got)
+	}
+}
