@@ -316,3 +316,12 @@ func TestMatchAction(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, enrollfsm.ActionYes, yes)
 }
+
+// Once no code is left to send, resend is not offered, and the prompt says
+// so; a word that is no answer is refused with the choices.
+func TestDemo_NoResendOfferedOnceNoneLeft(t *testing.T) {
+	_, out, _ := runCLI(t, "0612345678\nresend\nresend\nresend\nresend\n", "demo", "-interactive", "yes", "-flow", "full")
+	assert.Contains(t, out, "? Code texted to 06••••••78 (no new code can be sent) [cancel]: ")
+	assert.Contains(t, out, "[cancel]: resend\n  ! No new code can be sent in this run. Type the code, or an action: cancel.\n")
+	assert.Equal(t, 4, strings.Count(out, "step 4a:"), "the first code and three resends, no more")
+}

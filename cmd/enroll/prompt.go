@@ -27,7 +27,7 @@ var questions = map[enrollfsm.Prompt]string{
 	enrollfsm.PromptNewPIN:            "Choose a new PIN (4 to 8 digits)",
 	enrollfsm.PromptOldPIN:            "Your current PIN",
 	enrollfsm.PromptConfirmRemoval:    "Remove every enrollment?",
-	enrollfsm.PromptRetry:             "The call failed. Try again?",
+	enrollfsm.PromptRetry:             "Try the call again?",
 }
 
 // sentTo replaces a code prompt's question when the number is known.
@@ -71,6 +71,15 @@ func (h *person) Answer(ctx context.Context, p enrollfsm.Pending) (enrollfsm.Ans
 		if a, ok := matchAction(line, p.Actions); ok {
 			return enrollfsm.Act(p.Prompt, a), nil
 		}
+		if a, ok := matchAction(line, allActions); ok && strings.EqualFold(line, string(a)) {
+			// An action this prompt does not offer (now): say so, send nothing.
+			if a == enrollfsm.ActionResend || a == enrollfsm.ActionChangePhone {
+				fmt.Fprintf(h.out, "  ! No new code can be sent in this run. Type %s.\n", choices(p, takesValue))
+			} else {
+				fmt.Fprintf(h.out, "  ! %s is not possible here. Type %s.\n", a, choices(p, takesValue))
+			}
+			continue
+		}
 		if !takesValue || line == "" {
 			fmt.Fprintf(h.out, "  ! Type %s.\n", choices(p, takesValue))
 			continue
@@ -109,9 +118,15 @@ func matchAction(line string, actions []enrollfsm.Action) (enrollfsm.Action, boo
 	return "", false
 }
 
+// allActions are every prompt's actions.
+var allActions = []enrollfsm.Action{
+	enrollfsm.ActionCancel, enrollfsm.ActionResend, enrollfsm.ActionChangePhone, enrollfsm.ActionForgotPIN,
+	enrollfsm.ActionRetry, enrollfsm.ActionYes, enrollfsm.ActionNo,
+}
+
 // isAction reports whether line names an action, so it may be shown.
 func isAction(line string) bool {
-	for _, a := range []enrollfsm.Action{enrollfsm.ActionCancel, enrollfsm.ActionResend, enrollfsm.ActionChangePhone, enrollfsm.ActionForgotPIN} {
+	for _, a := range allActions {
 		if strings.EqualFold(line, string(a)) {
 			return true
 		}
@@ -148,6 +163,9 @@ func question(p enrollfsm.Pending, hidden bool) string {
 	}
 	if p.SentTo != "" && sentTo[p.Prompt] != "" {
 		q = sentTo[p.Prompt] + p.SentTo
+	}
+	if p.Prompt.IsCode() && !offers(p, enrollfsm.ActionResend) {
+		q += " (no new code can be sent)"
 	}
 	if hidden {
 		q += " (not shown as you type)"
