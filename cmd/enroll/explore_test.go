@@ -120,7 +120,9 @@ func TestExplore_PrintsItsURLAndStops(t *testing.T) {
 	defer cancel()
 	var out, errOut syncBuffer
 	exit := make(chan int, 1)
-	go func() { exit <- run(ctx, []string{"explore", "-addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errOut) }()
+	go func() {
+		exit <- run(ctx, []string{"explore", "-addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errOut)
+	}()
 	urlRe := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
 	var url string
 	require.Eventually(t, func() bool { url = urlRe.FindString(out.String()); return url != "" }, 10*time.Second, 10*time.Millisecond, "no URL printed: %s", errOut.String())
