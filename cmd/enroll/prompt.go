@@ -124,18 +124,9 @@ var allActions = []enrollfsm.Action{
 	enrollfsm.ActionRetry, enrollfsm.ActionYes, enrollfsm.ActionNo,
 }
 
-// isAction reports whether line names an action, so it may be shown.
-func isAction(line string) bool {
-	for _, a := range allActions {
-		if strings.EqualFold(line, string(a)) {
-			return true
-		}
-	}
-	return false
-}
-
 // ask prints q and reads one line, without echo for a secret on a terminal.
-// Read from a pipe, the line is shown after q, masked when masked.
+// Read from a pipe, the line is shown after q; when masked, a line with a
+// digit (a PIN or a code, never an action) shows as the mask.
 func (h *person) ask(ctx context.Context, q string, secret, masked bool) (string, error) {
 	fmt.Fprint(h.out, q)
 	line, err := h.in.read(ctx, secret)
@@ -145,7 +136,7 @@ func (h *person) ask(ctx context.Context, q string, secret, masked bool) (string
 	case h.in.tty == nil:
 		// Read from a pipe: show the answer as a terminal would have,
 		// a secret masked.
-		if masked && line != "" && !isAction(line) {
+		if masked && strings.ContainsAny(line, "0123456789") {
 			fmt.Fprintln(h.out, redact.Mask)
 		} else {
 			fmt.Fprintln(h.out, line)
