@@ -17,7 +17,8 @@
 //	     demo -save found no SMS code prompt to save at
 //	2    the command could not run: an unknown command, a bad flag value,
 //	     flags that contradict each other, a file that cannot be read or written
-//	130  interrupted by Ctrl-C (demo -save saves the run first)
+//	130  demo or replay interrupted by Ctrl-C (demo -save saves the run first);
+//	     explore, a server, ends at Ctrl-C with 0
 package main
 
 import (
