@@ -355,7 +355,8 @@ var errLineTooLong = errors.New("line too long")
 // its own goroutine, so that Ctrl-C ends a prompt at once.
 type lineReader struct {
 	r       *bufio.Reader
-	tty     *os.File // stdin, when it is a terminal: echo is turned off for a PIN
+	tty     *os.File // stdin, when it is a terminal
+	hide    bool     // stty can turn the terminal's echo off for a PIN
 	pending chan lineResult
 }
 
@@ -368,15 +369,18 @@ func newLineReader(in io.Reader) *lineReader {
 	l := &lineReader{r: bufio.NewReader(in)}
 	if f, ok := in.(*os.File); ok && isTerminal(f) {
 		l.tty = f
+		probe := exec.Command("stty", "-g")
+		probe.Stdin = f
+		l.hide = probe.Run() == nil
 	}
 	return l
 }
 
 // hides reports whether secrets are read without echo.
-func (l *lineReader) hides() bool { return l.tty != nil }
+func (l *lineReader) hides() bool { return l.hide }
 
 func (l *lineReader) read(ctx context.Context, secret bool) (string, error) {
-	if secret && l.tty != nil {
+	if secret && l.hide {
 		if restore, err := noEcho(l.tty); err == nil {
 			defer restore()
 		}

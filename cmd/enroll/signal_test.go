@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -127,4 +128,49 @@ func TestDemo_CtrlCEndsTheDemo(t *testing.T) {
 		assert.Contains(t, string(got), "resumed shortcut on android at awaiting_phone_number")
 		assert.Contains(t, string(got), "outcome: enrolled")
 	})
+}
+
+// On a terminal, a PIN is not shown as it is typed. script(1) gives the
+// demo a terminal; each answer is written once the prompt is out, so that
+// the terminal's echo, if on, would show it.
+func TestDemo_PINNotEchoedOnATerminal(t *testing.T) {
+	if _, err := exec.LookPath("script"); err != nil {
+		t.Skip("script(1) is needed to give the demo a terminal")
+	}
+	bin := buildEnroll(t)
+	cmd := exec.Command("script", "-qefc", bin+" demo -op update_pin", os.DevNull)
+	stdin, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	defer stdin.Close()
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	require.NoError(t, cmd.Start())
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	answer := func(after, line string) {
+		deadline := time.Now().Add(20 * time.Second)
+		for strings.Count(out.String(), after) == 0 {
+			if time.Now().After(deadline) {
+				_ = cmd.Process.Kill()
+				t.Fatalf("never printed %q:\n%s", after, out.String())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(100 * time.Millisecond) // echo is turned off just after the prompt
+		_, err := io.WriteString(stdin, line+"\n")
+		require.NoError(t, err)
+	}
+	answer("Your current PIN (not shown as you type) [cancel]: ", "1234")
+	answer("Choose a new PIN (4 to 8 digits) (not shown as you type) [cancel]: ", "9876")
+	answer("Type the new PIN again: ", "9876")
+	select {
+	case err = <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("still running:\n%s", out.String())
+	}
+	require.NoError(t, err, out.String())
+	assert.Contains(t, out.String(), "outcome: done")
+	assert.NotContains(t, out.String(), "9876", "the new PIN is not echoed")
+	assert.Equal(t, 1, strings.Count(out.String(), "1234"), "the PIN shows once, as the simulated account's hint:\n%s", out.String())
 }
