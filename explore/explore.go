@@ -28,6 +28,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -148,8 +149,27 @@ func (s *Server) Handler() http.Handler {
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
+		if r.Method == http.MethodPost && !sameOrigin(r) {
+			s.fail(w, r, errForeign)
+			return
+		}
 		s.mux.ServeHTTP(w, r)
 	})
+}
+
+// errForeign is a post from a page of another site: a form on any web page
+// can post to a local server, so such posts are refused.
+var errForeign = errors.New("a post from another site's page is refused")
+
+// sameOrigin: browsers send Origin with every POST; tools such as curl send
+// none, and are let through.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == r.Host
 }
 
 // Sessions returns the number of walks held.
@@ -218,6 +238,8 @@ func (s *Server) get(r *http.Request) (*session, error) {
 // status maps an error to the HTTP status that says whose mistake it is.
 func status(err error) int {
 	switch {
+	case errors.Is(err, errForeign):
+		return http.StatusForbidden
 	case errors.Is(err, errStale):
 		return http.StatusNotFound
 	case errors.Is(err, ErrConflict):

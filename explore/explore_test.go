@@ -39,8 +39,16 @@ func newServer(t *testing.T, opts ...explore.Option) *httptest.Server {
 
 func do(t *testing.T, srv *httptest.Server, method, path, contentType, body string) (int, []byte) {
 	t.Helper()
+	return doOrigin(t, srv, method, path, contentType, body, "")
+}
+
+func doOrigin(t *testing.T, srv *httptest.Server, method, path, contentType, body, origin string) (int, []byte) {
+	t.Helper()
 	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
 	require.NoError(t, err)
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
@@ -333,49 +341,50 @@ func TestBadRequests(t *testing.T) {
 	type tc struct {
 		name, method, path, ctype, body string
 		want                            int
+		origin                          string
 	}
 	move := func(id string) string { return "/s/" + id + "/move" }
 	cases := []tc{
-		{"unknown flow", "POST", "/s", "application/json", `{"flow": "nope"}`, 400},
-		{"unknown flow in the query", "GET", "/?flow=nope", "", "", 400},
-		{"unknown platform", "POST", "/s", "application/json", `{"platform": "symbian"}`, 400},
-		{"shortcut with an old SDK", "POST", "/s", "application/json", `{"flow": "shortcut", "sdkVersion": "2.0.0"}`, 400},
-		{"unknown situation", "POST", "/s", "application/json", `{"situation": "haunted"}`, 400},
-		{"malformed JSON config", "POST", "/s", "application/json", `{"flow": `, 400},
-		{"malformed JSON move", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": `, 400},
-		{"unknown field", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "valu": "0612345678"}`, 400},
-		{"trailing data", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "value": "0612345678"} {}`, 400},
-		{"step not a number", "POST", move(atPrompt), "application/json", `{"step": "3", "prompt": "phone_number", "value": "0612345678"}`, 400},
-		{"form step not a number", "POST", move(atPrompt), "application/x-www-form-urlencoded", `step=x&prompt=phone_number&value=0612345678`, 400},
-		{"answer to a prompt not pending", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "pin", "value": "1234"}`, 409},
-		{"answer while a call is pending", "POST", move(atCall), "application/json", `{"step": 0, "prompt": "pin", "value": "1234"}`, 409},
-		{"reply while a prompt is pending", "POST", move(atPrompt), "application/json", `{"step": 3, "reply": "result:ok"}`, 409},
-		{"unknown reply", "POST", move(atCall), "application/json", `{"step": 0, "reply": "result:maybe"}`, 400},
-		{"unknown code", "POST", move(atCall), "application/json", `{"step": 0, "reply": "code:9999"}`, 400},
-		{"reply with an answer", "POST", move(atCall), "application/json", `{"step": 0, "reply": "result:activated", "prompt": "pin"}`, 400},
-		{"value and action", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "value": "0612345678", "action": "cancel"}`, 400},
-		{"action not offered", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "action": "resend"}`, 409},
-		{"unknown action", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "action": "dance"}`, 400},
-		{"empty move", "POST", move(atPrompt), "application/json", `{"step": 3}`, 400},
-		{"stale page", "POST", move(atPrompt), "application/json", `{"step": 2, "reply": "result:phone_absent"}`, 409},
-		{"stale session", "POST", move("0123456789abcdef0123456789abcdef"), "application/json", `{"step": 0, "reply": "result:ok"}`, 404},
-		{"stale session page", "GET", "/s/0123456789abcdef0123456789abcdef", "", "", 404},
-		{"back too far", "POST", "/s/" + atPrompt + "/back", "application/json", `{"to": 4}`, 400},
-		{"back below the start", "POST", "/s/" + atPrompt + "/back", "application/json", `{"to": -1}`, 400},
-		{"scenario before the end", "GET", "/s/" + atPrompt + "/scenario", "", "", 409},
-		{"body too large", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "value": "` + strings.Repeat("1", 20<<10) + `"}`, 413},
-		{"unknown docs page", "GET", "/docs/nope.md", "", "", 404},
-		{"docs outside the folder", "GET", "/docs/..%2fgo.mod", "", "", 404},
+		{"unknown flow", "POST", "/s", "application/json", `{"flow": "nope"}`, 400, ""},
+		{"unknown flow in the query", "GET", "/?flow=nope", "", "", 400, ""},
+		{"unknown platform", "POST", "/s", "application/json", `{"platform": "symbian"}`, 400, ""},
+		{"shortcut with an old SDK", "POST", "/s", "application/json", `{"flow": "shortcut", "sdkVersion": "2.0.0"}`, 400, ""},
+		{"unknown situation", "POST", "/s", "application/json", `{"situation": "haunted"}`, 400, ""},
+		{"malformed JSON config", "POST", "/s", "application/json", `{"flow": `, 400, ""},
+		{"malformed JSON move", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": `, 400, ""},
+		{"unknown field", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "valu": "0612345678"}`, 400, ""},
+		{"trailing data", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "value": "0612345678"} {}`, 400, ""},
+		{"step not a number", "POST", move(atPrompt), "application/json", `{"step": "3", "prompt": "phone_number", "value": "0612345678"}`, 400, ""},
+		{"form step not a number", "POST", move(atPrompt), "application/x-www-form-urlencoded", `step=x&prompt=phone_number&value=0612345678`, 400, ""},
+		{"answer to a prompt not pending", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "pin", "value": "1234"}`, 409, ""},
+		{"answer while a call is pending", "POST", move(atCall), "application/json", `{"step": 0, "prompt": "pin", "value": "1234"}`, 409, ""},
+		{"reply while a prompt is pending", "POST", move(atPrompt), "application/json", `{"step": 3, "reply": "result:ok"}`, 409, ""},
+		{"unknown reply", "POST", move(atCall), "application/json", `{"step": 0, "reply": "result:maybe"}`, 400, ""},
+		{"unknown code", "POST", move(atCall), "application/json", `{"step": 0, "reply": "code:9999"}`, 400, ""},
+		{"reply with an answer", "POST", move(atCall), "application/json", `{"step": 0, "reply": "result:activated", "prompt": "pin"}`, 400, ""},
+		{"value and action", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "value": "0612345678", "action": "cancel"}`, 400, ""},
+		{"action not offered", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "action": "resend"}`, 409, ""},
+		{"unknown action", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "action": "dance"}`, 400, ""},
+		{"empty move", "POST", move(atPrompt), "application/json", `{"step": 3}`, 400, ""},
+		{"stale page", "POST", move(atPrompt), "application/json", `{"step": 2, "reply": "result:phone_absent"}`, 409, ""},
+		{"stale session", "POST", move("0123456789abcdef0123456789abcdef"), "application/json", `{"step": 0, "reply": "result:ok"}`, 404, ""},
+		{"stale session page", "GET", "/s/0123456789abcdef0123456789abcdef", "", "", 404, ""},
+		{"back too far", "POST", "/s/" + atPrompt + "/back", "application/json", `{"to": 4}`, 400, ""},
+		{"back below the start", "POST", "/s/" + atPrompt + "/back", "application/json", `{"to": -1}`, 400, ""},
+		{"scenario before the end", "GET", "/s/" + atPrompt + "/scenario", "", "", 409, ""},
+		{"body too large", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "value": "` + strings.Repeat("1", 20<<10) + `"}`, 413, ""},
+		{"unknown docs page", "GET", "/docs/nope.md", "", "", 404, ""},
+		{"a post from another site", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "value": "0612345678"}`, 403, "http://evil.example"},
+		{"docs outside the folder", "GET", "/docs/..%2fgo.mod", "", "", 404, ""},
 	}
 	before := map[string]explore.View{}
 	for _, id := range []string{atPrompt, atCall} {
 		w := &walker{t: t, srv: srv, view: explore.View{Session: id}}
 		before[id] = w.current()
 	}
-	sessions := 2
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			code, data := do(t, srv, c.method, c.path, c.ctype, c.body)
+			code, data := doOrigin(t, srv, c.method, c.path, c.ctype, c.body, c.origin)
 			assert.Equal(t, c.want, code, "%s", data)
 			if c.ctype == "application/json" || c.method == "GET" && strings.HasPrefix(c.path, "/s/") {
 				var e struct{ Error string }
@@ -390,7 +399,6 @@ func TestBadRequests(t *testing.T) {
 	}
 	code, _ := do(t, srv, "GET", "/s/"+atPrompt, "", "")
 	assert.Equal(t, http.StatusOK, code)
-	_ = sessions
 
 	// An idle session expires: then it is stale.
 	now = now.Add(explore.DefaultIdle + time.Minute)
