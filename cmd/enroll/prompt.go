@@ -141,7 +141,7 @@ func (h *person) ask(ctx context.Context, q string, secret, masked bool) (string
 		} else {
 			fmt.Fprintln(h.out, line)
 		}
-	case secret:
+	case secret && h.in.hides():
 		fmt.Fprintln(h.out) // the Enter typed was not echoed either
 	}
 	return line, err
