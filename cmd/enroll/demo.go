@@ -225,7 +225,8 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	out.release()
 
-	var answerer enrollfsm.Answerer = &bot{sim: sim, out: stdout}
+	self := &bot{sim: sim, out: stdout}
+	var answerer enrollfsm.Answerer = self
 	if human {
 		answerer = &person{in: newLineReader(stdin), out: stdout, sim: sim, confirm: true}
 	}
@@ -257,7 +258,7 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	} else {
 		fmt.Fprintln(stdout, count(calls, "call"))
 	}
-	fmt.Fprintln(stdout, describeOutcome(outcome, answerer))
+	fmt.Fprintln(stdout, describeOutcome(outcome, self))
 	for _, w := range outcome.Warnings {
 		fmt.Fprintf(stdout, "warning: %v\n", w)
 	}
@@ -476,14 +477,14 @@ func printer(w io.Writer) enrollfsm.Observer {
 }
 
 // describeOutcome says how the run ended, each cause once.
-func describeOutcome(o enrollfsm.Outcome, a enrollfsm.Answerer) string {
+func describeOutcome(o enrollfsm.Outcome, self *bot) string {
 	s := "outcome: " + string(o.State)
 	switch {
 	case o.State == enrollfsm.Failed:
 		s += ": " + failureText(o)
 	case o.State == enrollfsm.Cancelled:
-		if b, ok := a.(*bot); ok && b.gaveUp != "" {
-			s += ": the demo gave up, " + b.gaveUp
+		if self.gaveUp != "" {
+			s += ": the demo gave up, " + self.gaveUp
 		}
 	}
 	return s
