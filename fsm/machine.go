@@ -254,11 +254,12 @@ func (m *Machine) Can(ev Event) bool {
 func (m *Machine) Fire(ev Event) (State, error) {
 	src := m.cur
 	f := m.def.pool.Get().(*looplab.FSM)
-	defer m.def.pool.Put(f)
 	f.SetState(string(src))
 	// No callbacks are registered, so no context reaches user code; a
 	// cancelled context would make looplab skip the transition.
-	switch err := f.Event(context.Background(), string(ev)).(type) {
+	err := f.Event(context.Background(), string(ev))
+	m.def.pool.Put(f)
+	switch err := err.(type) {
 	case nil:
 	case looplab.NoTransitionError: // a self-loop
 		if err.Err != nil {
@@ -269,10 +270,11 @@ func (m *Machine) Fire(ev Event) (State, error) {
 	default:
 		return src, fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, err)
 	}
-	// looplab made the move; the index follows from the same row.
+	// looplab made the move its events allow: they are the table's rows, so
+	// the row gives the new state and its index without asking looplab.
 	dst, ok := m.def.target(m.idx, ev)
-	if !ok || string(m.def.states[dst]) != f.Current() {
-		return src, fmt.Errorf("looplab/fsm: %s in %s led to %s, not the table's row", ev, src, f.Current())
+	if !ok {
+		return src, &TransitionError{Event: ev, State: src}
 	}
 	m.cur, m.idx = m.def.states[dst], dst
 	return m.cur, nil
