@@ -248,6 +248,7 @@ public final class EnrollTest {
 		check(entered.await(5, TimeUnit.SECONDS), "the bridge was called");
 		equal(Mobile.PendingCall, e.next().getKind(), "next answers during the call");
 		e.cancel();
+		equal(Mobile.StateCancelled, e.state(), "the state once cancel has returned");
 		worker.join(5000);
 		check(!worker.isAlive(), "advance returned after cancel");
 		check(result.get() instanceof Pending, "advance returned " + result.get());

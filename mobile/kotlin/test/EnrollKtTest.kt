@@ -155,6 +155,16 @@ private suspend fun wholeEnrollment() {
     val later = Collections.synchronizedList(ArrayList<Transition>())
     val listener: (Transition) -> Unit = { later.add(it) }
     enrollment.addTransitionListener(listener)
+    var pinCalls = 0
+    sdk.before = { _, _, params ->
+        if (params.containsValue("4321")) {
+            // The engine can be read while the SDK works: the call in flight holds the PIN, printing it masks it.
+            val call = enrollment.next()
+            check(call is Pending.Call && call.params.containsValue("4321")) { "the call holds the PIN" }
+            check(!call.toString().contains("4321")) { "printing a call masks the PIN: $call" }
+            pinCalls++
+        }
+    }
     val first = enrollment.next()
     check(first is Pending.Call) { "a call is pending first: $first" }
     first as Pending.Call
@@ -173,6 +183,7 @@ private suspend fun wholeEnrollment() {
     check(user.asked[1].sentTo?.contains("••") == true) { "masked number: ${user.asked[1].sentTo}" }
     check(sim.deviceActivated()) { "device activated" }
     equal(9, sdk.calls.size, "calls: steps 1, 2, 3, 4a, 4.2, 5, 6, 7, 8")
+    equal(2, pinCalls, "steps 7 and 8 carry the PIN")
     equal(9, enrollment.counters.calls, "counted calls")
     equal(State.START, moves.first().from, "first transition")
     equal(State.ENROLLED, moves.last().to, "last transition")

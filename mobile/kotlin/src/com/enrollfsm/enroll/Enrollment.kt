@@ -7,6 +7,7 @@ import com.enrollfsm.mobile.Logger
 import java.util.concurrent.CopyOnWriteArrayList
 import kotlin.coroutines.coroutineContext
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.async
 import kotlinx.coroutines.coroutineScope
@@ -74,7 +75,7 @@ class Enrollment private constructor(private val go: Engine, private val bridge:
 
         private fun logger(log: EnrollLogger): Logger = object : Logger {
             override fun log(level: String?, message: String?, attrs: String?) =
-                log(level ?: "", message ?: "", attrs ?: "{}")
+                unthrown { log(level ?: "", message ?: "", attrs ?: "{}") }
         }
     }
 
@@ -109,22 +110,24 @@ class Enrollment private constructor(private val go: Engine, private val bridge:
      * ends ([Pending.Done]). A failed call is not an exception: it shows in what is returned.
      * Two advances at once take turns.
      */
-    suspend fun advance(): Pending = advancing.withLock {
-        while (true) {
-            val p = next()
-            if (p !is Pending.Call) return@withLock p
+    suspend fun advance(): Pending = advancing.withLock { callUntilAsked() }
+
+    private suspend fun callUntilAsked(): Pending {
+        var p = next()
+        while (p is Pending.Call) {
             call(p)
+            p = next()
         }
-        @Suppress("UNREACHABLE_CODE")
-        throw IllegalStateException("unreachable")
+        return p
     }
 
     private suspend fun call(call: Pending.Call) {
         val message: Map<String, Any?>
         try {
-            if (call.delayMillis > 0) delay(call.delayMillis)
             message = coroutineScope {
-                val reply = async {
+                // Started by await, once cancel() can see it.
+                val reply = async(start = CoroutineStart.LAZY) {
+                    if (call.delayMillis > 0) delay(call.delayMillis)
                     if (call.op == Op.GET) bridge.get(call.api, call.params) else bridge.set(call.api, call.params)
                 }
                 inFlight = reply
@@ -221,9 +224,26 @@ class Enrollment private constructor(private val go: Engine, private val bridge:
 
         override fun transition(from: String?, to: String?, event: String?) {
             if (listeners.isEmpty()) return
-            val t = Transition(State.fromWire(from ?: ""), State.fromWire(to ?: ""), event ?: "")
-            for (l in listeners) l(t)
+            unthrown {
+                val t = Transition(State.fromWire(from ?: ""), State.fromWire(to ?: ""), event ?: "")
+                for (l in listeners) l(t)
+            }
         }
+    }
+}
+
+/**
+ * Runs a listener or logger called from inside the engine. An exception must not cross into
+ * the Go engine, which called it: it goes to the thread's uncaught-exception handler instead,
+ * as any other would.
+ */
+private inline fun unthrown(block: () -> Unit) {
+    try {
+        block()
+    } catch (e: Throwable) {
+        val t = Thread.currentThread()
+        val handler = t.uncaughtExceptionHandler ?: Thread.getDefaultUncaughtExceptionHandler()
+        handler?.uncaughtException(t, e)
     }
 }
 
