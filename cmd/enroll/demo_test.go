@@ -325,3 +325,13 @@ func TestDemo_NoResendOfferedOnceNoneLeft(t *testing.T) {
 	assert.Contains(t, out, "[cancel]: resend\n  ! No new code can be sent in this run. Type the code, or an action: cancel.\n")
 	assert.Equal(t, 4, strings.Count(out, "step 4a:"), "the first code and three resends, no more")
 }
+
+// An action typed in part that could be two is not taken for a value; a
+// phone change asks for the new number, showing the current one masked.
+func TestDemo_AmbiguousActionAndNewPhone(t *testing.T) {
+	code, out, errOut := runCLI(t, "0798765432\nc\nch\n0612345678\ncancel\n", "demo", "-op", "modify_phone", "-interactive", "yes")
+	assert.Equal(t, 1, code, out+errOut)
+	assert.Contains(t, out, `! "c" could be cancel or change_phone: type more of it.`)
+	assert.Equal(t, 2, strings.Count(out, "? New phone number (now 06••••••78) [cancel]: "), "change_phone asks again")
+	assert.Contains(t, out, "outcome: cancelled")
+}

@@ -56,7 +56,11 @@ func (h *person) Answer(ctx context.Context, p enrollfsm.Pending) (enrollfsm.Ans
 	secret := p.Prompt.IsPIN()
 	masked := secret || p.Prompt.IsCode()
 	for {
-		line, err := h.ask(ctx, question(p, secret && h.in.hides()), secret, masked)
+		q := question(p, secret && h.in.hides())
+		if now := h.sim.Account().Phone; p.Prompt == enrollfsm.PromptPhoneNumber && now != "" {
+			q = strings.Replace(q, questions[p.Prompt], "New phone number (now "+redact.Phone(now)+")", 1)
+		}
+		line, err := h.ask(ctx, q, secret, masked)
 		switch {
 		case errors.Is(err, errLineTooLong):
 			fmt.Fprintln(h.out, "  ! That line is over 64 KiB; nothing was sent. Type the answer again.")
@@ -70,6 +74,10 @@ func (h *person) Answer(ctx context.Context, p enrollfsm.Pending) (enrollfsm.Ans
 		}
 		if a, ok := matchAction(line, p.Actions); ok {
 			return enrollfsm.Act(p.Prompt, a), nil
+		}
+		if some := startsOf(line, p.Actions); len(some) > 1 {
+			fmt.Fprintf(h.out, "  ! %q could be %s: type more of it.\n", line, orList(some))
+			continue
 		}
 		if a, ok := matchAction(line, allActions); ok && strings.EqualFold(line, string(a)) {
 			// An action this prompt does not offer (now): say so, send nothing.
@@ -116,6 +124,17 @@ func matchAction(line string, actions []enrollfsm.Action) (enrollfsm.Action, boo
 		return found[0], true
 	}
 	return "", false
+}
+
+// startsOf lists the actions whose name starts with line, in any case.
+func startsOf(line string, actions []enrollfsm.Action) []string {
+	var out []string
+	for _, a := range actions {
+		if line != "" && len(line) <= len(a) && strings.EqualFold(line, string(a)[:len(line)]) {
+			out = append(out, string(a))
+		}
+	}
+	return out
 }
 
 // allActions are every prompt's actions.
