@@ -175,6 +175,14 @@ func TestStepsShowTheRequestMaskedAndEveryReply(t *testing.T) {
 	assert.Equal(t, "blocked", ids["code:2317"].Class)
 	assert.Equal(t, "inwebo: access refused", ids["code:2308"].Detail)
 	assert.Equal(t, "rejected", ids["code:2308"].Class)
+	// each button says where it leads, found by making the move on a copy
+	assert.Equal(t, "→ awaiting_pin by pin_exists", ids["result:already_enrolled"].Leads)
+	assert.Equal(t, "→ awaiting_enrollment_code by input_rejected", ids["code:2308"].Leads)
+	assert.Equal(t, "→ confirming_removal by removal_required", ids["code:2317"].Leads)
+	assert.Equal(t, "→ interrupted by call_interrupted", ids["code:2316"].Leads, "2316 carries no status: transient at step 6, which is no read")
+	assert.Equal(t, "→ failed (bad_reply) by call_failed", ids["malformed"].Leads)
+	assert.Equal(t, "→ interrupted by call_interrupted", ids["bridge"].Leads)
+	assert.Equal(t, "→ failed (pims:2311) by call_failed", ids["code:2311"].Leads)
 
 	w.reply("result:already_enrolled", "awaiting_pin")
 	w.answer("9753", "enrolling_device")

@@ -64,6 +64,9 @@ type ReplyOption struct {
 	Label  string `json:"label"`
 	Detail string `json:"detail,omitempty"`
 	Class  string `json:"class"` // result, a code's class, bridge, malformed, simulator
+	// Leads is where the reply takes the run: the state, and the events
+	// fired on the way ("read_retried", "call_failed: pims:2311", ...).
+	Leads string `json:"leads,omitempty"`
 }
 
 // replyOptions lists every reply s can get: each result variant, each

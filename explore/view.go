@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 
 	"github.com/enrollfsm/enrollfsm"
@@ -134,7 +135,7 @@ func (r *run) view(id string, svg []byte) View {
 		}
 		v.Call = &CallView{
 			ID: p.Call.ID, Step: p.Call.Step, Name: st.Step.Name, Op: string(req.Op), API: req.API, Params: params,
-			Text: requestText(req), Kotlin: Kotlin(req), Swift: Swift(req), Replies: replyOptions(st.Step),
+			Text: requestText(req), Kotlin: Kotlin(req), Swift: Swift(req), Replies: r.preview(replyOptions(st.Step)),
 		}
 	case enrollfsm.PendingPrompt:
 		pv := &PromptView{Prompt: string(p.Prompt), TakesValue: takesValue(p.Prompt), Hint: hint(p.Prompt), SentTo: p.SentTo, Actions: []string{}}
@@ -207,4 +208,29 @@ func requestText(r pims.Request) string {
 		parts = append(parts, k+"="+shown(k, r.Params[k]))
 	}
 	return string(r.Op) + " " + r.API + " {" + strings.Join(parts, ", ") + "}"
+}
+
+// preview says where each reply leads, by making it on a copy of the walk:
+// a new engine given the same moves, then the reply. The walk is
+// deterministic, so the copy is where the walk would go.
+func (r *run) preview(opts []ReplyOption) []ReplyOption {
+	for i, o := range opts {
+		c, err := replay(r.cfg, append(slices.Clip(r.inputs), Input{Reply: o.ID}))
+		if err != nil {
+			continue
+		}
+		var events []string
+		for _, t := range c.moves[len(r.moves):] {
+			events = append(events, string(t.Event))
+		}
+		lead := "→ " + string(c.e.State())
+		if out, over := c.e.Outcome(); over && out.Failure != "" {
+			lead += " (" + string(out.Failure) + ")"
+		}
+		if len(events) > 0 {
+			lead += " by " + strings.Join(events, ", ")
+		}
+		opts[i].Leads = lead
+	}
+	return opts
 }

@@ -113,6 +113,12 @@ type move struct {
 func walk(t *testing.T, ctx context.Context, step int, moves []move, shot func(i int) bool) {
 	t.Helper()
 	for i, m := range moves {
+		if m.reply != "" {
+			// the button says where it leads before it is clicked
+			leads, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector('button[data-reply=%q] .leads').textContent`, m.reply)))
+			require.NoError(t, err, "move %d", i+1)
+			assert.True(t, strings.HasPrefix(leads, "→ "+m.state+" "), "move %d: %s leads %q", i+1, m.reply, leads)
+		}
 		var act chromedp.Action[chromedp.Void]
 		switch {
 		case m.reply != "":
@@ -222,6 +228,17 @@ func TestFullEnrollmentInTheBrowser(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, href.Exists, "the path can be downloaded once the run is over")
 	replays(t, srv.URL+href.Value)
+
+	// The state's link lands on its row in the generated page.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#state`)), chromedp.WaitReady(chromedp.CSS(`body.doc`))))
+	target, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const h = document.querySelector(":target");
+		if (!h) return "no target";
+		const top = h.getBoundingClientRect().top;
+		return h.id + (top >= 0 && top < innerHeight ? " in view" : " out of view at " + top);
+	})()`))
+	require.NoError(t, err)
+	assert.Equal(t, "enrolled in view", target)
 }
 
 func TestBlockedThenRemovalInTheBrowser(t *testing.T) {
