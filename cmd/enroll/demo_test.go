@@ -335,3 +335,10 @@ func TestDemo_AmbiguousActionAndNewPhone(t *testing.T) {
 	assert.Equal(t, 2, strings.Count(out, "? New phone number (now 06••••••78) [cancel]: "), "change_phone asks again")
 	assert.Contains(t, out, "outcome: cancelled")
 }
+
+// At reset_pin a refused step B may be the code's fault: the message says so.
+func TestDemo_ResetRefusedNamesTheCode(t *testing.T) {
+	_, out, _ := runCLI(t, "111111\n5555\n5555\ncancel\n", "demo", "-op", "reset_pin", "-interactive", "yes")
+	assert.Contains(t, out, "! The server refused the reset: the code or the PIN is not right (cancel to")
+	assert.Contains(t, out, "4 tries left.")
+}

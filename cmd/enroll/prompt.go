@@ -262,6 +262,11 @@ func rejected(p enrollfsm.Pending, pe *pimserr.PromptError) string {
 		s = "That is not your current PIN"
 	case enrollfsm.PromptNewPIN:
 		s = "The server refused that PIN; choose another"
+		var step *pimserr.StepError
+		if errors.As(pe.Err, &step) && step.Step == "B" {
+			// Step B carries the code too, which no earlier call checked.
+			s = "The server refused the reset: the code or the PIN is not right (cancel to start again with a new code)"
+		}
 	case enrollfsm.PromptPhoneNumber:
 		s = "The server refused that number; check it"
 	default:
