@@ -144,7 +144,7 @@ func TestCanary_NoSecretInLogsErrorsOrTranscripts(t *testing.T) {
 							return a
 						}}))
 					clock := enrolltest.NewClock(enrolltest.Epoch)
-					sim := simulator.New(simulator.WithSituation(fs.sit), simulator.WithPlatform(platform),
+					sim := simulator.MustNew(simulator.WithSituation(fs.sit), simulator.WithPlatform(platform),
 						simulator.WithSeed(int64(at+1)), simulator.WithNow(clock.Now),
 						simulator.WithAccount(canaryAccount(fs.sit)))
 					rec := scenario.NewRecorder()

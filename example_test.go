@@ -13,7 +13,7 @@ import (
 // A full enrollment of a new account against the simulator: the user reads
 // each code on the simulated phone and chooses a PIN.
 func Example() {
-	sim := simulator.New(simulator.WithSituation(simulator.SituationNew))
+	sim := simulator.MustNew(simulator.WithSituation(simulator.SituationNew))
 	e, err := enrollfsm.New(enrollfsm.FlowFull, enrollfsm.WithObserver(enrollfsm.Observer{
 		Transition: func(t enrollfsm.Transition) { fmt.Println(t.To) },
 	}))
@@ -84,7 +84,7 @@ func ExampleEngine_Deliver() {
 
 // A refused answer says why, and the same prompt stays pending.
 func ExampleEngine_Answer() {
-	sim := simulator.New(simulator.WithSituation(simulator.SituationNew))
+	sim := simulator.MustNew(simulator.WithSituation(simulator.SituationNew))
 	e, _ := enrollfsm.New(enrollfsm.FlowShortcut)
 	p, _ := e.Advance(context.Background(), sim)
 	fmt.Println(p.Prompt)

@@ -121,7 +121,7 @@ func (d *depthBackend) Call(ctx context.Context, r pims.Request) (pims.Message, 
 // roundTrips runs to the first prompt (or the end) and returns the round
 // trips on the critical path and the calls made.
 func roundTrips(t testing.TB, prefetch bool, sit simulator.Situation, latency time.Duration) (int, int) {
-	sim := simulator.New(simulator.WithSituation(sit))
+	sim := simulator.MustNew(simulator.WithSituation(sit))
 	b := &depthBackend{Backend: sim, latency: latency}
 	e, err := enrollfsm.New(enrollfsm.FlowFull, enrollfsm.WithPrefetch(prefetch))
 	require.NoError(t, err)
