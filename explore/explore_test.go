@@ -502,3 +502,52 @@ func TestDocsPagesHaveAnAnchorPerState(t *testing.T) {
 		assert.Equal(t, http.StatusOK, code)
 	}
 }
+
+// Moves posted at once from several tabs: one is applied, the others are
+// refused as stale, and the walk is as if one had been posted.
+func TestConcurrentMoves(t *testing.T) {
+	srv := newServer(t)
+	w := start(t, srv, explore.Config{Flow: "full"})
+	codes := make(chan int, 8)
+	for range 8 {
+		go func() {
+			code, _ := w.post("/move", map[string]any{"step": 0, "reply": "result:not_activated"})
+			codes <- code
+		}()
+	}
+	got := map[int]int{}
+	for range 8 {
+		got[<-codes]++
+	}
+	assert.Equal(t, map[int]int{http.StatusOK: 1, http.StatusConflict: 7}, got)
+	v := w.current()
+	assert.Equal(t, "checking_account", v.State)
+	assert.Equal(t, 1, v.Step)
+	assert.Equal(t, 1, v.Counters.Calls)
+}
+
+// A refused request says why without echoing what was sent, which may be a
+// value the user typed.
+func TestErrorsDoNotEchoWhatWasSent(t *testing.T) {
+	srv := newServer(t)
+	w := start(t, srv, explore.Config{Flow: "full"})
+	for _, body := range []map[string]any{
+		{"step": 0, "reply": "secret-1357"},
+		{"step": 0, "prompt": "secret-1357", "value": "1357"},
+	} {
+		code, data := w.post("/move", body)
+		assert.True(t, code == http.StatusBadRequest || code == http.StatusConflict, "%d %s", code, data)
+		assert.NotContains(t, string(data), "1357")
+	}
+	w.reply("result:not_activated", "checking_account")
+	w.reply("result:not_blocked", "checking_phone")
+	w.reply("result:phone_absent", "awaiting_phone_number")
+	for _, body := range []map[string]any{
+		{"step": 3, "prompt": "pin", "value": "1357"},
+		{"step": 3, "prompt": "phone_number", "action": "secret-1357"},
+	} {
+		code, data := w.post("/move", body)
+		assert.True(t, code == http.StatusBadRequest || code == http.StatusConflict, "%d %s", code, data)
+		assert.NotContains(t, string(data), "1357")
+	}
+}

@@ -121,7 +121,10 @@ func resultJSON(m map[string]any) string {
 // errBadReplyID is a reply the step cannot get.
 type errBadReplyID string
 
-func (e errBadReplyID) Error() string { return "unknown reply " + strconv.Quote(string(e)) }
+// Error names the reply kinds, not the text sent, which may be anything.
+func (e errBadReplyID) Error() string {
+	return "unknown reply: want result:<variant>, code:<documented code>, bridge, malformed or simulator"
+}
 
 // message builds the reply id names for step s. sim answers "simulator".
 // The error is the port's: a bridge error, or a *pimserr.ProtocolError.

@@ -203,19 +203,20 @@ func (r *run) apply(in Input) error {
 		entry.Move = "call " + c.Step + " " + string(c.Request.Op) + " " + c.Request.API + " → " + describeReply(r.calls[len(r.calls)-1])
 	case in.Prompt != "":
 		if p.Kind != enrollfsm.PendingPrompt {
-			return conflict("no prompt is pending at %s: %s cannot be answered", from, in.Prompt)
+			return conflict("no prompt is pending at %s: a call is, or the run is over", from)
 		}
 		if enrollfsm.Prompt(in.Prompt) != p.Prompt {
-			return conflict("prompt %s is pending, not %s", p.Prompt, in.Prompt)
+			// The text a client sent is not echoed: it may be a value.
+			return conflict("prompt %s is pending, not the one answered", p.Prompt)
 		}
 		if in.Action != "" && in.Value != "" {
 			return badInput("an answer has a value or an action, not both")
 		}
 		if in.Action != "" && !slices.Contains(fsm.Actions(), enrollfsm.Action(in.Action)) {
-			return badInput("unknown action %q", in.Action)
+			return badInput("unknown action (want one of %v)", fsm.Actions())
 		}
 		if in.Action != "" && !slices.Contains(p.Actions, enrollfsm.Action(in.Action)) {
-			return conflict("%s is not offered at %s (offered: %v)", in.Action, p.Prompt, p.Actions)
+			return conflict("%s is not offered at %s (offered: %v)", in.Action, p.Prompt, p.Actions) // a known action
 		}
 		if in.Action == "" && !takesValue(p.Prompt) {
 			return conflict("%s takes no value, only an action (%v)", p.Prompt, p.Actions)
