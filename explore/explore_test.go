@@ -243,6 +243,7 @@ func TestSimulatorAnswers(t *testing.T) {
 	}
 	require.Equal(t, "awaiting_enrollment_code", w.view.State)
 	require.Len(t, w.view.SMS, 1, "the simulator texted the code")
+	assert.Equal(t, w.view.SMS[0].Code, w.view.Prompt.SimulatedCode)
 	w.answer(w.view.SMS[0].Code, "checking_pin")
 	w.reply("simulator", "awaiting_new_pin")
 	w.answer("2468", "registering_pin")

@@ -24,7 +24,8 @@ const (
 
 // highlight returns the flow's SVG with the current state's node marked
 // (class "current"), the edges it can take marked (class "out"), and each
-// node given the address of its row in the generated docs (data-docs). calling and waiting say
+// node and edge given the address of its row in the generated docs
+// (data-docs). calling and waiting say
 // whether the current state makes a call or holds a prompt, so that the
 // shared edges from "any call" or "any prompt" are marked too.
 func highlight(svg []byte, current, docs string, calling, waiting bool) string {
@@ -57,7 +58,12 @@ func highlight(svg []byte, current, docs string, calling, waiting bool) string {
 			if src == current || (src == anyCall && calling) || (src == anyPrompt && waiting) {
 				class += " out"
 			}
-			b.WriteString(`<g id="edge` + s[m[4]:m[5]] + `" class="` + class + `" data-src="` + html.EscapeString(src) + `" data-dst="` + html.EscapeString(dst) + `">`)
+			b.WriteString(`<g id="edge` + s[m[4]:m[5]] + `" class="` + class + `" data-src="` + html.EscapeString(src) + `" data-dst="` + html.EscapeString(dst) + `"`)
+			if src != anyCall && src != anyPrompt {
+				// an edge's row is in its source state's table
+				b.WriteString(` data-docs="` + html.EscapeString(docs+"#"+src) + `"`)
+			}
+			b.WriteString(`>`)
 			b.WriteString(`<title>` + html.EscapeString(title) + `</title>`)
 		}
 	}

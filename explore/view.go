@@ -64,6 +64,9 @@ type PromptView struct {
 	Hint       string   `json:"hint,omitempty"`
 	Actions    []string `json:"actions"`
 	SentTo     string   `json:"sentTo,omitempty"`
+	// SimulatedCode is the code of the simulator's last SMS for this
+	// prompt, to type in.
+	SimulatedCode string `json:"simulatedCode,omitempty"`
 	// AttemptsLeft and ResendsLeft, when the reason says (-1: not counted).
 	AttemptsLeft *int `json:"attemptsLeft,omitempty"`
 	ResendsLeft  *int `json:"resendsLeft,omitempty"`
@@ -141,6 +144,11 @@ func (r *run) view(id string, svg []byte) View {
 		pv := &PromptView{Prompt: string(p.Prompt), TakesValue: takesValue(p.Prompt), Hint: hint(p.Prompt), SentTo: p.SentTo, Actions: []string{}}
 		for _, a := range p.Actions {
 			pv.Actions = append(pv.Actions, string(a))
+		}
+		for _, m := range r.sms {
+			if (p.Prompt == enrollfsm.PromptCertificationCode) == (m.Kind == simulator.KindCertification) && p.Prompt.IsCode() {
+				pv.SimulatedCode = m.Code
+			}
 		}
 		if p.Reason != nil {
 			pv.Reason = p.Reason.Error()

@@ -55,6 +55,6 @@ document.addEventListener("submit", async (ev) => {
 });
 
 document.addEventListener("click", (ev) => {
-  const node = ev.target.closest && ev.target.closest("g.node[data-docs]");
+  const node = ev.target.closest && ev.target.closest("g.node[data-docs], g.edge[data-docs]");
   if (node) window.open(node.getAttribute("data-docs"), "_blank");
 });
