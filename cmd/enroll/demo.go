@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/enrollfsm/enrollfsm"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
@@ -205,11 +206,15 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	var (
 		e      *enrollfsm.Engine
 		header string
+		width  int // of the call lines: a person reads them on an 80-column terminal
 	)
+	if human {
+		width = 80
+	}
 	if f.resume != "" {
-		sim, e, header, err = resumeDemo(f.resume, simOpts, out)
+		sim, e, header, err = resumeDemo(f.resume, simOpts, printer(out, width))
 	} else {
-		sim, e, header, err = startDemo(f, simOpts, out)
+		sim, e, header, err = startDemo(f, simOpts, printer(out, width))
 	}
 	if err != nil {
 		return err
@@ -289,7 +294,7 @@ func smsKind(kind string) string {
 
 // startDemo builds the simulator and the engine from the flags; a value
 // either refuses is a usage error. It returns the header to print.
-func startDemo(f demoFlags, simOpts []simulator.Option, out io.Writer) (*simulator.Simulator, *enrollfsm.Engine, string, error) {
+func startDemo(f demoFlags, simOpts []simulator.Option, watch enrollfsm.Observer) (*simulator.Simulator, *enrollfsm.Engine, string, error) {
 	sim, err := simulator.New(append(simOpts,
 		simulator.WithPlatform(f.platform),
 		simulator.WithSituation(simulator.Situation(f.situation)),
@@ -302,7 +307,7 @@ func startDemo(f demoFlags, simOpts []simulator.Option, out io.Writer) (*simulat
 		enrollfsm.WithSDKVersion(f.sdk),
 		enrollfsm.WithAutoRemove(f.autoRemove),
 		enrollfsm.WithPrefetch(f.prefetch),
-		enrollfsm.WithObserver(printer(out)),
+		enrollfsm.WithObserver(watch),
 	}
 	if enrollfsm.Flow(f.flow) == enrollfsm.FlowRemoveVehicle {
 		opts = append(opts, enrollfsm.WithVIN(f.vin))
@@ -330,7 +335,7 @@ func startDemo(f demoFlags, simOpts []simulator.Option, out io.Writer) (*simulat
 
 // resumeDemo restores the engine from its snapshot and the simulated server
 // from its own file, as a restarted app would find its backend.
-func resumeDemo(file string, simOpts []simulator.Option, out io.Writer) (*simulator.Simulator, *enrollfsm.Engine, string, error) {
+func resumeDemo(file string, simOpts []simulator.Option, watch enrollfsm.Observer) (*simulator.Simulator, *enrollfsm.Engine, string, error) {
 	snap, err := os.ReadFile(file)
 	if err != nil {
 		return nil, nil, "", err
@@ -343,7 +348,7 @@ func resumeDemo(file string, simOpts []simulator.Option, out io.Writer) (*simula
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("%s.server: %w", file, err)
 	}
-	e, err := enrollfsm.Restore(snap, enrollfsm.WithObserver(printer(out)))
+	e, err := enrollfsm.Restore(snap, enrollfsm.WithObserver(watch))
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("%s: %w", file, err)
 	}
@@ -450,15 +455,19 @@ func saveRun(e *enrollfsm.Engine, sim *simulator.Simulator, file string, at enro
 }
 
 // printer prints each transition and call as it happens; requests print
-// with secrets masked.
-func printer(w io.Writer) enrollfsm.Observer {
+// with secrets masked. A call's line is wrapped at width columns, if not 0.
+func printer(w io.Writer, width int) enrollfsm.Observer {
 	return enrollfsm.Observer{
 		Transition: func(t enrollfsm.Transition) {
 			if t.From == t.To {
 				fmt.Fprintf(w, "  %s: %s, trying again\n", t.From, t.Event)
 				return
 			}
-			fmt.Fprintf(w, "  %s → %s  [%s]\n", t.From, t.To, t.Event)
+			if line := fmt.Sprintf("  %s → %s  [%s]", t.From, t.To, t.Event); width == 0 || utf8.RuneCountInString(line) <= width {
+				fmt.Fprintln(w, line)
+			} else {
+				fmt.Fprintf(w, "  %s → %s\n      [%s]\n", t.From, t.To, t.Event)
+			}
 		},
 		Call: func(c enrollfsm.CallRecord) {
 			reply := string(c.Status)
@@ -471,7 +480,12 @@ func printer(w io.Writer) enrollfsm.Observer {
 			case c.Code != 0:
 				reply = fmt.Sprintf("%s %d %s", c.Status, c.Code, pimserr.Code(c.Code).Label())
 			}
-			fmt.Fprintf(w, "    step %s: %s → %s\n", c.Step, c.Request, reply)
+			line := fmt.Sprintf("step %s: %s → %s", c.Step, c.Request, reply)
+			if width == 0 {
+				fmt.Fprintf(w, "    %s\n", line)
+				return
+			}
+			fmt.Fprint(w, wrap(line, "    ", "        ", width))
 		},
 	}
 }

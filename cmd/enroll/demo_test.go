@@ -342,3 +342,13 @@ func TestDemo_ResetRefusedNamesTheCode(t *testing.T) {
 	assert.Contains(t, out, "! The server refused the reset: the code or the PIN is not right (cancel to")
 	assert.Contains(t, out, "4 tries left.")
 }
+
+// Asking a person, every line fits 80 columns but the typed answers; calls
+// are wrapped.
+func TestDemo_PersonsLinesFit80Columns(t *testing.T) {
+	_, out, _ := runCLI(t, "0612345678\n000000\ncancel\n", "demo", "-interactive", "yes", "-flow", "full", "-platform", "ios")
+	for _, line := range strings.Split(out, "\n") {
+		assert.LessOrEqual(t, utf8.RuneCountInString(line), 80, line)
+	}
+	assert.Contains(t, out, "    step 1: get pims.authentication.account{actionType=strong\n        type=isDeviceActivated} → SUCCEEDED\n")
+}
