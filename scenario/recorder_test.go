@@ -72,7 +72,7 @@ func TestRecorder_TranscriptReplaysWithoutSecrets(t *testing.T) {
 		for _, platform := range []string{"android", "ios"} {
 			for seed := int64(1); seed <= 3; seed++ {
 				name := fmt.Sprintf("%s/%s/%d", sit, platform, seed)
-				sim := simulator.New(simulator.WithSituation(sit), simulator.WithPlatform(platform), simulator.WithSeed(seed),
+				sim := simulator.MustNew(simulator.WithSituation(sit), simulator.WithPlatform(platform), simulator.WithSeed(seed),
 					simulator.WithFaults(simulator.Faults{Rate: 0.15, Codes: []pimserr.Code{2201, 2202, 2316}, Bridge: true}))
 				rec := scenario.NewRecorder()
 				e, err := enrollfsm.New(enrollfsm.FlowAuto, enrollfsm.WithPlatform(enrollfsm.Platform(platform)),
