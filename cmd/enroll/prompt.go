@@ -147,8 +147,7 @@ var allActions = []enrollfsm.Action{
 // Read from a pipe, the line is shown after q; when masked, a line with a
 // digit (a PIN or a code, never an action) shows as the mask.
 func (h *person) ask(ctx context.Context, q string, secret, masked bool) (string, error) {
-	fmt.Fprint(h.out, q)
-	line, err := h.in.read(ctx, secret)
+	line, err := h.in.read(ctx, secret, func() { fmt.Fprint(h.out, q) })
 	line = strings.TrimSpace(line)
 	switch {
 	case err != nil:
@@ -403,12 +402,15 @@ func newLineReader(in io.Reader) *lineReader {
 // hides reports whether secrets are read without echo.
 func (l *lineReader) hides() bool { return l.hide }
 
-func (l *lineReader) read(ctx context.Context, secret bool) (string, error) {
+// read asks (with ask) and reads one line; for a secret on a terminal,
+// echo is off before the question shows, so that nothing typed is echoed.
+func (l *lineReader) read(ctx context.Context, secret bool, ask func()) (string, error) {
 	if secret && l.hide {
 		if restore, err := noEcho(l.tty); err == nil {
 			defer restore()
 		}
 	}
+	ask()
 	if l.pending == nil {
 		// A read cut short by ctx is still waited for, never doubled.
 		ch := make(chan lineResult, 1)

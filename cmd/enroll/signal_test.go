@@ -131,8 +131,8 @@ func TestDemo_CtrlCEndsTheDemo(t *testing.T) {
 }
 
 // On a terminal, a PIN is not shown as it is typed. script(1) gives the
-// demo a terminal; each answer is written once the prompt is out, so that
-// the terminal's echo, if on, would show it.
+// demo a terminal; each answer is written once the prompt is out (echo is
+// off by then), so that the terminal's echo, if on, would show it.
 func TestDemo_PINNotEchoedOnATerminal(t *testing.T) {
 	if _, err := exec.LookPath("script"); err != nil {
 		t.Skip("script(1) is needed to give the demo a terminal")
@@ -156,7 +156,6 @@ func TestDemo_PINNotEchoedOnATerminal(t *testing.T) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-		time.Sleep(100 * time.Millisecond) // echo is turned off just after the prompt
 		_, err := io.WriteString(stdin, line+"\n")
 		require.NoError(t, err)
 	}
