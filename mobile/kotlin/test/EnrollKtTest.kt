@@ -55,6 +55,8 @@ fun main() {
     test("kill and restore with a sealing key", ::killAndRestore)
     test("typed errors: thrown and in the outcome", ::typedErrors)
     test("an account operation: update_pin", ::updatePIN)
+    test("a wrong SMS code, a resend, and a bridge that throws", ::codesAndBridgeFailures)
+    test("the SDK's message as JSON: escapes, numbers, nesting; a second callback ignored", ::messages)
     println("kotlin: $passed passed, $failed failed")
     exitProcess(if (failed == 0) 0 else 1)
 }
@@ -380,6 +382,88 @@ private suspend fun updatePIN() {
     sdk.close()
     check(outcome is Outcome.Done) { "outcome: $outcome" }
     equal(listOf(Prompt.OLD_PIN, Prompt.NEW_PIN), user.asked.map { it.prompt }, "prompts")
+}
+
+private suspend fun codesAndBridgeFailures() {
+    val sim = Mobilesim.newSimulator(Mobilesim.SituationHasPhone, Platform.ANDROID.wire)
+    val sdk = FakeSdk(sim)
+    var thrown = false
+    val callbacks = object : PimsCallbacks by sdk {
+        override fun set(api: String, params: Map<String, String>, callback: (Map<String, Any?>) -> Unit) {
+            if (!thrown && params.containsKey("pinCode")) {
+                thrown = true
+                throw IllegalStateException("SDK not ready")
+            }
+            sdk.set(api, params, callback)
+        }
+    }
+    val user = User(sim, "1357")
+    val enrollment = Enrollment.start(CallbackPimsBridge(callbacks), EnrollConfig(flow = Flow.FULL))
+    var wrongCode = false
+    var resent = false
+    val outcome = enrollment.run { ask ->
+        when {
+            ask.prompt == Prompt.ENROLLMENT_CODE && !wrongCode -> {
+                wrongCode = true
+                ask.answer(if (sim.lastCode(Mobilesim.KindEnrollment) == "000000") "111111" else "000000")
+            }
+            ask.prompt == Prompt.ENROLLMENT_CODE && !resent -> {
+                resent = true
+                user.asked.add(ask)
+                check(ask.offers(Action.RESEND)) { "resend offered: ${ask.actions}" }
+                ask.act(Action.RESEND)
+            }
+            else -> user.answer(ask)
+        }
+    }
+    sdk.close()
+    check(outcome is Outcome.Enrolled) { "outcome: $outcome" }
+    val again = user.asked.first { it.prompt == Prompt.ENROLLMENT_CODE }
+    val reason = again.reason
+    check(reason is PimsException && reason.code == 2308) { "a refused code: $reason" }
+    equal(2, again.attemptsLeft, "three wrong codes per SMS, one spent")
+    equal(3, again.resendsLeft, "three resends a run, none spent")
+    equal(1, enrollment.counters.resends, "resends")
+    equal(1, enrollment.counters.wrongCodes, "wrong codes")
+    val retry = user.asked.single { it.prompt == Prompt.RETRY }
+    val failed = retry.reason
+    check(failed is CallFailedException && failed.kind == ErrorKind.BRIDGE) { "a bridge failure: $failed" }
+    check(failed?.message?.contains("SDK not ready") == true) { "the SDK's message: ${failed?.message}" }
+}
+
+private suspend fun messages() {
+    // A message as an SDK may build it: nested maps, a list, numbers, a boolean, a null and
+    // characters JSON escapes; the engine reads what the layer writes.
+    val odd = "a \"quoted\" \\ label\nwith\ttabs, \u0001 and é"
+    var callbacks = 0
+    val sdk = object : PimsCallbacks {
+        override fun get(api: String, params: Map<String, String>, callback: (Map<String, Any?>) -> Unit) {
+            val message = mapOf(
+                "transactionId" to odd,
+                "status" to "SUCCEEDED",
+                "result" to mapOf<String, Any?>(
+                    "isDeviceActivated" to true,
+                    "count" to 3,
+                    "ratio" to 0.5,
+                    "list" to listOf(1L, "two", null),
+                    "array" to arrayOf("x"),
+                    "nothing" to null
+                )
+            )
+            callback(message)
+            callbacks++
+            callback(message) // a second callback: ignored
+        }
+
+        override fun set(api: String, params: Map<String, String>, callback: (Map<String, Any?>) -> Unit) =
+            throw AssertionError("an enrolled device makes no set")
+    }
+    val log = Collections.synchronizedList(ArrayList<String>())
+    val enrollment = Enrollment.start(CallbackPimsBridge(sdk), EnrollConfig(logger = { _, message, attrs -> log.add("$message $attrs") }))
+    val done = enrollment.advance()
+    check(done is Pending.Done && done.outcome is Outcome.Enrolled) { "enrolled: $done" }
+    equal(1, callbacks, "one call")
+    check(log.any { it.contains("quoted") }) { "the transaction id reached the engine as written: $log" }
 }
 
 private fun quote(s: String): String =
