@@ -16,6 +16,11 @@
 // the run ended. Snapshot and Config.Restore survive the app being killed.
 //
 // Every error is an *EngineError whose message is JSON: see ParseError.
+// Config.Listener is told of transitions; Config.SnapshotKey seals
+// snapshots. Version is the release this build comes from.
+//
+// On Android, the Kotlin layer in mobile/kotlin wraps these bindings in
+// suspend functions, sealed types and typed exceptions.
 //
 // An Engine is safe for concurrent use. Advance blocks and belongs on a
 // worker thread; every other method returns at once and may be called from
