@@ -20,6 +20,7 @@ import com.enrollfsm.enroll.InvalidInputException
 import com.enrollfsm.enroll.Op
 import com.enrollfsm.enroll.Outcome
 import com.enrollfsm.enroll.Pending
+import com.enrollfsm.enroll.PimsBridge
 import com.enrollfsm.enroll.PimsCallbacks
 import com.enrollfsm.enroll.PimsException
 import com.enrollfsm.enroll.Platform
@@ -41,6 +42,7 @@ import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.suspendCancellableCoroutine
 import kotlinx.coroutines.withTimeout
 
 private var passed = 0
@@ -57,6 +59,7 @@ fun main() {
     test("an account operation: update_pin", ::updatePIN)
     test("a wrong SMS code, a resend, and a bridge that throws", ::codesAndBridgeFailures)
     test("the SDK's message as JSON: escapes, numbers, nesting; a second callback ignored", ::messages)
+    test("a bridge that times out: the run waits at retry, the caller goes on", ::bridgeTimeout)
     println("kotlin: $passed passed, $failed failed")
     exitProcess(if (failed == 0) 0 else 1)
 }
@@ -464,6 +467,35 @@ private suspend fun messages() {
     check(done is Pending.Done && done.outcome is Outcome.Enrolled) { "enrolled: $done" }
     equal(1, callbacks, "one call")
     check(log.any { it.contains("quoted") }) { "the transaction id reached the engine as written: $log" }
+}
+
+private suspend fun bridgeTimeout() {
+    val sim = Mobilesim.newSimulator(Mobilesim.SituationEnrolled, Platform.ANDROID.wire)
+    val sdk = FakeSdk(sim)
+    val real = CallbackPimsBridge(sdk)
+    var timeouts = 0
+    val bridge = object : PimsBridge {
+        override suspend fun get(api: String, params: Map<String, String>): Map<String, Any?> {
+            if (timeouts == 0) {
+                timeouts++
+                // An SDK that never calls back, bounded as an app would bound it.
+                return withTimeout(50) { suspendCancellableCoroutine<Map<String, Any?>> { } }
+            }
+            return real.get(api, params)
+        }
+
+        override suspend fun set(api: String, params: Map<String, String>): Map<String, Any?> = real.set(api, params)
+    }
+    val enrollment = Enrollment.start(bridge)
+    val retry = enrollment.advance()
+    check(retry is Pending.Ask && retry.prompt == Prompt.RETRY) { "retry prompt: $retry" }
+    retry as Pending.Ask
+    check(retry.reason is CallFailedException) { "reason: ${retry.reason}" }
+    enrollment.answer(retry.act(Action.RETRY))
+    val done = enrollment.advance()
+    sdk.close()
+    check(done is Pending.Done && done.outcome is Outcome.Enrolled) { "enrolled: $done" }
+    equal(1, timeouts, "one timeout")
 }
 
 private fun quote(s: String): String =

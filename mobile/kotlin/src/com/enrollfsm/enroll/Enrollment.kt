@@ -73,9 +73,9 @@ class Enrollment private constructor(private val go: Engine, private val bridge:
             return Enrollment(bound { c.restore(snapshot) }, bridge, hub)
         }
 
-        private fun logger(log: EnrollLogger): Logger = object : Logger {
+        private fun logger(sink: EnrollLogger): Logger = object : Logger {
             override fun log(level: String?, message: String?, attrs: String?) =
-                unthrown { log(level ?: "", message ?: "", attrs ?: "{}") }
+                unthrown { sink(level ?: "", message ?: "", attrs ?: "{}") }
         }
     }
 
@@ -139,11 +139,11 @@ class Enrollment private constructor(private val go: Engine, private val bridge:
                 }
             }
         } catch (e: CancellationException) {
-            if (go.outcome() != null) return // cancel(): the run is over
-            // The call is abandoned, and what it did is unknown: the run is interrupted.
-            settle { go.deliverError(call.callId, "cancelled: the call was abandoned") }
+            // Unless cancel() ended the run, the call is abandoned and what it did is unknown:
+            // the run is interrupted.
+            if (go.outcome() == null) settle { go.deliverError(call.callId, "cancelled: the call was abandoned") }
             if (!coroutineContext.isActive) throw e
-            return // the bridge's own cancellation (a timeout): an interruption like any other
+            return // cancel(), or the bridge's own cancellation (a timeout): next() says what follows
         } catch (e: Exception) {
             settle { go.deliverError(call.callId, e.message ?: e.toString()) }
             return
