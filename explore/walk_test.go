@@ -1,15 +1,22 @@
 package explore
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io/fs"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/docs"
 	"github.com/enrollfsm/enrollfsm/scenario"
 )
+
+// secret is every PIN and SMS code the walks type.
+const secret = "86420975"
 
 // drawInput draws a move the page offers at p: a reply button at a call;
 // at a prompt, a well-formed value, a malformed one, or an offered action.
@@ -32,11 +39,11 @@ func drawInput(rng *rand.Rand, r *run, p enrollfsm.Pending) Input {
 		case p.Prompt == enrollfsm.PromptPhoneNumber:
 			return Input{Prompt: prompt, Value: "06 12 34 56 78"}
 		default:
-			return Input{Prompt: prompt, Value: "2468"}
+			return Input{Prompt: prompt, Value: secret}
 		}
 	}
 	if len(p.Actions) == 0 {
-		return Input{Prompt: prompt, Value: "2468"}
+		return Input{Prompt: prompt, Value: secret}
 	}
 	return Input{Prompt: prompt, Action: string(p.Actions[rng.IntN(len(p.Actions))])}
 }
@@ -48,6 +55,8 @@ func drawInput(rng *rand.Rand, r *run, p enrollfsm.Pending) Input {
 func TestRandomWalksReplay(t *testing.T) {
 	pick := func(rng *rand.Rand, from ...string) string { return from[rng.IntN(len(from))] }
 	ended := 0
+	svg, err := fs.ReadFile(docs.Files, "full.svg")
+	require.NoError(t, err)
 	for seed := uint64(1); seed <= 1000; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 0))
 		cfg := Config{
@@ -66,6 +75,15 @@ func TestRandomWalksReplay(t *testing.T) {
 			}
 			states = append(states, string(p.State))
 			require.NoError(t, r.apply(drawInput(rng, r, p)), "seed %d", seed)
+			if seed%25 == 0 {
+				// what the page and the API show never holds a typed secret
+				v := r.view("x", svg)
+				data, err := json.Marshal(v)
+				require.NoError(t, err)
+				var html bytes.Buffer
+				require.NoError(t, page.Execute(&html, v))
+				require.NotContains(t, string(data)+html.String(), secret, "seed %d", seed)
+			}
 			if len(r.inputs) > 1 && rng.IntN(10) == 0 {
 				to := rng.IntN(len(r.inputs))
 				back, err := replay(r.cfg, r.inputs[:to])
