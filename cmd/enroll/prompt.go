@@ -323,7 +323,7 @@ func blockedWhy(reason error) string {
 	case code.Code == pimserr.CodeForbidden:
 		return "The server refused this device (2317): the account is blocked, or has too many devices."
 	case strings.Contains(code.Label, simulator.AccountBlocked):
-		return "Your account is blocked: it has as many devices as it may have."
+		return "Your account is blocked: it may have reached its limit of enrolled devices."
 	}
 	return fmt.Sprintf("Your account is blocked (%d: %s).", int(code.Code), code.Label)
 }
