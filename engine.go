@@ -510,7 +510,8 @@ func (e *Engine) enter(ev fsm.Event, s fsm.State) {
 // prepare makes the step's call pending. A missing input is an engine bug,
 // never expected: it fails the run rather than sending a wrong request.
 func (e *Engine) prepare(s *steps.Step, delay time.Duration) {
-	req, err := s.Request(e.in)
+	// e.call is still the previous call: step 8 shares step 7's parameters.
+	req, err := s.RequestAfter(e.call.Request, e.in)
 	if err != nil {
 		e.failWith(pimserr.FailureInternal, err)
 		e.fire(fsm.CallFailed)

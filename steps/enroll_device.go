@@ -15,6 +15,6 @@ var EnrollDevice = &Step{
 	ID: "8", Name: "enroll device", Op: pims.Set, API: APIEnrollment,
 	Enrolls: true, Blames: fsm.PromptPIN,
 	needs: []fsm.Prompt{fsm.PromptPIN}, iOSNeeds: []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptPIN},
-	params:  enrollParams,
+	params: enrollParams, same: sameEnrollParams,
 	succeed: next(fsm.DeviceEnrolled),
 }

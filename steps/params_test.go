@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/redact"
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
@@ -53,4 +54,41 @@ func TestNormalizePhone_NormalFormKept(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, in, got)
 	}
+}
+
+// Step 8 sends the map step 7 sent when the PIN (and on iOS the code) are
+// the same, and builds its own otherwise; either way its parameters are
+// Request's.
+func TestRequestAfter_SharesOnlyAnIdenticalCall(t *testing.T) {
+	for _, platform := range []steps.Platform{steps.Android, steps.IOS} {
+		in := inputs
+		in.Platform = platform
+		seven, err := steps.RegisterPIN.Request(in)
+		require.NoError(t, err)
+		eight, err := steps.EnrollDevice.RequestAfter(seven, in)
+		require.NoError(t, err)
+		want, err := steps.EnrollDevice.Request(in)
+		require.NoError(t, err)
+		assert.Equal(t, want, eight, platform)
+		assert.True(t, sameMap(seven.Params, eight.Params), "%s: the same call with the same PIN", platform)
+
+		other := in
+		other.PIN = redact.NewSecret("9876")
+		eight, err = steps.EnrollDevice.RequestAfter(seven, other)
+		require.NoError(t, err)
+		assert.Equal(t, "9876", eight.Params["pinCode"], platform)
+		assert.False(t, sameMap(seven.Params, eight.Params), platform)
+
+		pin, err := steps.CheckPIN.Request(in)
+		require.NoError(t, err)
+		eight, err = steps.EnrollDevice.RequestAfter(pin, in)
+		require.NoError(t, err)
+		assert.Equal(t, want, eight, "%s: after another call", platform)
+		assert.False(t, sameMap(pin.Params, eight.Params), platform)
+	}
+	onlyPIN := steps.Inputs{Platform: steps.IOS, PIN: inputs.PIN}
+	seven, err := steps.RegisterPIN.Request(inputs)
+	require.NoError(t, err)
+	_, err = steps.EnrollDevice.RequestAfter(seven, onlyPIN)
+	assert.Error(t, err, "an input missing is still refused")
 }

@@ -12,7 +12,7 @@ var RegisterPIN = &Step{
 	ID: "7", Name: "register new PIN", Op: pims.Set, API: APIEnrollment,
 	Enrolls: true, Blames: fsm.PromptNewPIN,
 	needs: []fsm.Prompt{fsm.PromptNewPIN}, iOSNeeds: []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptNewPIN},
-	params:  enrollParams,
+	params: enrollParams, same: sameEnrollParams,
 	succeed: next(fsm.PINRegistered),
 }
 
@@ -24,4 +24,17 @@ func enrollParams(in Inputs) map[string]string {
 		p["smsCode"] = in.EnrollmentCode.Reveal()
 	}
 	return p
+}
+
+// sameEnrollParams reports whether p is what enrollParams(in) returns: step 8
+// then sends the map step 7 sent, and a call retried sends the one it sent.
+func sameEnrollParams(p map[string]string, in Inputs) bool {
+	n := 2
+	if in.Platform == IOS {
+		n = 3
+		if code, ok := p["smsCode"]; !ok || code != in.EnrollmentCode.Reveal() {
+			return false
+		}
+	}
+	return len(p) == n && p["action"] == "enroll" && p["pinCode"] == in.PIN.Reveal()
 }

@@ -75,7 +75,11 @@ type Step struct {
 	iOSNeeds []fsm.Prompt
 	needsVIN bool
 
-	params  func(in Inputs) map[string]string
+	params func(in Inputs) map[string]string
+	// same, when set, reports whether a map params returned holds what
+	// params(in) would: RequestAfter then shares it instead of building
+	// another.
+	same    func(p map[string]string, in Inputs) bool
 	succeed func(result map[string]any, c Context) (Decision, error)
 	// needsResult: 2316 (succeeded, post-sync failed) carries no result, so
 	// a step that must read one treats 2316 as transient.
@@ -136,6 +140,21 @@ func (s *Step) Request(in Inputs) (pims.Request, error) {
 		return fail("vin")
 	}
 	return pims.Request{Op: s.Op, API: s.API, Params: s.params(in)}, nil
+}
+
+// RequestAfter is Request for a call that follows prev, the run's previous
+// request: when prev is the same call with the parameters this one would
+// send (steps 7 and 8 make one call with one PIN; a call retried sends what
+// it sent), it shares prev's map rather than building another. A request's
+// map is never modified once built, so sharing it is safe.
+func (s *Step) RequestAfter(prev pims.Request, in Inputs) (pims.Request, error) {
+	if s.same != nil && prev.Params != nil && prev.Op == s.Op && prev.API == s.API {
+		_, missing := s.Missing(in)
+		if !missing && !(s.needsVIN && in.VIN == "") && s.same(prev.Params, in) {
+			return pims.Request{Op: s.Op, API: s.API, Params: prev.Params}, nil
+		}
+	}
+	return s.Request(in)
 }
 
 // Context is what Interpret needs to know of the run to decide the guards.
