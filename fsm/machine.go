@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	looplab "github.com/looplab/fsm"
 )
@@ -40,8 +41,11 @@ type Definition struct {
 	out    [][]edge
 	byLen  [][]int // indexes of the states of each name length
 	// looplab machines, reused: each holds the whole table, so building one
-	// per run would cost more than the run's transitions.
-	pool sync.Pool
+	// per run would cost more than the run's transitions. One is kept in
+	// spare, which the collector does not empty as it empties pool; pool
+	// serves the transitions made at the same time as another.
+	spare atomic.Pointer[looplab.FSM]
+	pool  sync.Pool
 }
 
 // edge is a row seen from its source.
@@ -253,12 +257,17 @@ func (m *Machine) Can(ev Event) bool {
 // *TransitionError and leaves the machine where it was.
 func (m *Machine) Fire(ev Event) (State, error) {
 	src := m.cur
-	f := m.def.pool.Get().(*looplab.FSM)
+	f := m.def.spare.Swap(nil)
+	if f == nil {
+		f = m.def.pool.Get().(*looplab.FSM)
+	}
 	f.SetState(string(src))
 	// No callbacks are registered, so no context reaches user code; a
 	// cancelled context would make looplab skip the transition.
 	err := f.Event(context.Background(), string(ev))
-	m.def.pool.Put(f)
+	if !m.def.spare.CompareAndSwap(nil, f) {
+		m.def.pool.Put(f)
+	}
 	switch err := err.(type) {
 	case nil:
 	case looplab.NoTransitionError: // a self-loop
