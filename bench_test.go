@@ -284,7 +284,7 @@ func BenchmarkRatio(b *testing.B) {
 // class, with a pointer so that the collector scans it as it scans one.
 type engineSized struct {
 	_ [888]byte
-	p *int
+	_ *int
 }
 
 var sink []any
