@@ -352,3 +352,17 @@ func TestDemo_PersonsLinesFit80Columns(t *testing.T) {
 	}
 	assert.Contains(t, out, "    step 1: get pims.authentication.account{actionType=strong\n        type=isDeviceActivated} → SUCCEEDED\n")
 }
+
+// replay: 1 when a scenario fails (tested above), 2 when a file is not a
+// scenario or no path is given, each said once.
+func TestReplay_ExitCodes(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"name": 3}`), 0o644))
+	code, out, errOut := runCLI(t, "", "replay", bad)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Equal(t, 1, strings.Count(errOut, "enroll replay:"), errOut)
+	code, _, errOut = runCLI(t, "", "replay")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "replay needs at least one scenario file or folder\nRun \"enroll replay -h\" for its flags.\n")
+}
