@@ -463,6 +463,32 @@ func BenchmarkSeededRuns(b *testing.B) {
 	b.ReportMetric(float64(seededRuns)*float64(b.N)/b.Elapsed().Seconds(), "runs/s")
 }
 
+// BenchmarkCheck is the exhaustive checker's throughput: one op is
+// enrolltest.Check over every setting of a flow on Android (automatic
+// removal off and on), every reachable state explored over the real engine.
+// It reports the states explored, states/s, and the checker's peak heap
+// (MiB, as it samples it). CI skips it: an op takes seconds.
+func BenchmarkCheck(b *testing.B) {
+	for _, flow := range []enrollfsm.Flow{enrollfsm.FlowFull, enrollfsm.FlowShortcut} {
+		b.Run(string(flow), func(b *testing.B) {
+			settings := enrolltest.Settings([]enrollfsm.Flow{flow}, []enrollfsm.Platform{enrollfsm.Android})
+			var rep enrolltest.Report
+			for b.Loop() {
+				var err error
+				if rep, err = enrolltest.Check(context.Background(), settings, enrolltest.CheckOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				if !rep.OK() {
+					b.Fatalf("the check of %s did not pass", flow)
+				}
+			}
+			b.ReportMetric(float64(rep.States), "states")
+			b.ReportMetric(float64(rep.States)/rep.Elapsed.Seconds(), "states/s")
+			b.ReportMetric(float64(rep.PeakHeap)/(1<<20), "peak-heap-MiB")
+		})
+	}
+}
+
 // BenchmarkPrefetch runs to the first prompt (or the end) against the
 // simulator with 2 ms of latency per call, and reports the round trips on
 // the critical path and the calls made, with and without WithPrefetch, for a
