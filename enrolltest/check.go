@@ -119,6 +119,8 @@ type CheckOptions struct {
 	// MaxStates stops a setting that has not closed (zero: 200,000): a loop
 	// that spends no bounded counter makes the states grow without end.
 	MaxStates int
+	// Progress, if set, is told of each setting as soon as it is checked.
+	Progress func(CheckResult)
 }
 
 // CheckResult is the exploration of one setting.
@@ -223,6 +225,9 @@ func Check(ctx context.Context, settings []Setting, opts CheckOptions) (Report, 
 			return rep, err
 		}
 		rep.Results = append(rep.Results, r)
+		if opts.Progress != nil {
+			opts.Progress(r)
+		}
 		rep.States += r.States
 		rep.PeakHeap = max(rep.PeakHeap, r.PeakHeap)
 		if _, seen := complete[r.Flow]; !seen {

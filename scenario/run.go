@@ -35,6 +35,12 @@ func (s *Scenario) exchanges() []enrolltest.Exchange {
 	return out
 }
 
+// settings are the run's settings, for the property monitor.
+func (s *Scenario) settings() enrollfsm.Settings {
+	return enrollfsm.Settings{Flow: enrollfsm.Flow(s.Flow), Platform: enrollfsm.Platform(s.Platform),
+		SDKVersion: s.SDKVersion, AutoRemove: s.AutoRemove, VIN: s.Inputs["vin"]}
+}
+
 // Options returns the engine options the scenario describes.
 func (s *Scenario) Options() []enrollfsm.Option {
 	var opts []enrollfsm.Option
@@ -66,7 +72,10 @@ type Result struct {
 
 // Run replays s against a scripted backend and a manual clock, and checks
 // that every exchange and answer is used, in order, and that the run ends as
-// s says.
+// s says. An enrolltest.Monitor watches the run: a property of
+// docs/contract.md §8 broken on the way fails the replay at once, with the
+// *enrolltest.PropertyError (counterexamples written by enroll check fail
+// so).
 func Run(ctx context.Context, s *Scenario) Result {
 	r := &Result{Scenario: s}
 	r.Err = run(ctx, s, r)
@@ -76,6 +85,7 @@ func Run(ctx context.Context, s *Scenario) Result {
 func run(ctx context.Context, s *Scenario, r *Result) error {
 	script := enrolltest.NewScript(s.exchanges()...)
 	clock := enrolltest.NewClock(enrolltest.Epoch)
+	monitor := enrolltest.NewMonitor(s.settings(), enrollfsm.Limits{})
 	path := &r.Path
 	*path = []enrollfsm.State{enrollfsm.State("start")}
 	observer := enrollfsm.Observer{Transition: func(t enrollfsm.Transition) {
@@ -84,7 +94,7 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 			*path = append(*path, t.To)
 		}
 	}}
-	opts := append(s.Options(), enrollfsm.WithClock(clock), enrollfsm.WithObserver(observer))
+	opts := append(s.Options(), enrollfsm.WithClock(clock), enrollfsm.WithObserver(observer), enrollfsm.WithObserver(monitor.Observer()))
 	e, err := enrollfsm.New(enrollfsm.Flow(s.Flow), opts...)
 	if err != nil {
 		return fmt.Errorf("engine refused the scenario: %w", err)
@@ -107,7 +117,11 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 			}
 		}
 	}
-	answered, restartDue := 0, 0
+	// restartDue is the entry number whose restart is due, -1 if none.
+	answered, restartDue := 0, -1
+	if restart[0] {
+		restartDue = 0
+	}
 	for {
 		p, err := e.Advance(ctx, script)
 		if err != nil {
@@ -116,14 +130,27 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 		if m := script.Mismatch(); m != nil {
 			return fmt.Errorf("%w (engine in %s)", m, e.State())
 		}
-		if restartDue > 0 {
+		monitor.Settle(e)
+		if err := monitor.Err(); err != nil {
+			return err
+		}
+		if restartDue >= 0 {
 			if p.Kind == enrollfsm.PendingNone {
 				return fmt.Errorf("restartAfter %d: the run ended (%s) before waiting again", restartDue, p.State)
 			}
-			if e, err = restartEngine(e, opts, secrets, phones); err != nil {
+			saved := e
+			data, err := e.Snapshot()
+			if err == nil {
+				e, err = restartEngine(data, opts, secrets, phones)
+			}
+			if err != nil {
 				return fmt.Errorf("restartAfter %d: %w", restartDue, err)
 			}
-			restartDue = 0
+			monitor.Restored(saved, e, data)
+			if err := monitor.Err(); err != nil {
+				return err
+			}
+			restartDue = -1
 			p = e.Next()
 		}
 		if p.Kind == enrollfsm.PendingNone {
@@ -134,6 +161,13 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 		}
 		a := s.Answers[answered]
 		answered++
+		if d, ok := a.wait(); ok {
+			clock.Advance(d)
+			if restart[answered] {
+				restartDue = answered
+			}
+			continue
+		}
 		if a.Prompt != string(p.Prompt) {
 			return fmt.Errorf("answer %d expects prompt %s, engine asks %s (state %s)", answered, a.Prompt, p.Prompt, p.State)
 		}
@@ -144,6 +178,10 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 		// A refused answer (a malformed value, an action not offered) leaves
 		// the same prompt pending: the next answer must name it again.
 		_ = e.Answer(ans)
+		monitor.Settle(e)
+		if err := monitor.Err(); err != nil {
+			return err
+		}
 		if a.Value != nil && (p.Prompt.IsCode() || p.Prompt.IsPIN()) {
 			secrets = append(secrets, *a.Value)
 		}
@@ -184,14 +222,9 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 	return nil
 }
 
-// restartEngine saves e, checks that the snapshot holds none of the secrets
-// answered so far, and restores a new engine from it, as an app killed at a
-// prompt would.
-func restartEngine(e *enrollfsm.Engine, opts []enrollfsm.Option, secrets, phones []string) (*enrollfsm.Engine, error) {
-	data, err := e.Snapshot()
-	if err != nil {
-		return nil, err
-	}
+// restartEngine checks that a snapshot holds none of the secrets answered so
+// far, and restores a new engine from it, as an app killed at a prompt would.
+func restartEngine(data []byte, opts []enrollfsm.Option, secrets, phones []string) (*enrollfsm.Engine, error) {
 	if leak := findSecret(data, secrets, phones); leak != "" {
 		return nil, fmt.Errorf("the snapshot holds a secret in %s", leak)
 	}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/fsm"
@@ -31,8 +32,9 @@ type Scenario struct {
 	Final      string            `json:"final"`
 	Failure    string            `json:"failure,omitempty"`
 	Path       []string          `json:"path,omitempty"`
-	// RestartAfter lists answer numbers (from 1) after which the engine is
-	// saved, discarded and restored once it waits again.
+	// RestartAfter lists answer numbers (from 1; waits count) after which
+	// the engine is saved, discarded and restored once it waits again; 0
+	// restores it at the first prompt, before any answer.
 	RestartAfter []int `json:"restartAfter,omitempty"`
 
 	// File is where the scenario was loaded from.
@@ -40,11 +42,22 @@ type Scenario struct {
 }
 
 // Answer is one scripted answer: the prompt it expects, and a value or an
-// action.
+// action. An entry with Wait instead (a Go duration, "11m") moves the
+// runner's clock forward before the next answer, so that a code can expire.
 type Answer struct {
-	Prompt string  `json:"prompt"`
+	Prompt string  `json:"prompt,omitempty"`
 	Value  *string `json:"value,omitempty"`
 	Action string  `json:"action,omitempty"`
+	Wait   string  `json:"wait,omitempty"`
+}
+
+// wait returns the entry's wait, and false for an answer.
+func (a Answer) wait() (time.Duration, bool) {
+	if a.Wait == "" {
+		return 0, false
+	}
+	d, err := time.ParseDuration(a.Wait)
+	return d, err == nil
 }
 
 // Exchange is one expected request and the reply it gets, or the bridge
@@ -116,6 +129,12 @@ func (s *Scenario) check() error {
 		}
 	}
 	for i, a := range s.Answers {
+		if a.Wait != "" {
+			if d, ok := a.wait(); !ok || d <= 0 || a.Prompt != "" || a.Value != nil || a.Action != "" {
+				return invalid("%s: answer %d: a wait is a positive Go duration (\"11m\") and nothing else", s.Name, i+1)
+			}
+			continue
+		}
 		if a.Prompt == "" {
 			return invalid("%s: answer %d names no prompt", s.Name, i+1)
 		}
@@ -150,7 +169,7 @@ func (s *Scenario) check() error {
 		return invalid("%s: final %q is not a terminal state", s.Name, s.Final)
 	}
 	for _, n := range s.RestartAfter {
-		if n < 1 || n > len(s.Answers) {
+		if n < 0 || n > len(s.Answers) {
 			return invalid("%s: restartAfter %d is not an answer number", s.Name, n)
 		}
 	}

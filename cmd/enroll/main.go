@@ -5,6 +5,7 @@
 //	enroll replay PATH...      replay scenario files or folders (docs/contract.md §6)
 //	enroll paths [-flow NAME]  the shortest path to every state, every simple path to an end
 //	enroll explore [-addr A]   a page to walk a flow in a browser, step by step
+//	enroll check [-flow NAME]  every reachable state explored, the contract's properties checked
 //	enroll help [COMMAND]      the list of commands, or one command's flags
 //
 // "enroll COMMAND -h" prints a command's flags on standard output, as
@@ -39,6 +40,8 @@ const usage = `usage: enroll COMMAND [flags]
   paths [-flow NAME]  print the shortest path to every state and every simple
                       path to an end
   explore [-addr A]   serve a page to walk a flow in a browser (127.0.0.1:8080)
+  check [-flow NAME]  explore every reachable state and check the contract's
+                      properties; write each counterexample as a scenario
   help [COMMAND]      print this list, or a command's flags
 
 Run "enroll COMMAND -h" for a command's flags.
@@ -72,6 +75,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = paths(args[1:], stdout)
 	case "explore":
 		err = exploreCmd(ctx, args[1:], stdout, stderr)
+	case "check":
+		err = check(ctx, args[1:], stdout)
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && args[1] != "help" && !strings.HasPrefix(args[1], "-") {
 			return run(ctx, []string{args[1], "-h"}, stdin, stdout, stderr)

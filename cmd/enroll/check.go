@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrolltest"
+)
+
+// check explores every reachable state of the flows and settings asked for
+// (enrolltest.Check), prints one line per flow and setting, and writes each
+// counterexample as a scenario file.
+func check(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("check", `usage: enroll check [-flow NAME] [-platform android|ios] [-out DIR]
+
+Explores every state each flow can reach, in every setting (both platforms,
+automatic removal off and on, an old and a new SDK for auto), with every
+reply at every call and every answer at every prompt, and checks the
+properties of docs/contract.md §8 in each. Prints one line per flow and
+setting; a violation is written as a scenario file that "enroll replay FILE"
+replays. Exits 1 on a violation, an edge never taken, or a flow that did not
+close.`, stdout)
+	names := make([]string, 0, len(enrollfsm.Flows()))
+	for _, f := range enrollfsm.Flows() {
+		names = append(names, string(f))
+	}
+	flow := fs.String("flow", "", "one `flow`: "+strings.Join(names, ", ")+" (default: all)")
+	platform := fs.String("platform", "", "one `platform`: android or ios (default: both)")
+	out := fs.String("out", ".", "the `folder` counterexample scenarios are written to")
+	maxStates := fs.Int("max-states", 200_000, "stop a setting that has not closed after this many `states`")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("check takes no arguments, got %q", fs.Args())
+	}
+	var flowList []enrollfsm.Flow
+	if *flow != "" {
+		known := false
+		for _, f := range enrollfsm.Flows() {
+			known = known || string(f) == *flow
+		}
+		if !known {
+			return usagef("unknown flow %q: want one of %s", *flow, strings.Join(names, ", "))
+		}
+		flowList = []enrollfsm.Flow{enrollfsm.Flow(*flow)}
+	}
+	var platforms []enrollfsm.Platform
+	switch *platform {
+	case "":
+	case "android", "ios":
+		platforms = []enrollfsm.Platform{enrollfsm.Platform(*platform)}
+	default:
+		return usagef("unknown platform %q: want android or ios", *platform)
+	}
+	if *maxStates < 1 {
+		return usagef("-max-states must be at least 1")
+	}
+	// The exploration keeps many small copies of the engine alive: a
+	// larger heap between collections halves the time spent collecting.
+	debug.SetGCPercent(400)
+	var writeErr error
+	progress := func(r enrolltest.CheckResult) {
+		fmt.Fprintln(stdout, r)
+		if r.Violation == nil {
+			return
+		}
+		for _, s := range r.Violation.Steps {
+			fmt.Fprintln(stdout, "    "+s)
+		}
+		name := filepath.Join(*out, "counterexample-"+strings.ReplaceAll(r.Setting.String(), " ", "-")+".json")
+		if err := os.WriteFile(name, r.Violation.Scenario, 0o644); err != nil {
+			writeErr = err
+			return
+		}
+		fmt.Fprintf(stdout, "  scenario written to %s: enroll replay %s\n", name, name)
+	}
+	rep, err := enrolltest.Check(ctx, enrolltest.Settings(flowList, platforms), enrolltest.CheckOptions{MaxStates: *maxStates, Progress: progress})
+	if err != nil {
+		return err
+	}
+	if writeErr != nil {
+		return writeErr
+	}
+	for _, f := range enrollfsm.Flows() {
+		for _, row := range rep.Untaken[f] {
+			fmt.Fprintf(stdout, "%s: no setting takes %s from %s to %s\n", f, row.Event, row.Src, row.Dst)
+		}
+	}
+	secs := rep.Elapsed.Seconds()
+	fmt.Fprintf(stdout, "%d settings, %d states in %.1fs (%.0f states/s), peak heap %d MiB\n",
+		len(rep.Results), rep.States, secs, float64(rep.States)/max(secs, 1e-9), rep.PeakHeap>>20)
+	if !rep.OK() {
+		return exitError(1)
+	}
+	return nil
+}
