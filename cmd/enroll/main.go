@@ -14,11 +14,11 @@
 // Exit codes, for every command:
 //
 //	0    done: the device enrolled, the operation done, every scenario passed; or help
-//	1    the run ended otherwise (failed or cancelled), a scenario failed, or
-//	     demo -save found no SMS code prompt to save at
+//	1    the run ended otherwise (failed or cancelled), a scenario failed,
+//	     check found a violation, or demo -save found no SMS code prompt to save at
 //	2    the command could not run: an unknown command, a bad flag value,
 //	     flags that contradict each other, a file that cannot be read or written
-//	130  demo or replay interrupted by Ctrl-C (demo -save saves the run first);
+//	130  demo, replay or check interrupted by Ctrl-C (demo -save saves the run first);
 //	     explore, a server, ends at Ctrl-C with 0
 package main
 
@@ -45,8 +45,8 @@ const usage = `usage: enroll COMMAND [flags]
   help [COMMAND]      print this list, or a command's flags
 
 Run "enroll COMMAND -h" for a command's flags.
-Exit codes: 0 done, 1 the run or a scenario failed, 2 usage or file error,
-130 interrupted.
+Exit codes: 0 done, 1 the run, a scenario or a check failed, 2 usage or file
+error, 130 interrupted.
 `
 
 func main() {
