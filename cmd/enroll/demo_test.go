@@ -96,6 +96,13 @@ func TestHelp_ToStdoutForEveryCommand(t *testing.T) {
 			assert.LessOrEqual(t, utf8.RuneCountInString(line), 80, "%v: %q", args, line)
 		}
 	}
+	// Every command main dispatches, including those with docs of their own.
+	for _, c := range dispatched(t) {
+		code, out, errOut := runCLI(t, "", c, "-h")
+		assert.Equal(t, 0, code, c)
+		assert.Empty(t, errOut, c)
+		assert.True(t, strings.HasPrefix(out, "usage: enroll "+c), "%s -h:\n%s", c, out)
+	}
 	code, _, errOut := runCLI(t, "", "help", "bake")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, `unknown command "bake"`)
@@ -108,27 +115,7 @@ func TestDoc_ListsEveryCommandAndExitCode(t *testing.T) {
 	file, err := parser.ParseFile(fset, "main.go", nil, parser.ParseComments)
 	require.NoError(t, err)
 	doc := file.Doc.Text()
-	var commands []string
-	ast.Inspect(file, func(n ast.Node) bool {
-		fn, ok := n.(*ast.FuncDecl)
-		if !ok || fn.Name.Name != "run" {
-			return true
-		}
-		ast.Inspect(fn, func(n ast.Node) bool {
-			if cc, ok := n.(*ast.CaseClause); ok {
-				for _, e := range cc.List {
-					if lit, ok := e.(*ast.BasicLit); ok {
-						name, _ := strconv.Unquote(lit.Value)
-						if !strings.HasPrefix(name, "-") {
-							commands = append(commands, name)
-						}
-					}
-				}
-			}
-			return true
-		})
-		return false
-	})
+	commands := dispatched(t)
 	require.Contains(t, commands, "demo")
 	for _, c := range commands {
 		assert.True(t, strings.Contains(doc, "enroll "+c+" "), "go doc lists %s", c)
@@ -143,6 +130,35 @@ func TestDoc_ListsEveryCommandAndExitCode(t *testing.T) {
 		assert.True(t, strings.Contains(string(page), "enroll "+c), "docs/cli.md describes %s", c)
 	}
 	assert.Contains(t, string(page), "130")
+}
+
+// dispatched lists the commands run's switch dispatches, from main.go.
+func dispatched(t *testing.T) []string {
+	t.Helper()
+	file, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, 0)
+	require.NoError(t, err)
+	var commands []string
+	ast.Inspect(file, func(n ast.Node) bool {
+		fn, ok := n.(*ast.FuncDecl)
+		if !ok || fn.Name.Name != "run" {
+			return true
+		}
+		ast.Inspect(fn, func(n ast.Node) bool {
+			if cc, ok := n.(*ast.CaseClause); ok {
+				for _, e := range cc.List {
+					if lit, ok := e.(*ast.BasicLit); ok {
+						name, _ := strconv.Unquote(lit.Value)
+						if !strings.HasPrefix(name, "-") && name != "help" {
+							commands = append(commands, name)
+						}
+					}
+				}
+			}
+			return true
+		})
+		return false
+	})
+	return commands
 }
 
 // The header says what runs, in lines that fit 80 columns, and nothing is
