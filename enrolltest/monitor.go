@@ -26,7 +26,7 @@ type Property int
 // The properties. Check proves them over every reachable state; a Monitor
 // checks, along one run, those a single run can break.
 const (
-	// PropertyRequest: every request is exactly the one SPEC §2 gives for
+	// PropertyRequest: every request is exactly the one docs/contract.md §2 gives for
 	// its step and platform, with the values the user gave.
 	PropertyRequest Property = iota + 1
 	// PropertyBound: the calls between two waits are bounded (by CallBound).
@@ -216,7 +216,7 @@ func (m *monitor) call(rec enrollfsm.CallRecord) {
 }
 
 // sameRequest is checkRequest's quick path: true when got is the request
-// SPEC §2 gives, without building it.
+// docs/contract.md §2 gives, without building it.
 func (m *monitor) sameRequest(spec call, got pims.Request) bool {
 	if got.Op != spec.op || got.API != spec.api {
 		return false
@@ -247,7 +247,7 @@ func (m *monitor) sameRequest(spec call, got pims.Request) bool {
 	return true
 }
 
-// checkRequest compares a request with SPEC §2 and the answers given.
+// checkRequest compares a request with docs/contract.md §2 and the answers given.
 func (m *monitor) checkRequest(id string, spec call, got pims.Request) {
 	if m.sameRequest(spec, got) {
 		return
