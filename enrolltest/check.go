@@ -526,8 +526,14 @@ func (x *explorer) add(parent int32, via move, e *enrollfsm.Engine, mon monitor,
 		end: rs.Outcome != "", prompt: st != nil && st.Kind == flows.Waiting, valid: x.codeValid(rs)})
 	id := int32(len(x.nodes) - 1)
 	x.index[string(k)] = id
+	if onNewState != nil {
+		onNewState(x, id)
+	}
 	return id
 }
+
+// onNewState, set by a test, is told of each new state.
+var onNewState func(x *explorer, i int32)
 
 func (x *explorer) keyOf(rs hooks.RunState, mon *monitor) []byte {
 	at := x.alive.at(rs)
