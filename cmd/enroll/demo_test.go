@@ -382,3 +382,9 @@ func TestReplay_ExitCodes(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "replay needs at least one scenario file or folder\nRun \"enroll replay -h\" for its flags.\n")
 }
+
+// A wrong PIN says what is left, and the way out.
+func TestDemo_WrongPINInPlainWords(t *testing.T) {
+	_, out, _ := runCLI(t, "972617\n0000\ncancel\n", "demo", "-interactive", "yes", "-situation", "pin_exists", "-flow", "full")
+	assert.Contains(t, out, "! That PIN is not right — 4 tries left, or type forgot_pin to choose a new one.\n")
+}

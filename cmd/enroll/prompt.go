@@ -278,6 +278,9 @@ func rejected(p enrollfsm.Pending, pe *pimserr.PromptError) string {
 	if p.Prompt.IsCode() && pe.ResendsLeft > 0 && offers(p, enrollfsm.ActionResend) {
 		s += ", or type resend for a new one"
 	}
+	if offers(p, enrollfsm.ActionForgotPIN) {
+		s += ", or type forgot_pin to choose a new one"
+	}
 	return s + "."
 }
 
