@@ -386,5 +386,5 @@ func TestReplay_ExitCodes(t *testing.T) {
 // A wrong PIN says what is left, and the way out.
 func TestDemo_WrongPINInPlainWords(t *testing.T) {
 	_, out, _ := runCLI(t, "972617\n0000\ncancel\n", "demo", "-interactive", "yes", "-situation", "pin_exists", "-flow", "full")
-	assert.Contains(t, out, "! That PIN is not right — 4 tries left, or type forgot_pin to choose a new one.\n")
+	assert.Contains(t, out, "! That PIN is not right — 4 tries left, or type forgot_pin for a new one.\n")
 }

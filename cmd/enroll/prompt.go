@@ -279,7 +279,7 @@ func rejected(p enrollfsm.Pending, pe *pimserr.PromptError) string {
 		s += ", or type resend for a new one"
 	}
 	if offers(p, enrollfsm.ActionForgotPIN) {
-		s += ", or type forgot_pin to choose a new one"
+		s += ", or type forgot_pin for a new one"
 	}
 	return s + "."
 }
