@@ -225,7 +225,7 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		if sms := sim.Outbox(); f.resume != "" && len(sms) > 0 && e.Next().Prompt.IsCode() {
 			// The phone kept the text while the app was killed.
 			m := sms[len(sms)-1]
-			fmt.Fprintf(stdout, "    [phone %s] your %s code is %s (texted before the app was killed)\n", redact.Phone(m.To), smsKind(m.Kind), m.Code)
+			fmt.Fprintf(stdout, "    [phone %s] your %s code is %s (texted earlier)\n", redact.Phone(m.To), smsKind(m.Kind), m.Code)
 		}
 	}
 	out.release()
