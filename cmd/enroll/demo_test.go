@@ -388,3 +388,13 @@ func TestDemo_WrongPINInPlainWords(t *testing.T) {
 	_, out, _ := runCLI(t, "972617\n0000\ncancel\n", "demo", "-interactive", "yes", "-situation", "pin_exists", "-flow", "full")
 	assert.Contains(t, out, "! That PIN is not right — 4 tries left, or type forgot_pin for a new one.\n")
 }
+
+// A replay stopped by Ctrl-C exits 130, whatever the scenarios cut short.
+func TestReplay_InterruptedExits130(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errOut strings.Builder
+	code := run(ctx, []string{"replay", "../../testdata/scenarios"}, strings.NewReader(""), &out, &errOut)
+	assert.Equal(t, 130, code, out.String()+errOut.String())
+	assert.Equal(t, "enroll replay: interrupted\n", errOut.String())
+}

@@ -30,8 +30,12 @@ read or is not a scenario.`, stdout)
 	if len(all) == 0 {
 		return errors.New("no scenario found")
 	}
-	if scenario.Report(ctx, stdout, all) > 0 {
+	failed := scenario.Report(ctx, stdout, all)
+	if err := ctx.Err(); err != nil {
+		return err // interrupted: the failures may be the interruption's
+	}
+	if failed > 0 {
 		return exitError(1)
 	}
-	return ctx.Err()
+	return nil
 }
