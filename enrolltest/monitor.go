@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -427,12 +428,12 @@ func (m *monitor) restored(saved, restored *enrollfsm.Engine, data []byte) {
 	if m.err != nil {
 		return
 	}
-	if at := secretIn(data, m.secrets(), m.values[fromPhone]); at != "" {
+	a, _ := hooks.State(saved)
+	b, _ := hooks.State(restored)
+	if at := secretIn(data, m.secrets(), m.values[fromPhone], a.Trusted); at != "" {
 		m.violate(PropertySnapshot, "the snapshot holds a PIN or an SMS code at %s", at)
 		return
 	}
-	a, _ := hooks.State(saved)
-	b, _ := hooks.State(restored)
 	a.Held &^= hooks.HeldSecrets
 	b.Held &^= hooks.HeldSecrets
 	ttl := m.setup.limits.CodeTTL
@@ -442,8 +443,9 @@ func (m *monitor) restored(saved, restored *enrollfsm.Engine, data []byte) {
 }
 
 // secretIn returns the JSON path of a string of data that holds a secret, or
-// "". The phone number given, which a snapshot keeps, is not searched.
-func secretIn(data []byte, secrets []string, phone string) string {
+// "". The phone numbers of the run, which a snapshot keeps, may hold a
+// secret's digits: only one equal to a secret counts.
+func secretIn(data []byte, secrets []string, phones ...string) string {
 	var doc any
 	if json.Unmarshal(data, &doc) != nil {
 		return "(not JSON)"
@@ -453,7 +455,7 @@ func secretIn(data []byte, secrets []string, phone string) string {
 		switch x := v.(type) {
 		case string:
 			for _, s := range secrets {
-				if x == s || (x != phone && strings.Contains(x, s)) {
+				if x == s || (!slices.Contains(phones, x) && strings.Contains(x, s)) {
 					return at
 				}
 			}

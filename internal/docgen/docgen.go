@@ -62,6 +62,11 @@ func Files(root string) (map[string][]byte, error) {
 	}
 	files["errors.md"] = []byte(ErrorsPage(order, tables))
 	files["paths.md"] = []byte(PathsPage(order, tables))
+	check, err := CheckPage(order)
+	if err != nil {
+		return nil, fmt.Errorf("check.md: %w", err)
+	}
+	files["check.md"] = []byte(check)
 	files["README.md"] = []byte(Index(order, tables))
 	return files, nil
 }
@@ -176,6 +181,7 @@ func Index(order []enrollfsm.Flow, tables map[enrollfsm.Flow]*flows.Table) strin
 	b.WriteString("\n")
 	b.WriteString("- [Error catalogue](errors.md): every documented code, its label, its class, and its effect at every call.\n")
 	b.WriteString("- [Paths](paths.md): a test plan, the shortest path to every state and every simple path to a terminal state, and how they are checked.\n")
+	b.WriteString("- [Check](check.md): every reachable state of each table explored by `enroll check`, its figures, and the properties proven.\n")
 	for _, h := range HandWritten {
 		fmt.Fprintf(&b, "- [%s](%s) (written by hand): %s.\n", h.Title, h.File, h.Holds)
 	}

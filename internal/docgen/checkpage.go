@@ -1,0 +1,75 @@
+package docgen
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrolltest"
+)
+
+// CheckPage writes docs/check.md: the figures of the exhaustive check
+// (enroll check, enrolltest.Check) for each table in its default setting
+// (Android, automatic removal off, default limits). It fails when the check
+// finds a violation or does not close, so a generated page never shows one.
+func CheckPage(order []enrollfsm.Flow) (string, error) {
+	settings := make([]enrolltest.Setting, 0, len(order))
+	for _, f := range order {
+		settings = append(settings, enrolltest.Setting{Flow: f})
+	}
+	rep, err := enrolltest.Check(context.Background(), settings, enrolltest.CheckOptions{})
+	if err != nil {
+		return "", err
+	}
+	limits := enrollfsm.DefaultLimits()
+	var b strings.Builder
+	b.WriteString(Header)
+	b.WriteString("# Every reachable state, checked\n\n")
+	b.WriteString("`go run ./cmd/enroll check` explores, breadth first from `start`, every state each flow can reach over the real " +
+		"engine, and checks the properties of the contract (docs/contract.md §8) at every state and edge. At each call it gives " +
+		"every reply the step reads (each result variant, a code of each class, both blocked codes, 2316, an unknown code, a " +
+		"bridge error, a malformed reply); at each prompt a valid value, a malformed one and every action offered; it moves the " +
+		"clock past the code lifetime while a code is valid, and saves and restores the engine at every waiting state. States " +
+		"are told apart by the run state (machine state, counters, code ages, which inputs are held, the interruption, the " +
+		"outcome), leaving out secrets' values, the run-wide counts of calls and wrong codes, the 2316 warnings and whatever the " +
+		"engine cannot read again before writing it (docs/decisions.md).\n\n")
+	b.WriteString("A violation stops the flow with the shortest input path to it, written as a scenario file that " +
+		"`go run ./cmd/enroll replay FILE` replays and fails with the same property. Without flags the command checks every " +
+		"flow on both platforms, with automatic removal off and on, and `auto` with an SDK before and after 2.1.0; CI runs it. " +
+		"QA teams call `enrolltest.Check` with their own limits.\n\n")
+	b.WriteString("The figures below are the default setting of each table: Android, automatic removal off, the default limits " +
+		"(3 wrong answers per code, 3 resends, 5 wrong PINs, 1 removal, 3 attempts per read).\n\n")
+	b.WriteString("| table | states | edges | calls between waits, proven | bound derived from the table | longest run without retry | edges of the table and the contract taken |\n")
+	b.WriteString("|---|---|---|---|---|---|---|\n")
+	for _, r := range rep.Results {
+		if r.Violation != nil || !r.Closed {
+			return "", fmt.Errorf("%s", r)
+		}
+		bound, err := enrolltest.CallBound(enrollfsm.Tables()[r.Flow], limits)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "| [`%[1]s`](%[1]s.md) ([picture](%[1]s.svg)) | %[2]d | %[3]d | %[4]d | %[5]d | %[6]d | %[7]d of %[8]d |\n",
+			r.Flow, r.States, r.Edges, r.Bound, bound, r.Longest, r.Taken, r.Rows)
+	}
+	b.WriteString("\nAn edge a setting cannot take (those of `confirm_removal` with automatic removal on, for instance) is taken by " +
+		"another setting of the same table: `enroll check` fails when no setting takes one.\n\n")
+	b.WriteString("## The properties\n\n")
+	for _, p := range []struct {
+		prop enrolltest.Property
+		text string
+	}{
+		{enrolltest.PropertyRequest, "every request is exactly the one of §2 for its step and platform, with the values the user gave"},
+		{enrolltest.PropertyBound, "the calls between two waits stay within the bound derived from the table"},
+		{enrolltest.PropertyEnd, "a terminal state can be reached from every state; no loop without the user's retry gets the backend to act (a call other than a read succeeds) without spending a bounded counter"},
+		{enrolltest.PropertyVerify, "an enrollment call whose outcome is unknown is not sent again before call 1 has checked it"},
+		{enrolltest.PropertyBlocked, "2317 and 2310 lead, in an enrollment, to confirming_removal, removing_enrollments or failed (account_locked), in an account operation to failed (pims:code)"},
+		{enrolltest.PropertyCounters, "no counter goes down, none passes its limit"},
+		{enrolltest.PropertySnapshot, "a snapshot holds no PIN and no SMS code, and restores to the same run state but for the secrets re-asked"},
+		{enrolltest.PropertyTable, "every transition is an edge of the table and of the contract, the engine never fails internally, and every edge is taken"},
+	} {
+		fmt.Fprintf(&b, "%d. `%s`: %s.\n", int(p.prop), p.prop, p.text)
+	}
+	return b.String(), nil
+}
