@@ -12,6 +12,7 @@ import (
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/enrolltest"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/internal/hooks"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/scenario"
 )
@@ -194,4 +195,32 @@ func TestProperty_Names(t *testing.T) {
 	assert.Equal(t, "Property(9)", enrolltest.Property(9).String())
 	assert.Equal(t, "auto ios sdk 2.0.0 auto-removal", enrolltest.Setting{Flow: enrollfsm.FlowAuto, Platform: enrollfsm.IOS, SDKVersion: "2.0.0", AutoRemove: true}.String())
 	assert.Len(t, enrolltest.Settings(nil, nil), 36)
+}
+
+func TestHooks_ACopyGoesOnAlone(t *testing.T) {
+	m := enrolltest.NewMonitor(enrollfsm.Settings{Flow: enrollfsm.FlowFull}, enrollfsm.Limits{})
+	e, p := toEnrollingDevice(t, m)
+	require.NoError(t, e.Deliver(p.Call.ID, pims.Failure("t", pimserr.CodePostSyncFailed), nil))
+	before, ok := hooks.State(e)
+	require.True(t, ok)
+	require.Equal(t, "enrolled", before.State)
+	require.Len(t, before.Warnings, 1)
+
+	e2, _ := toEnrollingDevice(t, enrolltest.NewMonitor(enrollfsm.Settings{Flow: enrollfsm.FlowFull}, enrollfsm.Limits{}))
+	saved, _ := hooks.State(e2)
+	c, ok := hooks.Clone(e2).(*enrollfsm.Engine)
+	require.True(t, ok)
+	copied, _ := hooks.State(c)
+	assert.Equal(t, saved, copied)
+	p = c.Next()
+	require.NoError(t, c.Deliver(p.Call.ID, pims.Failure("t", pimserr.CodeAccessRefused), nil))
+	require.NoError(t, c.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "2468")))
+	after, _ := hooks.State(e2)
+	assert.Equal(t, saved, after, "the original did not move")
+	moved, _ := hooks.State(c)
+	assert.Equal(t, 1, moved.Counters[1], "the copy counted a wrong PIN")
+	assert.Equal(t, e2.Counters().Calls+1, c.Counters().Calls, "steps 1, 2, 3, 5 and 6, then 8 for the copy only")
+	assert.Nil(t, hooks.Clone("not an engine"))
+	_, ok = hooks.State(42)
+	assert.False(t, ok)
 }
