@@ -206,19 +206,22 @@ func TestHooks_ACopyGoesOnAlone(t *testing.T) {
 	require.Equal(t, "enrolled", before.State)
 	require.Len(t, before.Warnings, 1)
 
+	// the engine runs on the system clock: code ages are left aside
+	state := func(e *enrollfsm.Engine) hooks.RunState {
+		r, _ := hooks.State(e)
+		r.CodeAge = [2]time.Duration{}
+		return r
+	}
 	e2, _ := toEnrollingDevice(t, enrolltest.NewMonitor(enrollfsm.Settings{Flow: enrollfsm.FlowFull}, enrollfsm.Limits{}))
-	saved, _ := hooks.State(e2)
+	saved := state(e2)
 	c, ok := hooks.Clone(e2).(*enrollfsm.Engine)
 	require.True(t, ok)
-	copied, _ := hooks.State(c)
-	assert.Equal(t, saved, copied)
+	assert.Equal(t, saved, state(c))
 	p = c.Next()
 	require.NoError(t, c.Deliver(p.Call.ID, pims.Failure("t", pimserr.CodeAccessRefused), nil))
 	require.NoError(t, c.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "2468")))
-	after, _ := hooks.State(e2)
-	assert.Equal(t, saved, after, "the original did not move")
-	moved, _ := hooks.State(c)
-	assert.Equal(t, 1, moved.Counters[1], "the copy counted a wrong PIN")
+	assert.Equal(t, saved, state(e2), "the original did not move")
+	assert.Equal(t, 1, state(c).Counters[1], "the copy counted a wrong PIN")
 	assert.Equal(t, e2.Counters().Calls+1, c.Counters().Calls, "steps 1, 2, 3, 5 and 6, then 8 for the copy only")
 	assert.Nil(t, hooks.Clone("not an engine"))
 	_, ok = hooks.State(42)
