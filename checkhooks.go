@@ -1,23 +1,15 @@
 package enrollfsm
 
 import (
-	"errors"
-	"fmt"
-	"reflect"
 	"slices"
-	"strings"
-	"sync"
-	"unsafe"
 
-	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/internal/hooks"
 )
 
 // The hooks of the state-space checker (enrolltest.Check): copying an
-// engine, and its run state. They live in an internal package so that the
-// public API does not grow.
+// engine, and reading its run state. They live in an internal package so
+// that the public API does not grow.
 func init() {
 	hooks.Clone = func(x any) any {
 		e, ok := x.(*Engine)
@@ -31,146 +23,85 @@ func init() {
 		if !ok || e == nil {
 			return hooks.RunState{}, false
 		}
-		return e.runState(), true
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return e.c.checkState(), true
 	}
 }
 
-// engineFields are the fields clone and runState know by name; any other
-// is copied and printed generically, so a field added later is neither
-// shared between copies nor ignored.
-var engineFields = map[string]bool{
-	"mu": true, "cfg": true, "flow": true, "table": true, "m": true, "in": true,
-	"callID": true, "call": true, "attempt": true, "inFlight": true, "stopCall": true, "cancelAt": true,
-	"resume": true, "unknown": true, "verifyFor": true, "step7Unknown": true, "afterResend": true,
-	"counters": true, "codes": true, "trusted": true, "reason": true,
-	"outcome": true, "warnings": true, "ahead": true,
-}
-
-// otherFields are the indexes of Engine's fields not in engineFields.
-var otherFields = func() []int {
-	var out []int
-	t := reflect.TypeOf(Engine{})
-	for i := 0; i < t.NumField(); i++ {
-		if !engineFields[t.Field(i).Name] {
-			out = append(out, i)
-		}
-	}
-	return out
-}()
-
-// clone copies e wholesale under its lock, then gives the copy its own
-// machine and its own slices and maps.
+// clone copies the engine for a checker's branch: the run state and the
+// secrets are values; the machine, the calls made ahead, the warnings and
+// the observers become the copy's own.
 func (e *Engine) clone() *Engine {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	c := new(Engine)
-	// reflect copies the struct without vet's lock-copy warning; the copy's
-	// mutex is reset just below.
-	reflect.ValueOf(c).Elem().Set(reflect.ValueOf(e).Elem())
-	c.mu = sync.Mutex{}
-	if m, err := e.m.Definition().NewMachineAt(e.m.Current()); err == nil {
-		c.m = m
+	c := &Engine{c: e.c}
+	c.c.run = e.c.run.clone()
+	if m, err := e.c.table.Def.NewMachineAt(e.c.m.Current()); err == nil {
+		c.c.m = m
 	}
-	c.warnings = slices.Clone(e.warnings)
-	c.outcome.Warnings = slices.Clone(e.outcome.Warnings)
-	c.cfg.observers = slices.Clone(e.cfg.observers)
-	c.ahead = nil
-	for _, a := range e.ahead {
+	c.c.warnErrs = slices.Clone(e.c.warnErrs)
+	c.c.cfg.observers = slices.Clone(e.c.cfg.observers)
+	c.c.ahead = nil
+	for _, a := range e.c.ahead {
 		cp := *a
-		c.ahead = append(c.ahead, &cp)
-	}
-	c.inFlight, c.stopCall, c.cancelAt = 0, nil, false
-	v := reflect.ValueOf(c).Elem()
-	for _, i := range otherFields {
-		f := v.Field(i)
-		f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
-		switch f.Kind() {
-		case reflect.Map:
-			if !f.IsNil() {
-				m := reflect.MakeMapWithSize(f.Type(), f.Len())
-				for it := f.MapRange(); it.Next(); {
-					m.SetMapIndex(it.Key(), it.Value())
-				}
-				f.Set(m)
-			}
-		case reflect.Slice:
-			if !f.IsNil() {
-				s := reflect.MakeSlice(f.Type(), f.Len(), f.Len())
-				reflect.Copy(s, f)
-				f.Set(s)
-			}
-		}
+		c.c.ahead = append(c.c.ahead, &cp)
 	}
 	return c
 }
 
-// runState is the engine's state as the checker compares it.
-func (e *Engine) runState() hooks.RunState {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	cur := e.m.Current()
-	r := hooks.RunState{
-		State:        string(cur),
-		Counters:     [4]int{e.counters.WrongCodes, e.counters.WrongPINs, e.counters.Resends, e.counters.Removals},
-		Trusted:      e.trusted,
-		Step7Unknown: e.step7Unknown,
-		AfterResend:  e.afterResend,
-		Outcome:      string(e.outcome.State),
-		Failure:      string(e.outcome.Failure),
+// checkState is the run state as the checker compares it: secrets only as
+// held or not, no call count or id, SMS times as ages, and the interruption
+// only where the engine reads it (at the state that resumes it and at the
+// verification), since elsewhere the next interruption overwrites it.
+func (c *core) checkState() hooks.RunState {
+	r, st := &c.run, c.state()
+	n := r.Counters
+	out := hooks.RunState{
+		State:        string(r.State),
+		Counters:     [4]int{n.WrongCodes, n.WrongPINs, n.Resends, n.Removals},
+		Trusted:      r.Trusted,
+		Step7Unknown: r.PINMayBeSet,
+		AfterResend:  r.AfterUnsurePIN,
+		Failure:      string(r.Failure),
 	}
-	if st, ok := e.table.State(cur); ok && st.Kind == flows.Calling {
-		r.Attempt = e.attempt
+	switch st.Kind {
+	case flows.Calling:
+		out.Attempt = r.Attempt
+	case flows.Terminal:
+		out.Outcome = string(r.State)
 	}
-	// The interruption is read only at interrupted, and the call to resume
-	// also by verifying_enrollment; elsewhere they are left over, and the
-	// next interruption overwrites them.
-	switch cur {
-	case fsm.Interrupted:
-		r.Resume, r.Unknown, r.VerifyFor = string(e.resume), e.unknown, string(e.verifyFor)
-	case fsm.VerifyingEnrollment:
-		r.VerifyFor = string(e.verifyFor)
+	switch {
+	case st.Resumes:
+		out.Resume, out.Unknown, out.VerifyFor = string(r.Resume), r.Unknown, string(r.VerifyFor)
+	case st.Verifies:
+		out.VerifyFor = string(r.VerifyFor)
 	}
-	now := e.cfg.clock.Now()
-	for i, c := range e.codes {
-		r.CodeWrong[i] = c.wrong
-		if !c.sentAt.IsZero() {
-			r.CodeSent[i], r.CodeAge[i] = true, now.Sub(c.sentAt)
+	now := c.cfg.clock.Now().UnixMilli()
+	for i, p := range []Prompt{PromptCertificationCode, PromptEnrollmentCode} {
+		code := r.code(p)
+		out.CodeWrong[i] = code.Wrong
+		if code.Sent {
+			out.CodeSent[i], out.CodeAge[i] = true, msDuration(now-code.SentAt)
 		}
 	}
+	in := c.inputs()
 	for _, h := range [...]struct {
 		bit  uint8
 		held bool
 	}{
-		{hooks.HeldPhone, e.in.Phone != ""},
-		{hooks.HeldCertificationCode, !e.in.CertificationCode.IsZero()},
-		{hooks.HeldEnrollmentCode, !e.in.EnrollmentCode.IsZero()},
-		{hooks.HeldPIN, !e.in.PIN.IsZero()},
-		{hooks.HeldOldPIN, !e.in.OldPIN.IsZero()},
+		{hooks.HeldPhone, in.Phone != ""},
+		{hooks.HeldCertificationCode, !in.CertificationCode.IsZero()},
+		{hooks.HeldEnrollmentCode, !in.EnrollmentCode.IsZero()},
+		{hooks.HeldPIN, !in.PIN.IsZero()},
+		{hooks.HeldOldPIN, !in.OldPIN.IsZero()},
 	} {
 		if h.held {
-			r.Held |= h.bit
+			out.Held |= h.bit
 		}
 	}
-	for _, w := range e.warnings {
-		r.Warnings = append(r.Warnings, warningKey(w))
+	for _, w := range r.Warnings {
+		out.Warnings = append(out.Warnings, w.Step+":"+w.Code.String())
 	}
-	if len(otherFields) > 0 {
-		var other []string
-		v := reflect.ValueOf(e).Elem()
-		for _, i := range otherFields {
-			other = append(other, fmt.Sprintf("%s=%v", v.Type().Field(i).Name, v.Field(i)))
-		}
-		r.Other = strings.Join(other, " ")
-	}
-	return r
-}
-
-// warningKey names a 2316 warning as a snapshot keeps it: step and code.
-func warningKey(w error) string {
-	var se *pimserr.StepError
-	var pe *pimserr.Error
-	if errors.As(w, &se) && errors.As(w, &pe) {
-		return se.Step + ":" + pe.Code.String()
-	}
-	return w.Error()
+	return out
 }

@@ -9,49 +9,55 @@ import (
 
 // aheadCall is a read asked for ahead of need (WithPrefetch).
 type aheadCall struct {
-	call    Call
-	step    *steps.Step
-	state   fsm.State // the calling state it stands for
-	after   fsm.Event // the only event by which that state may use it
-	done    bool      // its reply came back
-	dropped bool      // the run went another way: the reply is ignored
-	msg     pims.Message
-	err     error
+	call  Call
+	step  *steps.Step
+	state fsm.State // the calling state it stands for
+	after fsm.Event // the only event by which the run may enter that state
+	done  bool      // its reply came back
+	used  bool      // taken by its state, or dropped: the run went another way
+	msg   pims.Message
+	err   error
 }
 
-// prefetch asks for calls 2 and 3 with call 1, when the table's straight
-// path is 1 → 2 → 3.
-func (e *Engine) prefetch() {
-	if !e.cfg.prefetch || e.m.Current() != fsm.CheckingEnrollment {
+// prefetch asks, with an enrollment's first call, for the reads that follow
+// it on every run that goes on: from each read, the one declared edge to
+// another read (1 → 2 → 3 in both enrollment flows). The table says which;
+// the engine names none.
+func (c *core) prefetch() {
+	if !c.cfg.prefetch || !c.table.Enrollment {
 		return
 	}
-	path := []struct {
-		from  fsm.State
-		after fsm.Event
-	}{{fsm.CheckingEnrollment, fsm.DeviceNotActivated}, {fsm.CheckingAccount, fsm.AccountNotBlocked}}
-	for _, p := range path {
-		to, ok := e.table.Def.Target(p.from, p.after)
-		st, _ := e.table.State(to)
-		if !ok || st.Kind != flows.Calling {
+	st := c.state()
+	for st.Kind == flows.Calling && st.Step.Read {
+		var next *flows.State
+		var by fsm.Event
+		n := 0
+		for _, e := range st.Edges {
+			if dst, ok := c.table.State(e.Dst); ok && e.Dst != st.Name && dst.Kind == flows.Calling && dst.Step.Read {
+				next, by = dst, e.Event
+				n++
+			}
+		}
+		if n != 1 {
 			return
 		}
-		req, err := st.Step.Request(e.in)
+		req, err := next.Step.Request(c.inputs())
 		if err != nil {
 			return
 		}
-		e.callID++
-		e.ahead = append(e.ahead, &aheadCall{
-			call: Call{ID: e.callID, Step: st.Step.ID, Request: req, Ahead: true},
-			step: st.Step, state: to, after: p.after,
+		c.ahead = append(c.ahead, &aheadCall{
+			call: Call{ID: c.newCallID(), Step: next.Step.ID, Request: req, Ahead: true},
+			step: next.Step, state: next.Name, after: by,
 		})
+		st = next
 	}
 }
 
 // aheadCalls are the prefetched calls whose reply has not come back.
-func (e *Engine) aheadCalls() []Call {
+func (c *core) aheadCalls() []Call {
 	var out []Call
-	for _, a := range e.ahead {
-		if !a.done && !a.dropped && a.call.ID != e.call.ID {
+	for _, a := range c.ahead {
+		if !a.done && !a.used && a.call.ID != c.call.ID {
 			out = append(out, a.call)
 		}
 	}
@@ -59,8 +65,8 @@ func (e *Engine) aheadCalls() []Call {
 }
 
 // aheadCall finds a prefetched call still waiting for its reply.
-func (e *Engine) aheadCall(id uint64) *aheadCall {
-	for _, a := range e.ahead {
+func (c *core) aheadCall(id uint64) *aheadCall {
+	for _, a := range c.ahead {
 		if a.call.ID == id && !a.done {
 			return a
 		}
@@ -68,24 +74,22 @@ func (e *Engine) aheadCall(id uint64) *aheadCall {
 	return nil
 }
 
-// takeAhead returns the prefetched call of state s entered by ev, if it may
-// be used; any other move drops them all, since their replies would be
-// stale.
-func (e *Engine) takeAhead(ev fsm.Event, s fsm.State) *aheadCall {
-	var use *aheadCall
-	for _, a := range e.ahead {
-		switch {
-		case a.dropped:
-		case a.state == s && a.after == ev:
-			use = a
-		case ev == fsm.DeviceNotActivated && a.state != s:
-			// call 3 waits for call 2
-		default:
-			a.dropped = true
+// takeAhead returns the prefetched call of state s when the run enters s by
+// the event the path expects; any other move drops those left, since their
+// replies would be stale. Calls later on the path wait their turn.
+func (c *core) takeAhead(ev fsm.Event, s fsm.State) *aheadCall {
+	for _, a := range c.ahead {
+		if a.used {
+			continue
 		}
+		if a.state == s && a.after == ev {
+			a.used = true
+			return a
+		}
+		for _, rest := range c.ahead {
+			rest.used = true
+		}
+		return nil
 	}
-	if use != nil {
-		use.dropped = true // used once
-	}
-	return use
+	return nil
 }

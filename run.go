@@ -32,7 +32,7 @@ func (e *Engine) Advance(ctx context.Context, backend pims.Backend) (Pending, er
 		for id, ch := range ahead {
 			r := <-ch
 			e.mu.Lock()
-			_ = e.deliver(id, r.msg, r.err, r.took)
+			_ = e.c.deliver(id, r.msg, r.err, r.took)
 			e.mu.Unlock()
 			delete(ahead, id)
 		}
@@ -40,7 +40,7 @@ func (e *Engine) Advance(ctx context.Context, backend pims.Backend) (Pending, er
 	defer settle()
 	for {
 		e.mu.Lock()
-		p := e.pending()
+		p := e.c.next()
 		if p.Kind != PendingCall {
 			e.mu.Unlock()
 			settle()
@@ -73,7 +73,7 @@ func (e *Engine) Advance(ctx context.Context, backend pims.Backend) (Pending, er
 
 		e.mu.Lock()
 		e.inFlight, e.stopCall = 0, nil
-		derr := e.deliver(p.Call.ID, r.msg, r.err, r.took)
+		derr := e.deliverMade(p.Call.ID, r)
 		e.mu.Unlock()
 		if derr != nil {
 			return e.Next(), derr
@@ -95,16 +95,16 @@ type result struct {
 // perform waits the call's backoff, then makes it.
 func (e *Engine) perform(ctx context.Context, backend pims.Backend, c Call) result {
 	if c.Delay > 0 {
-		if err := e.cfg.clock.Sleep(ctx, c.Delay); err != nil {
+		if err := e.c.cfg.clock.Sleep(ctx, c.Delay); err != nil {
 			return result{err: err}
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return result{err: err}
 	}
-	start := e.cfg.clock.Now()
+	start := e.c.cfg.clock.Now()
 	msg, err := backend.Call(ctx, c.Request)
-	return result{msg: msg, err: err, took: e.cfg.clock.Now().Sub(start)}
+	return result{msg: msg, err: err, took: e.c.cfg.clock.Now().Sub(start)}
 }
 
 // Answerer gives the user's answer to a prompt: a UI, a script, a test.

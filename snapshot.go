@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 	"unicode"
@@ -14,37 +13,25 @@ import (
 
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
 // SnapshotVersion is the version of the snapshots Snapshot writes; Restore
-// refuses any other.
-const SnapshotVersion = 1
+// refuses any other. Version 2 is the run state as the engine holds it.
+const SnapshotVersion = 2
 
-// snapshot is what survives the app being killed (docs/contract.md §5): never a PIN or
-// an SMS code. Times are Unix seconds, to keep it small.
+// snapshot is what survives the app being killed (docs/snapshots.md): the
+// run's settings and its run state, never a PIN or an SMS code. No field of
+// the run is copied by hand: the run state is embedded, and its fields are
+// the document's.
 type snapshot struct {
-	Version    int                  `json:"v"`
-	Flow       Flow                 `json:"flow"`
-	State      State                `json:"state"`
-	Platform   Platform             `json:"platform"`
-	SDK        string               `json:"sdk"`
-	AutoRemove bool                 `json:"autoRemove,omitempty"`
-	VIN        string               `json:"vin,omitempty"`
-	Phone      string               `json:"phone,omitempty"`
-	Trusted    string               `json:"trusted,omitempty"`
-	Counters   Counters             `json:"counters"`
-	CodeWrong  map[fsm.Prompt]int   `json:"codeWrong,omitempty"`
-	SentAt     map[fsm.Prompt]int64 `json:"sentAt,omitempty"`
-	Resume     State                `json:"resume,omitempty"`
-	Unknown    bool                 `json:"unknown,omitempty"`
-	VerifyFor  State                `json:"verifyFor,omitempty"`
-	// PINUnsure: a step 7 had an unknown outcome; the server may hold the PIN.
-	PINUnsure bool            `json:"pinUnsure,omitempty"`
-	NextCall  uint64          `json:"nextCall"`
-	Warnings  []warning       `json:"warnings,omitempty"`
-	Failure   pimserr.Failure `json:"failure,omitempty"`
+	Version    int      `json:"v"`
+	Flow       Flow     `json:"flow"`
+	Platform   Platform `json:"platform"`
+	SDK        string   `json:"sdk"`
+	AutoRemove bool     `json:"autoRemove,omitempty"`
+	VIN        string   `json:"vin,omitempty"`
+	runState
 	// Seal is the HMAC-SHA256 of the rest, with WithSnapshotKey.
 	Seal string `json:"seal,omitempty"`
 }
@@ -60,62 +47,34 @@ const (
 	maxNextCall = 1 << 53
 )
 
-// warning is a 2316 kept across a restore.
-type warning struct {
-	Step string       `json:"step"`
-	Code pimserr.Code `json:"code"`
-}
-
 func snapErr(format string, args ...any) error {
 	return &pimserr.SnapshotError{Reason: fmt.Sprintf(format, args...)}
 }
 
 // Snapshot saves the run as a small versioned JSON document, at a waiting or
-// terminal state (ErrNotWaiting during a call). It holds the flow, state,
-// platform, SDK version, the phone number being registered, every counter
-// and when each SMS was sent, never a PIN or an SMS code. Restore resumes it.
+// terminal state (ErrNotWaiting during a call): the run's settings and its
+// run state — the phone number being registered, every counter, when each
+// SMS was sent — never a PIN or an SMS code. Restore resumes it.
 func (e *Engine) Snapshot() ([]byte, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	cur := e.m.Current()
-	st, _ := e.table.State(cur)
-	if st.Kind != flows.Waiting && st.Kind != flows.Terminal {
-		return nil, fmt.Errorf("%w: %s makes a call; save at a prompt", pimserr.ErrNotWaiting, cur)
+	return e.c.snapshot()
+}
+
+func (c *core) snapshot() ([]byte, error) {
+	if st := c.state(); st.Kind != flows.Waiting && st.Kind != flows.Terminal {
+		return nil, fmt.Errorf("%w: %s makes a call; save at a prompt", pimserr.ErrNotWaiting, st.Name)
 	}
 	s := snapshot{
-		Version: SnapshotVersion, Flow: e.flow, State: cur,
-		Platform: e.cfg.platform, SDK: e.cfg.sdk, AutoRemove: e.cfg.autoRemove, VIN: e.cfg.vin,
-		Phone: e.in.Phone, Trusted: e.trusted, Counters: e.counters,
-		Resume: e.resume, Unknown: e.unknown, VerifyFor: e.verifyFor, PINUnsure: e.step7Unknown,
-		NextCall: e.callID + 1, Failure: e.outcome.Failure,
-	}
-	for _, p := range []fsm.Prompt{PromptCertificationCode, PromptEnrollmentCode} {
-		c := e.code(p)
-		if c.wrong > 0 {
-			if s.CodeWrong == nil {
-				s.CodeWrong = map[fsm.Prompt]int{}
-			}
-			s.CodeWrong[p] = c.wrong
-		}
-		if c.sent {
-			if s.SentAt == nil {
-				s.SentAt = map[fsm.Prompt]int64{}
-			}
-			s.SentAt[p] = c.sentAt.Unix()
-		}
-	}
-	for _, w := range e.warnings {
-		var se *pimserr.StepError
-		var pe *pimserr.Error
-		if errors.As(w, &se) && errors.As(w, &pe) {
-			s.Warnings = append(s.Warnings, warning{Step: se.Step, Code: pe.Code})
-		}
+		Version: SnapshotVersion, Flow: c.flow,
+		Platform: c.cfg.platform, SDK: c.cfg.sdk, AutoRemove: c.cfg.autoRemove, VIN: c.cfg.vin,
+		runState: c.run,
 	}
 	data, err := json.Marshal(s)
-	if err != nil || e.cfg.sealKey == nil {
+	if err != nil || c.cfg.sealKey == nil {
 		return data, err
 	}
-	s.Seal = seal(e.cfg.sealKey, data)
+	s.Seal = seal(c.cfg.sealKey, data)
 	return json.Marshal(s)
 }
 
@@ -190,20 +149,9 @@ func Restore(data []byte, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, snapErr("%v", err)
 	}
-	e := &Engine{
-		cfg: cfg, flow: flow, table: table, m: m,
-		in:     steps.Inputs{Platform: cfg.platform, VIN: cfg.vin, Phone: s.Phone},
-		callID: s.NextCall, counters: s.Counters, trusted: s.Trusted,
-		resume: s.Resume, unknown: s.Unknown, verifyFor: s.VerifyFor, step7Unknown: s.PINUnsure,
-	}
-	for p, n := range s.CodeWrong {
-		e.code(p).wrong = n
-	}
-	for p, t := range s.SentAt {
-		*e.code(p) = codeState{wrong: e.code(p).wrong, sent: true, sentAt: time.Unix(t, 0)}
-	}
+	e := &Engine{c: core{cfg: cfg, flow: flow, table: table, m: m, run: s.runState}}
 	for _, w := range s.Warnings {
-		e.warnings = append(e.warnings, &pimserr.StepError{Step: w.Step, Err: pimserr.New(w.Code)})
+		e.c.warnErrs = append(e.c.warnErrs, &pimserr.StepError{Step: w.Step, Err: pimserr.New(w.Code)})
 	}
 	return e, nil
 }
@@ -301,23 +249,21 @@ func (s snapshot) check(t *flows.Table, l Limits, now time.Time) error {
 	case s.NextCall < 1 || s.NextCall > maxNextCall:
 		return snapErr("next call %d: out of range", s.NextCall)
 	}
-	for p, n := range s.CodeWrong {
-		if !p.IsCode() || n < 0 || n > c.WrongCodes || n > l.CodeAttempts {
-			return snapErr("wrong-code count %s=%d does not fit", p, n)
-		}
-	}
-	for p, at := range s.SentAt {
-		if !p.IsCode() {
-			return snapErr("sentAt names %q, not a code prompt", p)
-		}
-		if at > now.Unix() {
+	for _, p := range []Prompt{PromptCertificationCode, PromptEnrollmentCode} {
+		code := s.code(p)
+		switch {
+		case code.Wrong < 0 || code.Wrong > c.WrongCodes || code.Wrong > l.CodeAttempts:
+			return snapErr("wrong answers to the %s: %d does not fit", p, code.Wrong)
+		case !code.Sent && (code.SentAt != 0 || code.Wrong != 0):
+			return snapErr("a %s that was not sent", p)
+		case code.SentAt > now.UnixMilli():
 			return snapErr("the %s SMS was sent in the future", p)
+		case st.Prompt == p && !code.Sent:
+			return snapErr("%s waits for a code that was not sent", s.State)
 		}
 	}
-	if st.Prompt.IsCode() {
-		if _, ok := s.SentAt[st.Prompt]; !ok {
-			return snapErr("%s waits for a code without the time it was sent", s.State)
-		}
+	if s.Attempt != 0 {
+		return snapErr("an attempt of a call at a waiting state")
 	}
 	// The phone being registered was typed and normalised here; the trusted
 	// one is shown as call 3 returned it, whatever its format.
@@ -341,7 +287,7 @@ func (s snapshot) check(t *flows.Table, l Limits, now time.Time) error {
 			return snapErr("verifyFor %q is not an enrollment call of %s", s.VerifyFor, t.Name)
 		}
 	}
-	if s.State == fsm.Interrupted && s.Resume == "" {
+	if st.Resumes && s.Resume == "" {
 		return snapErr("interrupted without the call to retry")
 	}
 	if s.Unknown && s.VerifyFor == "" {

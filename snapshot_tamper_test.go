@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -84,10 +85,10 @@ var tampers = []tamper{
 	{"platform android to ios", editJSON(func(m map[string]any) { m["platform"] = "ios" }), true},
 	{"SDK 2.1.0 to 2.0.0", editJSON(func(m map[string]any) { m["sdk"] = "2.0.0" }), true},
 	{"SMS time in the future", editJSON(func(m map[string]any) {
-		m["sentAt"].(map[string]any)["enrollment_code"] = enrolltest.Epoch.Unix() + 3600
+		m["enrollCode"].(map[string]any)["sentAt"] = enrolltest.Epoch.Add(time.Hour).UnixMilli()
 	}), false},
 	{"SMS time moved later", editJSON(func(m map[string]any) {
-		m["sentAt"].(map[string]any)["enrollment_code"] = enrolltest.Epoch.Unix()
+		m["enrollCode"].(map[string]any)["sentAt"] = enrolltest.Epoch.Add(20 * time.Second).UnixMilli()
 	}), true},
 	{"duplicate counters key", replace(`"counters":{`, `"counters":{"wrongPins":0},"counters":{`), false},
 	{"case-folded key", replace(`"counters":`, `"Counters":`), false},
@@ -107,7 +108,7 @@ func TestRestore_Tampering(t *testing.T) {
 			opts = append(opts, enrollfsm.WithSnapshotKey(sealKey))
 		}
 		e, clock := atPINPrompt(t, opts...)
-		clock.Advance(30) // so that a moved SMS time is a change
+		clock.Advance(30 * time.Second) // so that a moved SMS time is a change
 		good, err := e.Snapshot()
 		require.NoError(t, err)
 		_, err = enrollfsm.Restore(good, append(opts, enrollfsm.WithClock(clock))...)

@@ -135,6 +135,12 @@ func jsonFields(t reflect.Type) map[string]jsonField {
 	out := map[string]jsonField{}
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct && f.Tag.Get("json") == "" {
+			for name, inner := range jsonFields(f.Type) {
+				out[name] = inner // an embedded struct's fields are the outer's
+			}
+			continue
+		}
 		if !f.IsExported() {
 			continue
 		}
@@ -145,7 +151,8 @@ func jsonFields(t reflect.Type) map[string]jsonField {
 		if name == "" {
 			name = f.Name
 		}
-		out[name] = jsonField{typ: f.Type, required: !strings.Contains(opts, "omitempty")}
+		optional := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")
+		out[name] = jsonField{typ: f.Type, required: !optional}
 	}
 	return out
 }

@@ -80,11 +80,6 @@ const (
 	FlowRemoveVehicle     Flow = "remove_vehicle"     // step E
 )
 
-// Flows lists every flow name a scenario or the CLI accepts.
-func Flows() []Flow {
-	return []Flow{FlowFull, FlowShortcut, FlowAuto, FlowRemoveEnrollments, FlowResetPIN, FlowUpdatePIN, FlowModifyPhone, FlowRemoveVehicle}
-}
-
 // PendingKind says what the engine needs next.
 type PendingKind int
 

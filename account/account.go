@@ -22,9 +22,9 @@ func mustBeEnrolled(next fsm.State) flows.State {
 		flows.Fails(fsm.DeviceNotActivated, pimserr.FailureNotEnrolled))
 }
 
-func operation(name string, states ...[]flows.State) *flows.Table {
+func operation(about flows.About, states ...[]flows.State) *flows.Table {
 	return flows.MustCompile(flows.Spec{
-		Name:        name,
+		About:       about,
 		Success:     fsm.Done,
 		OnEveryCall: flows.OperationCalls,
 		States:      flows.Join(append(states, flows.Interruption(), flows.Ends(fsm.Done))...),
@@ -33,7 +33,7 @@ func operation(name string, states ...[]flows.State) *flows.Table {
 
 // RemoveEnrollments is step A on its own: remove every enrollment of the
 // account, signing every device out.
-var RemoveEnrollments = operation("remove_enrollments",
+var RemoveEnrollments = operation(flows.About{Name: "remove_enrollments", Summary: "step A: remove every enrollment of the account"},
 	[]flows.State{
 		flows.Begin(fsm.RemovingEnrollments),
 		// A — remove all enrollments
@@ -43,17 +43,17 @@ var RemoveEnrollments = operation("remove_enrollments",
 
 // ResetPIN is step B: a new PIN proven by an enrollment SMS code, then step 8
 // enrolls the device with it.
-var ResetPIN = operation("reset_pin",
+var ResetPIN = operation(flows.About{Name: "reset_pin", Summary: "step B: set a new PIN proven by an SMS code"},
 	[]flows.State{
 		flows.Begin(fsm.CheckingEnrollment),
 		// 1 — an active enrollment is required
 		mustBeEnrolled(fsm.RequestingEnrollmentSMS),
 		// 5 — request enrollment SMS
 		flows.Call(fsm.RequestingEnrollmentSMS, steps.RequestEnrollmentSMS,
-			flows.On(fsm.EnrollmentSMSSent, fsm.AwaitingEnrollmentCode)),
+			flows.On(fsm.EnrollmentSMSSent, fsm.AwaitingEnrollmentCode).Does(flows.StartCode(fsm.PromptEnrollmentCode))),
 		flows.Wait(fsm.AwaitingEnrollmentCode, fsm.PromptEnrollmentCode,
 			flows.On(fsm.EnrollmentCodeGiven, fsm.AwaitingNewPIN),
-			flows.On(fsm.ResendRequested, fsm.RequestingEnrollmentSMS),
+			flows.On(fsm.ResendRequested, fsm.RequestingEnrollmentSMS).Does(flows.SpendResend),
 			cancel),
 		flows.Wait(fsm.AwaitingNewPIN, fsm.PromptNewPIN,
 			flows.On(fsm.NewPINGiven, fsm.ResettingPIN),
@@ -61,11 +61,11 @@ var ResetPIN = operation("reset_pin",
 		// B — reset PIN
 		flows.Call(fsm.ResettingPIN, steps.ResetPIN,
 			flows.On(fsm.PINReset, fsm.EnrollingDevice),
-			flows.On(fsm.InputRejected, fsm.AwaitingNewPIN)),
+			flows.Rejected(fsm.AwaitingNewPIN)),
 		// 8 — enroll device with the new PIN
 		flows.Call(fsm.EnrollingDevice, steps.EnrollDevice,
 			flows.On(fsm.DeviceEnrolled, fsm.Done),
-			flows.On(fsm.InputRejected, fsm.AwaitingPIN)),
+			flows.Rejected(fsm.AwaitingPIN)),
 		flows.Wait(fsm.AwaitingPIN, fsm.PromptPIN,
 			flows.On(fsm.PINGiven, fsm.EnrollingDevice),
 			cancel),
@@ -73,7 +73,7 @@ var ResetPIN = operation("reset_pin",
 	flows.Verification(fsm.Done))
 
 // UpdatePIN is step C: the old PIN, the new one, then the update.
-var UpdatePIN = operation("update_pin",
+var UpdatePIN = operation(flows.About{Name: "update_pin", Summary: "step C: change the PIN, given the current one"},
 	[]flows.State{
 		flows.Begin(fsm.CheckingEnrollment),
 		// 1 — an active enrollment is required
@@ -87,19 +87,19 @@ var UpdatePIN = operation("update_pin",
 		// C — update PIN
 		flows.Call(fsm.UpdatingPIN, steps.UpdatePIN,
 			flows.On(fsm.PINUpdated, fsm.Done),
-			flows.On(fsm.InputRejected, fsm.AwaitingOldPIN)),
+			flows.Rejected(fsm.AwaitingOldPIN)),
 	})
 
 // ModifyPhone is step D: an enrolled device with a trusted phone certifies a
 // new number by SMS (4a) and registers it.
-var ModifyPhone = operation("modify_phone",
+var ModifyPhone = operation(flows.About{Name: "modify_phone", Summary: "step D: certify and register a new phone number"},
 	[]flows.State{
 		flows.Begin(fsm.CheckingEnrollment),
 		// 1 — an active enrollment is required
 		mustBeEnrolled(fsm.CheckingPhone),
 		// 3 — a phone number is required
 		flows.Call(fsm.CheckingPhone, steps.CheckPhone,
-			flows.On(fsm.PhonePresent, fsm.AwaitingPhoneNumber),
+			flows.On(fsm.PhonePresent, fsm.AwaitingPhoneNumber).Does(flows.KeepTrustedPhone),
 			flows.Fails(fsm.PhoneAbsent, pimserr.FailureNoPhoneNumber)),
 	},
 	// 4a — certify the new number
@@ -108,12 +108,12 @@ var ModifyPhone = operation("modify_phone",
 		// D — modify phone number
 		flows.Call(fsm.ModifyingPhoneNumber, steps.ModifyPhoneNumber,
 			flows.On(fsm.PhoneNumberModified, fsm.Done),
-			flows.On(fsm.InputRejected, fsm.AwaitingCertificationCode)),
+			flows.Rejected(fsm.AwaitingCertificationCode)),
 	})
 
 // RemoveVehicle is step E: the VIN, given at start, is detached from the
 // account.
-var RemoveVehicle = operation("remove_vehicle",
+var RemoveVehicle = operation(flows.About{Name: "remove_vehicle", NeedsVIN: true, Summary: "step E: detach a vehicle (the VIN) from the account"},
 	[]flows.State{
 		flows.Begin(fsm.RemovingVehicle),
 		// E — remove vehicle association
@@ -121,11 +121,5 @@ var RemoveVehicle = operation("remove_vehicle",
 			flows.On(fsm.VehicleRemoved, fsm.Done)),
 	})
 
-// Tables lists every operation, by name.
-var Tables = map[string]*flows.Table{
-	"remove_enrollments": RemoveEnrollments,
-	"reset_pin":          ResetPIN,
-	"update_pin":         UpdatePIN,
-	"modify_phone":       ModifyPhone,
-	"remove_vehicle":     RemoveVehicle,
-}
+// Operations lists every operation, in the tutorial's order.
+var Operations = []*flows.Table{RemoveEnrollments, ResetPIN, UpdatePIN, ModifyPhone, RemoveVehicle}

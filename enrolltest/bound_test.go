@@ -56,7 +56,7 @@ func TestCallBound_FollowsTheLimits(t *testing.T) {
 // would run without end; CallBound says so.
 func TestCallBound_RefusesALoop(t *testing.T) {
 	loop, err := flows.Compile(flows.Spec{
-		Name: "loop", Success: fsm.Done, OnEveryCall: flows.OperationCalls,
+		About: flows.About{Name: "loop"}, Success: fsm.Done, OnEveryCall: flows.OperationCalls,
 		States: flows.Join(
 			[]flows.State{
 				flows.Begin(fsm.CheckingEnrollment),

@@ -14,17 +14,17 @@ var cancel = On(fsm.CancelRequested, fsm.Cancelled)
 // interrupted, fail, or find the account blocked (2310, 2317), which leads to
 // removing every enrollment, after consent unless removal is automatic.
 var EnrollmentCalls = []Edge{
-	On(fsm.CallInterrupted, fsm.Interrupted),
-	On(fsm.CallFailed, fsm.Failed),
-	On(fsm.RemovalRequired, fsm.ConfirmingRemoval),
-	On(fsm.RemovalAuthorised, fsm.RemovingEnrollments),
+	On(fsm.CallInterrupted, fsm.Interrupted).Does(KeepInterruption),
+	On(fsm.CallFailed, fsm.Failed).Does(CountLastAnswer),
+	On(fsm.RemovalRequired, fsm.ConfirmingRemoval).Does(KeepCause),
+	On(fsm.RemovalAuthorised, fsm.RemovingEnrollments).Does(SpendRemoval),
 }
 
 // OperationCalls are the edges every call of an account operation has: a
 // blocked account there is a failure.
 var OperationCalls = []Edge{
-	On(fsm.CallInterrupted, fsm.Interrupted),
-	On(fsm.CallFailed, fsm.Failed),
+	On(fsm.CallInterrupted, fsm.Interrupted).Does(KeepInterruption),
+	On(fsm.CallFailed, fsm.Failed).Does(CountLastAnswer),
 }
 
 // CheckStatus is steps 1, 2, A and 3 of an enrollment.
@@ -39,14 +39,14 @@ func CheckStatus() []State {
 			On(fsm.AccountNotBlocked, fsm.CheckingPhone)),
 		// A — remove all enrollments; it signs other devices out, so ask
 		Wait(fsm.ConfirmingRemoval, fsm.PromptConfirmRemoval,
-			On(fsm.RemovalConfirmed, fsm.RemovingEnrollments),
+			On(fsm.RemovalConfirmed, fsm.RemovingEnrollments).Does(SpendRemoval),
 			On(fsm.RemovalDeclined, fsm.Cancelled),
 			cancel),
 		Call(fsm.RemovingEnrollments, steps.RemoveEnrollments,
 			On(fsm.EnrollmentsRemoved, fsm.CheckingPhone)),
 		// 3 — check phone number
 		Call(fsm.CheckingPhone, steps.CheckPhone,
-			On(fsm.PhonePresent, fsm.RequestingEnrollmentSMS),
+			On(fsm.PhonePresent, fsm.RequestingEnrollmentSMS).Does(KeepTrustedPhone),
 			On(fsm.PhoneAbsent, fsm.AwaitingPhoneNumber)),
 	}
 }
@@ -60,12 +60,13 @@ func CertifyPhone(next fsm.State) []State {
 			cancel),
 		// 4a — request certification SMS
 		Call(fsm.RequestingCertificationSMS, steps.RequestCertificationSMS,
-			On(fsm.CertificationSMSSent, fsm.AwaitingCertificationCode),
-			On(fsm.InputRejected, fsm.AwaitingPhoneNumber)),
+			On(fsm.CertificationSMSSent, fsm.AwaitingCertificationCode).Does(StartCode(fsm.PromptCertificationCode)),
+			Rejected(fsm.AwaitingPhoneNumber)),
 		Wait(fsm.AwaitingCertificationCode, fsm.PromptCertificationCode,
 			On(fsm.CertificationCodeGiven, next),
-			On(fsm.ResendRequested, fsm.RequestingCertificationSMS),
-			On(fsm.PhoneChangeRequested, fsm.AwaitingPhoneNumber),
+			On(fsm.ResendRequested, fsm.RequestingCertificationSMS).Does(SpendResend),
+			// a new number gets a new SMS: it spends a resend too
+			On(fsm.PhoneChangeRequested, fsm.AwaitingPhoneNumber).Does(SpendResend, ForgetCode(fsm.PromptCertificationCode)),
 			cancel),
 	}
 }
@@ -76,16 +77,16 @@ func EnrollWithCode() []State {
 	return []State{
 		// 5 — request enrollment SMS
 		Call(fsm.RequestingEnrollmentSMS, steps.RequestEnrollmentSMS,
-			On(fsm.EnrollmentSMSSent, fsm.AwaitingEnrollmentCode)),
+			On(fsm.EnrollmentSMSSent, fsm.AwaitingEnrollmentCode).Does(StartCode(fsm.PromptEnrollmentCode))),
 		Wait(fsm.AwaitingEnrollmentCode, fsm.PromptEnrollmentCode,
 			On(fsm.EnrollmentCodeGiven, fsm.CheckingPIN),
-			On(fsm.ResendRequested, fsm.RequestingEnrollmentSMS),
+			On(fsm.ResendRequested, fsm.RequestingEnrollmentSMS).Does(SpendResend),
 			cancel),
 		// 6 — check PIN code
 		Call(fsm.CheckingPIN, steps.CheckPIN,
 			On(fsm.PINExists, fsm.AwaitingPIN),
 			On(fsm.PINMissing, fsm.AwaitingNewPIN),
-			On(fsm.InputRejected, fsm.AwaitingEnrollmentCode)),
+			Rejected(fsm.AwaitingEnrollmentCode)),
 		Wait(fsm.AwaitingPIN, fsm.PromptPIN,
 			On(fsm.PINGiven, fsm.EnrollingDevice),
 			On(fsm.PINForgotten, fsm.AwaitingResetPIN),
@@ -96,33 +97,37 @@ func EnrollWithCode() []State {
 			cancel),
 		Call(fsm.RegisteringPIN, steps.RegisterPIN,
 			On(fsm.PINRegistered, fsm.EnrollingDevice),
-			On(fsm.InputRejected, fsm.AwaitingNewPIN)),
+			Rejected(fsm.AwaitingNewPIN)),
 		// 8 — enroll device, validating the PIN (2317: removal, unless a
 		// resent step 7 may have enrolled the device: call 1 checks first)
 		Call(fsm.EnrollingDevice, steps.EnrollDevice,
 			On(fsm.DeviceEnrolled, fsm.Enrolled),
-			On(fsm.InputRejected, fsm.AwaitingPIN),
-			On(fsm.DeviceMaybeEnrolled, fsm.VerifyingEnrollment)),
+			Rejected(fsm.AwaitingPIN),
+			On(fsm.DeviceMaybeEnrolled, fsm.VerifyingEnrollment).Does(AwaitVerification)),
 		// B — reset a forgotten PIN with the step-6 code, then step 8
 		Wait(fsm.AwaitingResetPIN, fsm.PromptNewPIN,
 			On(fsm.NewPINGiven, fsm.ResettingPIN),
 			cancel),
 		Call(fsm.ResettingPIN, steps.ResetPIN,
 			On(fsm.PINReset, fsm.EnrollingDevice),
-			On(fsm.InputRejected, fsm.AwaitingResetPIN)),
+			Rejected(fsm.AwaitingResetPIN)),
 	}
 }
 
 // Interruption is the interrupted state; Compile adds a retry_<state> edge to
 // every calling state, and verify_requested where a call may enroll.
 func Interruption() []State {
-	return []State{Wait(fsm.Interrupted, fsm.PromptRetry, cancel)}
+	s := Wait(fsm.Interrupted, fsm.PromptRetry, cancel)
+	s.Resumes = true
+	return []State{s}
 }
 
 // Verification checks call 1 before an enrollment call whose outcome is
 // unknown is sent again; Compile adds a resume_<state> edge to each.
 func Verification(success fsm.State) []State {
-	return []State{Call(fsm.VerifyingEnrollment, steps.VerifyEnrollment, On(fsm.DeviceActivated, success))}
+	s := Call(fsm.VerifyingEnrollment, steps.VerifyEnrollment, On(fsm.DeviceActivated, success))
+	s.Verifies = true
+	return []State{s}
 }
 
 // Ends is the terminal states.
@@ -133,9 +138,9 @@ func Ends(success fsm.State) []State {
 // Enrollment compiles an enrollment flow from its blocks: calls have the
 // edges of EnrollmentCalls, and the interruption, the verification and the
 // terminal states close the table.
-func Enrollment(name string, blocks ...[]State) *Table {
+func Enrollment(about About, blocks ...[]State) *Table {
 	return MustCompile(Spec{
-		Name:        name,
+		About:       about,
 		Enrollment:  true,
 		Success:     fsm.Enrolled,
 		OnEveryCall: EnrollmentCalls,

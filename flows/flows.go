@@ -43,15 +43,27 @@ func (k Kind) String() string {
 }
 
 // Edge leaves a state by Event for Dst. Failure names why a run fails when
-// an edge other than CallFailed leads to the failed state.
+// an edge other than CallFailed leads to the failed state; Effects are what
+// taking the edge changes in the run.
 type Edge struct {
 	Event   fsm.Event
 	Dst     fsm.State
 	Failure pimserr.Failure
+	Effects []Effect
 }
 
 // On is an edge.
 func On(ev fsm.Event, dst fsm.State) Edge { return Edge{Event: ev, Dst: dst} }
+
+// Does returns the edge with effects added.
+func (e Edge) Does(effects ...Effect) Edge {
+	e.Effects = append(append([]Effect(nil), e.Effects...), effects...)
+	return e
+}
+
+// Rejected is the edge back to the prompt whose answer the call's reply
+// refused (2102, 2308): a wrong answer is counted and the prompt asked again.
+func Rejected(dst fsm.State) Edge { return On(fsm.InputRejected, dst).Does(CountWrongAnswer) }
 
 // Fails is an edge to the failed state, with the failure it records.
 func Fails(ev fsm.Event, f pimserr.Failure) Edge {
@@ -65,6 +77,10 @@ type State struct {
 	Step   *steps.Step // Calling
 	Prompt fsm.Prompt  // Waiting
 	Edges  []Edge
+	// Resumes: a waiting state whose retry re-enters the kept call (the
+	// interruption); Verifies: a calling state that checks call 1 before
+	// an enrollment call whose outcome is unknown is sent again.
+	Resumes, Verifies bool
 }
 
 // Begin is the initial state, leading to the first call.
@@ -85,11 +101,24 @@ func Wait(name fsm.State, prompt fsm.Prompt, edges ...Edge) State {
 // End is a terminal state.
 func End(name fsm.State) State { return State{Name: name, Kind: Terminal} }
 
+// About is what the registry of flows says of one: its name, what it is
+// for, the oldest SDK that has its calls, and the settings it needs. Every
+// list of flows (the engine's, the command line's, the docs') reads it.
+type About struct {
+	Name    string
+	Summary string
+	// MinSDK is the first SDK version with every call of the flow, "" for
+	// all versions.
+	MinSDK string
+	// NeedsVIN: the vehicle is a setting of the run (WithVIN).
+	NeedsVIN bool
+}
+
 // Spec declares a machine.
 type Spec struct {
-	Name string
+	About
 	// Enrollment: a blocked account leads to removal of every enrollment
-	// rather than to failure.
+	// rather than to failure; otherwise the flow is an account operation.
 	Enrollment bool
 	// Success is the terminal state of a successful run.
 	Success fsm.State
@@ -111,6 +140,7 @@ type Spec struct {
 //     which gets no edge back to removal.
 type Table struct {
 	Spec
+	orig     Spec // as given to Compile, for Clone
 	Def      *fsm.Definition
 	states   map[fsm.State]*State
 	fails    map[fsm.Row]pimserr.Failure
@@ -123,10 +153,13 @@ type Table struct {
 
 // Compile validates spec and builds its table.
 func Compile(spec Spec) (*Table, error) {
-	t := &Table{Spec: spec, states: map[fsm.State]*State{}, fails: map[fsm.Row]pimserr.Failure{}, declared: map[fsm.Row]bool{}}
+	t := &Table{Spec: spec, orig: spec, states: map[fsm.State]*State{}, fails: map[fsm.Row]pimserr.Failure{}, declared: map[fsm.Row]bool{}}
 	t.Spec.States = make([]State, len(spec.States))
 	for i, s := range spec.States {
 		s.Edges = append([]Edge(nil), s.Edges...)
+		for j := range s.Edges {
+			s.Edges[j].Effects = append([]Effect(nil), s.Edges[j].Effects...)
+		}
 		t.Spec.States[i] = s
 		for _, e := range s.Edges {
 			t.declared[fsm.Row{Event: e.Event, Src: s.Name, Dst: e.Dst}] = true
@@ -149,11 +182,10 @@ func Compile(spec Spec) (*Table, error) {
 				enrolls = append(enrolls, s.Name)
 			}
 			if s.Step.Read {
-				s.Edges = append(s.Edges, On(fsm.ReadRetried, s.Name))
+				s.Edges = append(s.Edges, On(fsm.ReadRetried, s.Name).Does(RetryRead))
 			}
 			for _, e := range spec.OnEveryCall {
-				// The removal call itself is not cured by removing again.
-				if s.Step.Removes && (e.Dst == fsm.ConfirmingRemoval || e.Dst == fsm.RemovingEnrollments) {
+				if s.Step.NoRemoval && (e.Event == fsm.RemovalRequired || e.Event == fsm.RemovalAuthorised) {
 					continue
 				}
 				s.Edges = append(s.Edges, e)
@@ -207,6 +239,26 @@ func Compile(spec Spec) (*Table, error) {
 		}
 	}
 	return t, nil
+}
+
+// Clone compiles the table's spec again: a copy its holder may change
+// without touching the table every engine shares.
+func (t *Table) Clone() *Table {
+	c, err := Compile(t.orig)
+	if err != nil {
+		panic(err) // it compiled once
+	}
+	return c
+}
+
+// Edge returns the edge leaving s by ev.
+func (s *State) Edge(ev fsm.Event) (*Edge, bool) {
+	for i := range s.Edges {
+		if s.Edges[i].Event == ev {
+			return &s.Edges[i], true
+		}
+	}
+	return nil, false
 }
 
 // MustCompile is Compile for tables declared as package variables.

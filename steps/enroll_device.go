@@ -1,6 +1,7 @@
 package steps
 
 import (
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
@@ -10,11 +11,21 @@ import (
 //	set pims.authentication.enrollment {action=enroll, pinCode} (+ smsCode on iOS)
 //
 // A rejection (a wrong PIN) asks for the PIN again and counts a wrong PIN;
-// 2317 is a blocked account and leads to removal (step A).
+// 2317 is a blocked account and leads to removal (step A) — unless step 7
+// has just registered a PIN the server may already have held from an
+// earlier step 7 whose outcome was unknown. Steps 7 and 8 are the same
+// request, so the server may have taken that step 7 as step 8 and enrolled
+// the device: then 2317 sends the run to call 1 to check, not to removal.
 var EnrollDevice = &Step{
 	ID: "8", Name: "enroll device", Op: pims.Set, API: APIEnrollment,
 	Enrolls: true, Blames: fsm.PromptPIN,
 	needs: []fsm.Prompt{fsm.PromptPIN}, iOSNeeds: []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptPIN},
 	params: enrollParams, same: sameEnrollParams,
 	succeed: next(fsm.DeviceEnrolled),
+	onFailed: func(code pimserr.Code, err error, c Context) (Decision, bool) {
+		if c.AfterUnsurePIN && code == pimserr.CodeForbidden {
+			return Decision{Event: fsm.DeviceMaybeEnrolled, Err: err, Unknown: true}, true
+		}
+		return Decision{}, false
+	},
 }

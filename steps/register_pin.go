@@ -14,6 +14,17 @@ var RegisterPIN = &Step{
 	needs: []fsm.Prompt{fsm.PromptNewPIN}, iOSNeeds: []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptNewPIN},
 	params: enrollParams, same: sameEnrollParams,
 	succeed: next(fsm.PINRegistered),
+	// An unknown outcome may have left the PIN on the server; a later step 7
+	// then registers it over that one, and step 8 reads the fact.
+	after: func(d Decision, c Context) Decision {
+		switch {
+		case d.Unknown:
+			d.PINMayBeSet = true
+		case d.Event == fsm.PINRegistered:
+			d.AfterUnsurePIN = c.PINMayBeSet
+		}
+		return d
+	},
 }
 
 // enrollParams is shared by steps 7 and 8, which make the same call. On iOS

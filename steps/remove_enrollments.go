@@ -1,6 +1,7 @@
 package steps
 
 import (
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
@@ -11,7 +12,13 @@ import (
 //	set pims.authentication.enrollment {action=remove}
 var RemoveEnrollments = &Step{
 	ID: "A", Name: "remove all enrollments", Op: pims.Set, API: APIEnrollment,
-	Removes: true,
+	// A blocked reply to the removal itself is not cured by removing again:
+	// in an enrollment it fails the run with account_locked.
+	NoRemoval: true,
+	onFailed: func(code pimserr.Code, err error, c Context) (Decision, bool) {
+		blocked := code.Class() == pimserr.ClassBlocked && c.Enrollment
+		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureAccountLocked, Err: err}, blocked
+	},
 	params:  fixedParams("action", "remove"),
 	succeed: next(fsm.EnrollmentsRemoved),
 }

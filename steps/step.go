@@ -60,9 +60,9 @@ type Step struct {
 	// Enrolls: the call may enroll the device; after a timeout or a lost
 	// reply its outcome is unknown.
 	Enrolls bool
-	// Removes: the call is step A. A blocked reply to it cannot be cured by
-	// another removal, so it fails the run with account_locked.
-	Removes bool
+	// NoRemoval: a blocked reply to the call cannot lead to removing every
+	// enrollment, so its state gets no edge to removal.
+	NoRemoval bool
 	// Blames is the prompt whose answer a rejection (2102, 2308) refuses:
 	// the user is asked it again, and a wrong code or PIN is counted. Empty
 	// when the call carries no user input: a rejection is then fatal.
@@ -81,6 +81,11 @@ type Step struct {
 	// another.
 	same    func(p map[string]string, in Inputs) bool
 	succeed func(result map[string]any, c Context) (Decision, error)
+	// onFailed, when set, decides a FAILED reply before the rule of its
+	// code's class; it reports false to leave the reply to that rule.
+	onFailed func(code pimserr.Code, err error, c Context) (Decision, bool)
+	// after, when set, adds the step's own facts to every decision.
+	after func(d Decision, c Context) Decision
 	// needsResult: 2316 (succeeded, post-sync failed) carries no result, so
 	// a step that must read one treats 2316 as transient.
 	needsResult bool
@@ -181,11 +186,12 @@ type Context struct {
 	// Resume is the enrollment call that VerifyEnrollment sends again when
 	// the device turns out not to be enrolled.
 	Resume fsm.State
-	// AfterResend: the previous call was step 7, it succeeded, and an earlier
-	// step 7 of the run had an unknown outcome. Steps 7 and 8 are the same
-	// request, so a server that kept the PIN of that earlier call may have
-	// taken this one as step 8: a 2317 now may mean the device is enrolled.
-	AfterResend bool
+	// PINMayBeSet: a call of the run that registers a PIN had an unknown
+	// outcome, so the server may hold that PIN (Decision.PINMayBeSet).
+	PINMayBeSet bool
+	// AfterUnsurePIN: the previous call registered a PIN while PINMayBeSet
+	// (Decision.AfterUnsurePIN).
+	AfterUnsurePIN bool
 }
 
 // Decision is the interpretation of one reply.
@@ -206,6 +212,12 @@ type Decision struct {
 	Unknown bool
 	// Phone is the trusted number call 3 found.
 	Phone string
+	// PINMayBeSet: the server may now hold a PIN although the call's
+	// outcome is unknown; the run keeps the fact (Context.PINMayBeSet).
+	PINMayBeSet bool
+	// AfterUnsurePIN: the call registered a PIN that the server may already
+	// have held; the next call reads it (Context.AfterUnsurePIN).
+	AfterUnsurePIN bool
 }
 
 // Interpret turns the reply to the step's call into a decision. callErr is
@@ -213,6 +225,14 @@ type Decision struct {
 // cannot be read (a bad reply), anything else when none came back (the
 // bridge failed, or ctx ended).
 func (s *Step) Interpret(msg pims.Message, callErr error, c Context) Decision {
+	d := s.interpret(msg, callErr, c)
+	if s.after != nil {
+		d = s.after(d, c)
+	}
+	return d
+}
+
+func (s *Step) interpret(msg pims.Message, callErr error, c Context) Decision {
 	wrap := func(err error) error {
 		return &pimserr.StepError{Step: s.ID, Op: string(s.Op), API: s.API, Err: err}
 	}
@@ -242,6 +262,11 @@ func (s *Step) Interpret(msg pims.Message, callErr error, c Context) Decision {
 	}
 	perr := msg.Err()
 	err := wrap(perr)
+	if s.onFailed != nil {
+		if d, ok := s.onFailed(perr.Code, err, c); ok {
+			return d
+		}
+	}
 	class := perr.Code.Class()
 	if class == pimserr.ClassSucceededWithWarning && s.needsResult {
 		class = pimserr.ClassTransient
@@ -260,14 +285,8 @@ func (s *Step) Interpret(msg pims.Message, callErr error, c Context) Decision {
 		}
 		return Decision{Event: fsm.CallInterrupted, Err: err, Unknown: s.Enrolls && perr.Code == pimserr.CodeTimeout}
 	case pimserr.ClassRejected:
-		return s.rejected(perr.Code, err, c)
+		return rejected(s.Blames, perr.Code, err, c)
 	case pimserr.ClassBlocked:
-		if s.Enrolls && c.AfterResend && perr.Code == pimserr.CodeForbidden {
-			return Decision{Event: fsm.DeviceMaybeEnrolled, Err: err, Unknown: true}
-		}
-		if s.Removes && c.Enrollment {
-			return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureAccountLocked, Err: err}
-		}
 		return blocked(perr.Code, err, c)
 	default:
 		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureCode(perr.Code), Err: err}
@@ -283,8 +302,7 @@ func backoff(c Context) time.Duration {
 
 // rejected: the user may correct the answer, unless the attempts are used up
 // (the last wrong PIN, or the last wrong code when no new one may be sent).
-func (s *Step) rejected(code pimserr.Code, err error, c Context) Decision {
-	p := s.Blames
+func rejected(p fsm.Prompt, code pimserr.Code, err error, c Context) Decision {
 	switch {
 	case p == "":
 		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureCode(code), Err: err}
@@ -331,3 +349,69 @@ func fixedParams(kv ...string) func(Inputs) map[string]string {
 type errMissing string
 
 func (e errMissing) Error() string { return "missing input: " + string(e) }
+
+// Keep checks the answer v to prompt p and keeps it: a phone number
+// normalised, a code or a PIN as a secret. A refused value changes nothing.
+func (in *Inputs) Keep(p fsm.Prompt, v string) error {
+	switch p {
+	case fsm.PromptPhoneNumber:
+		n, err := NormalizePhone(v)
+		if err != nil {
+			return err
+		}
+		in.Phone = n
+	case fsm.PromptCertificationCode, fsm.PromptEnrollmentCode:
+		code, err := ParseSMSCode(v)
+		if err != nil {
+			return err
+		}
+		if p == fsm.PromptCertificationCode {
+			in.CertificationCode = code
+		} else {
+			in.EnrollmentCode = code
+		}
+	case fsm.PromptPIN, fsm.PromptNewPIN:
+		pin, err := ParsePIN(v)
+		if err != nil {
+			return err
+		}
+		// Only update_pin asks an old PIN; a new one equal to it changes nothing.
+		if p == fsm.PromptNewPIN && !in.OldPIN.IsZero() && pin.Equal(in.OldPIN) {
+			return &pimserr.InputError{Field: "new PIN", Reason: "must differ from the current PIN"}
+		}
+		in.PIN = pin
+	case fsm.PromptOldPIN:
+		pin, err := ParsePIN(v)
+		if err != nil {
+			return err
+		}
+		in.OldPIN = pin
+	}
+	return nil
+}
+
+// Forget drops the code typed for prompt p.
+func (in *Inputs) Forget(p fsm.Prompt) {
+	switch p {
+	case fsm.PromptCertificationCode:
+		in.CertificationCode = redact.Secret{}
+	case fsm.PromptEnrollmentCode:
+		in.EnrollmentCode = redact.Secret{}
+	}
+}
+
+// Secrets returns in with only its secrets: what a run keeps in memory and
+// never saves.
+func (in Inputs) Secrets() Inputs {
+	return Inputs{CertificationCode: in.CertificationCode, EnrollmentCode: in.EnrollmentCode, PIN: in.PIN, OldPIN: in.OldPIN}
+}
+
+// Fills reports whether answering prompt gives the input need names: the
+// PIN and the new PIN are one input.
+func Fills(prompt, need fsm.Prompt) bool {
+	if prompt == need {
+		return true
+	}
+	pin := func(p fsm.Prompt) bool { return p == fsm.PromptPIN || p == fsm.PromptNewPIN }
+	return pin(prompt) && pin(need)
+}

@@ -100,7 +100,7 @@ func TestInterpret_EveryDocumentedCodeAtEveryStep(t *testing.T) {
 				require.Equal(t, want, d.Event)
 				if d.Event == fsm.CallFailed {
 					want := pimserr.FailureCode(code)
-					if tc.step.Removes && tc.ctx.Enrollment && code.Class() == pimserr.ClassBlocked {
+					if tc.step.NoRemoval && tc.ctx.Enrollment && code.Class() == pimserr.ClassBlocked {
 						want = pimserr.FailureAccountLocked
 					}
 					assert.Equal(t, want, d.Failure)
@@ -263,14 +263,14 @@ func TestInterpret_WarningCountsTheStepAsDone(t *testing.T) {
 // checks before any removal (docs/decisions.md).
 func TestInterpret_ForbiddenAfterAResentStep7IsVerifiedFirst(t *testing.T) {
 	c := enrollment
-	c.AfterResend = true
+	c.AfterUnsurePIN = true
 	d := steps.EnrollDevice.Interpret(pims.Failure("t", pimserr.CodeForbidden), nil, c)
 	assert.Equal(t, fsm.DeviceMaybeEnrolled, d.Event)
 	assert.True(t, d.Unknown)
 	assert.ErrorIs(t, d.Err, pimserr.ErrForbidden)
 	d = steps.EnrollDevice.Interpret(pims.Failure("t", pimserr.CodeAccountBlocked), nil, c)
 	assert.Equal(t, fsm.RemovalRequired, d.Event, "2310 says the account is blocked, not the device enrolled")
-	c.AfterResend = false
+	c.AfterUnsurePIN = false
 	d = steps.EnrollDevice.Interpret(pims.Failure("t", pimserr.CodeForbidden), nil, c)
 	assert.Equal(t, fsm.RemovalRequired, d.Event)
 }

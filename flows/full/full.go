@@ -10,7 +10,7 @@ import (
 
 // Table is the full flow, top to bottom in the tutorial's order; the
 // interruption, the verification and the end states close it.
-var Table = flows.Enrollment("full",
+var Table = flows.Enrollment(flows.About{Name: "full", Summary: "enroll through steps 1 to 8, adding a phone with step 4·2"},
 	[]flows.State{flows.Begin(fsm.CheckingEnrollment)},
 	// 1, 2, A, 3
 	flows.CheckStatus(),
@@ -20,7 +20,7 @@ var Table = flows.Enrollment("full",
 		// 4·2 — register trusted phone number
 		flows.Call(fsm.AddingPhoneNumber, steps.AddPhoneNumber,
 			flows.On(fsm.PhoneNumberAdded, fsm.RequestingEnrollmentSMS),
-			flows.On(fsm.InputRejected, fsm.AwaitingCertificationCode)),
+			flows.Rejected(fsm.AwaitingCertificationCode)),
 	},
 	// 5, 6, 7, 8 and B
 	flows.EnrollWithCode(),

@@ -12,7 +12,8 @@ import (
 
 // Table is the shortcut flow, top to bottom in the tutorial's order; the
 // interruption, the verification and the end states close it.
-var Table = flows.Enrollment("shortcut",
+var Table = flows.Enrollment(flows.About{Name: "shortcut", MinSDK: "2.1.0",
+	Summary: "enroll with step 4·1 (enrollWithPhoneNumber) when no phone is registered"},
 	[]flows.State{flows.Begin(fsm.CheckingEnrollment)},
 	// 1, 2, A, 3
 	flows.CheckStatus(),
@@ -25,7 +26,7 @@ var Table = flows.Enrollment("shortcut",
 		// 4·1 — enroll with phone number
 		flows.Call(fsm.EnrollingWithPhoneNumber, steps.EnrollWithPhoneNumber,
 			flows.On(fsm.DeviceEnrolled, fsm.Enrolled),
-			flows.On(fsm.InputRejected, fsm.AwaitingCertificationCode)),
+			flows.Rejected(fsm.AwaitingCertificationCode)),
 	},
 	// phone already registered: 5, 6, 7, 8 and B
 	flows.EnrollWithCode(),

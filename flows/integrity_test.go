@@ -1,4 +1,4 @@
-package enrollfsm_test
+package flows_test
 
 import (
 	"context"
@@ -9,9 +9,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/account"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
+	"github.com/enrollfsm/enrollfsm/flows/full"
+	"github.com/enrollfsm/enrollfsm/flows/shortcut"
 	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/steps"
@@ -20,18 +22,27 @@ import (
 // Table integrity: the properties every table must have, checked on all of
 // them. STYLE §6.
 
-func sortedFlows() []enrollfsm.Flow {
-	var names []enrollfsm.Flow
-	for f := range enrollfsm.Tables() {
+// tables is every table, by name.
+var tables = func() map[string]*flows.Table {
+	out := map[string]*flows.Table{full.Table.Name: full.Table, shortcut.Table.Name: shortcut.Table}
+	for _, t := range account.Operations {
+		out[t.Name] = t
+	}
+	return out
+}()
+
+func sortedFlows() []string {
+	var names []string
+	for f := range tables {
 		names = append(names, f)
 	}
-	sort.Slice(names, func(i, j int) bool { return names[i] < names[j] })
+	sort.Strings(names)
 	return names
 }
 
 func TestTables_EveryStateReachableFromStart(t *testing.T) {
 	for _, name := range sortedFlows() {
-		tab := enrollfsm.Tables()[name]
+		tab := tables[name]
 		t.Run(string(name), func(t *testing.T) {
 			seen := map[fsm.State]bool{fsm.Start: true}
 			queue := []fsm.State{fsm.Start}
@@ -55,7 +66,7 @@ func TestTables_EveryStateReachableFromStart(t *testing.T) {
 
 func TestTables_ExitsMatchKinds(t *testing.T) {
 	for _, name := range sortedFlows() {
-		tab := enrollfsm.Tables()[name]
+		tab := tables[name]
 		t.Run(string(name), func(t *testing.T) {
 			for _, s := range tab.Spec.States {
 				out := tab.Def.EventsFrom(s.Name)
@@ -83,7 +94,7 @@ func TestTables_ExitsMatchKinds(t *testing.T) {
 // and offers only actions the engine can fire.
 func TestTables_WaitingStatesOfferCancelAndTheirValue(t *testing.T) {
 	for _, name := range sortedFlows() {
-		tab := enrollfsm.Tables()[name]
+		tab := tables[name]
 		t.Run(string(name), func(t *testing.T) {
 			for _, s := range tab.Spec.States {
 				if s.Kind != flows.Waiting {
@@ -120,7 +131,7 @@ func answerable(s flows.State, ev fsm.Event) bool {
 // §4, "rejected").
 func TestTables_RejectionReturnsToTheBlamedPrompt(t *testing.T) {
 	for _, name := range sortedFlows() {
-		tab := enrollfsm.Tables()[name]
+		tab := tables[name]
 		t.Run(string(name), func(t *testing.T) {
 			for _, s := range tab.Spec.States {
 				if s.Kind != flows.Calling {
@@ -145,7 +156,7 @@ func TestTables_RejectionReturnsToTheBlamedPrompt(t *testing.T) {
 // under every combination of guards.
 func TestTables_EveryInterpretedEventIsAllowed(t *testing.T) {
 	for _, name := range sortedFlows() {
-		tab := enrollfsm.Tables()[name]
+		tab := tables[name]
 		t.Run(string(name), func(t *testing.T) {
 			var enrolling []fsm.State
 			for _, s := range tab.Spec.States {
@@ -240,9 +251,42 @@ func guardContexts(enrollment bool, resumes []fsm.State, afterResend bool) []ste
 	}
 	if afterResend {
 		for _, c := range out {
-			c.AfterResend = true
+			c.AfterUnsurePIN = true
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// What an edge changes in the run is declared on it: every edge of an event
+// the engine gives an effect to carries that effect, so a table cannot leave
+// one out by mistake.
+func TestTables_EffectsBesideTheirCauses(t *testing.T) {
+	want := map[fsm.Event]flows.EffectKind{
+		fsm.InputRejected:        flows.WrongAnswerCounted,
+		fsm.CallFailed:           flows.LastWrongAnswerCounted,
+		fsm.CertificationSMSSent: flows.CodeSent,
+		fsm.EnrollmentSMSSent:    flows.CodeSent,
+		fsm.ResendRequested:      flows.ResendSpent,
+		fsm.PhoneChangeRequested: flows.ResendSpent,
+		fsm.CallInterrupted:      flows.InterruptionKept,
+		fsm.ReadRetried:          flows.ReadRetry,
+		fsm.RemovalConfirmed:     flows.RemovalSpent,
+		fsm.RemovalAuthorised:    flows.RemovalSpent,
+		fsm.RemovalRequired:      flows.CauseKept,
+		fsm.DeviceMaybeEnrolled:  flows.VerificationAwaited,
+		fsm.PhonePresent:         flows.TrustedPhoneKept,
+	}
+	for _, name := range sortedFlows() {
+		for _, s := range tables[name].Spec.States {
+			for _, e := range s.Edges {
+				if k, ok := want[e.Event]; ok {
+					assert.True(t, flows.Has(e.Effects, k), "%s: %s --%s--> %s has no effect %d", name, s.Name, e.Event, e.Dst, k)
+				}
+				for _, ef := range e.Effects {
+					assert.NotEqual(t, "?", ef.Label(&s), "%s: %s --%s--> an effect without a label", name, s.Name, e.Event)
+				}
+			}
+		}
+	}
 }

@@ -1,0 +1,148 @@
+package flows
+
+import (
+	"strings"
+
+	"github.com/enrollfsm/enrollfsm/fsm"
+)
+
+// Effect is a change a transition makes to what the run holds, declared on
+// the edge that makes it (UML's event [guard] / action). The engine applies
+// an edge's effects when it takes the edge, and knows no state or event of
+// any flow: what a transition does is read here and in the generated docs.
+type Effect struct {
+	Kind EffectKind
+	// Prompt is the SMS code prompt of CodeSent and CodeForgotten.
+	Prompt fsm.Prompt
+}
+
+// EffectKind is what an Effect changes.
+type EffectKind int
+
+// The effects.
+const (
+	_ EffectKind = iota
+	// WrongAnswerCounted counts one wrong answer to the prompt the call's
+	// step blames (a wrong code to that code and the run's wrong codes, or
+	// a wrong PIN), and asks that prompt again with the cause.
+	WrongAnswerCounted
+	// LastWrongAnswerCounted counts the refused answer that used up the
+	// attempts and failed the run, if the reply refused one.
+	LastWrongAnswerCounted
+	// CauseKept asks the destination's prompt with the reply's cause as its
+	// reason (why the account must be cleared, why the call stopped).
+	CauseKept
+	// CodeSent starts the lifetime of a new SMS code for Prompt: its wrong
+	// answers go back to 0 and its clock starts.
+	CodeSent
+	// CodeForgotten drops the code typed for Prompt: it belongs to a number no
+	// longer in use.
+	CodeForgotten
+	// ResendSpent spends one of the run's new SMS codes; the answer is
+	// refused, and the action not offered, once none is left.
+	ResendSpent
+	// TrustedPhoneKept keeps the number call 3 found, to show where the
+	// enrollment code goes.
+	TrustedPhoneKept
+	// RemovalSpent spends one of the run's removals of every enrollment; the
+	// removal also drops any PIN the server held for the device.
+	RemovalSpent
+	// InterruptionKept keeps the call to retry, and whether its outcome is
+	// unknown: then a retry checks call 1 first.
+	InterruptionKept
+	// VerificationAwaited keeps the enrollment call to send again if call 1
+	// finds the device not enrolled.
+	VerificationAwaited
+	// ReadRetry makes the same read again after a backoff.
+	ReadRetry
+)
+
+// The effects, for declaring edges with Edge.Does.
+var (
+	CountWrongAnswer  = Effect{Kind: WrongAnswerCounted}
+	CountLastAnswer   = Effect{Kind: LastWrongAnswerCounted}
+	KeepCause         = Effect{Kind: CauseKept}
+	SpendResend       = Effect{Kind: ResendSpent}
+	KeepTrustedPhone  = Effect{Kind: TrustedPhoneKept}
+	SpendRemoval      = Effect{Kind: RemovalSpent}
+	KeepInterruption  = Effect{Kind: InterruptionKept}
+	AwaitVerification = Effect{Kind: VerificationAwaited}
+	RetryRead         = Effect{Kind: ReadRetry}
+)
+
+// StartCode and ForgetCode act on the SMS code of prompt p.
+func StartCode(p fsm.Prompt) Effect  { return Effect{Kind: CodeSent, Prompt: p} }
+func ForgetCode(p fsm.Prompt) Effect { return Effect{Kind: CodeForgotten, Prompt: p} }
+
+// Label says what the effect does, for the docs: on an edge leaving src
+// (whose step names the prompt a wrong answer counts against).
+func (e Effect) Label(src *State) string {
+	switch e.Kind {
+	case WrongAnswerCounted:
+		if src != nil && src.Step != nil {
+			switch {
+			case src.Step.Blames.IsCode():
+				return "wrong " + words(src.Step.Blames) + "s +1"
+			case src.Step.Blames.IsPIN():
+				return "wrong PINs +1"
+			case src.Step.Blames != "":
+				return words(src.Step.Blames) + " asked again"
+			}
+		}
+		return "wrong answers +1"
+	case LastWrongAnswerCounted:
+		return "a last refused answer counted"
+	case CauseKept:
+		return "reason kept"
+	case CodeSent:
+		return words(e.Prompt) + " sent, valid 10 min"
+	case CodeForgotten:
+		return words(e.Prompt) + " forgotten"
+	case ResendSpent:
+		return "resends +1"
+	case TrustedPhoneKept:
+		return "trusted phone kept"
+	case RemovalSpent:
+		return "removals +1"
+	case InterruptionKept:
+		return "call kept for retry"
+	case VerificationAwaited:
+		return "call kept until call 1 checks"
+	case ReadRetry:
+		return "attempt +1, backoff"
+	}
+	return "?"
+}
+
+// SetsReason reports whether an edge with these effects gives the prompt it
+// leads to a reason; any other edge into a waiting state clears it.
+func SetsReason(effects []Effect) bool {
+	for _, e := range effects {
+		switch e.Kind {
+		case WrongAnswerCounted, CauseKept, InterruptionKept:
+			return true
+		}
+	}
+	return false
+}
+
+// Has reports whether effects holds one of kind k.
+func Has(effects []Effect, k EffectKind) bool {
+	for _, e := range effects {
+		if e.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Labels joins the labels of an edge's effects: "wrong PINs +1, reason kept".
+func Labels(src *State, effects []Effect) string {
+	out := make([]string, len(effects))
+	for i, e := range effects {
+		out[i] = e.Label(src)
+	}
+	return strings.Join(out, ", ")
+}
+
+func words(p fsm.Prompt) string { return strings.ReplaceAll(string(p), "_", " ") }

@@ -1,0 +1,102 @@
+package enrollfsm_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enrollfsm/enrollfsm"
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+)
+
+// One registry: every flow New accepts is listed and described, and every
+// table is one of them.
+func TestRegistry_FlowsTablesAndDescriptionsAgree(t *testing.T) {
+	tables := enrollfsm.Tables()
+	for _, f := range enrollfsm.Flows() {
+		info, ok := enrollfsm.Describe(f)
+		require.True(t, ok, f)
+		assert.Equal(t, f, info.Name)
+		assert.NotEmpty(t, info.Summary, f)
+		if f != enrollfsm.FlowAuto {
+			assert.Contains(t, tables, f)
+			assert.Equal(t, info.Enrollment, tables[f].Enrollment, f)
+		}
+	}
+	assert.Len(t, tables, len(enrollfsm.Flows())-1, "every flow but auto has a table")
+	_, err := enrollfsm.New("sideways")
+	require.ErrorIs(t, err, pimserr.ErrConfig)
+	assert.ErrorContains(t, err, "remove_vehicle", "the refusal names the flows")
+}
+
+// What Tables hands out is the caller's: changing it changes no engine.
+func TestTables_AreCopies(t *testing.T) {
+	tab := enrollfsm.Tables()[enrollfsm.FlowFull]
+	for i := range tab.Spec.States {
+		tab.Spec.States[i].Edges = nil
+	}
+	e, err := enrollfsm.New(enrollfsm.FlowFull)
+	require.NoError(t, err)
+	assert.Equal(t, "1", e.Next().Call.Step)
+	assert.NotEmpty(t, enrollfsm.Tables()[enrollfsm.FlowFull].Spec.States[1].Edges)
+}
+
+// The engine knows no state or event of any flow: the tables say where each
+// reply and answer leads and what the edge changes. It names only the
+// events every machine shares (begin, the interruption and its retry,
+// cancel, failure) and the failed state.
+func TestEngine_NamesNoStateOrEventOfAFlow(t *testing.T) {
+	shared := map[string]bool{
+		"Begin": true, "CallInterrupted": true, "CancelRequested": true, "CallFailed": true,
+		"VerifyRequested": true, "RetryEvent": true, "Failed": true,
+		// the public vocabulary, re-exported in types.go
+		"Enrolled": true, "Done": true, "Cancelled": true,
+	}
+	vocabulary := map[string]bool{}
+	fset := token.NewFileSet()
+	for _, dir := range []string{"fsm"} {
+		pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+		require.NoError(t, err)
+		for _, p := range pkgs {
+			for _, f := range p.Files {
+				for _, d := range f.Decls {
+					if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.CONST {
+						for _, spec := range g.Specs {
+							for _, n := range spec.(*ast.ValueSpec).Names {
+								vocabulary[n.Name] = true
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	require.True(t, vocabulary["CheckingPIN"], "the vocabulary was read")
+	entries, err := os.ReadDir(".")
+	require.NoError(t, err)
+	for _, fi := range entries {
+		name := fi.Name()
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") || name == "types.go" {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		require.NoError(t, err)
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == "fsm" && vocabulary[sel.Sel.Name] && !shared[sel.Sel.Name] &&
+				!strings.HasPrefix(sel.Sel.Name, "Prompt") && !strings.HasPrefix(sel.Sel.Name, "Action") {
+				t.Errorf("%s: names fsm.%s", fset.Position(sel.Pos()), sel.Sel.Name)
+			}
+			return true
+		})
+	}
+}
