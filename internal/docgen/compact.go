@@ -22,14 +22,33 @@ type viewEdge struct {
 	from, to string
 	event    fsm.Event
 	codes    string // the codes behind it, or the failure it records
+	effects  string // what taking it changes in the run (flows.Effect)
 	family   bool   // drawn from a pseudo-state
 }
 
+// label is the edge as UML writes a transition, event (codes) / effects.
 func (e viewEdge) label() string {
-	if e.codes == "" {
-		return string(e.event)
+	out := string(e.event)
+	if e.codes != "" {
+		out += " (" + e.codes + ")"
 	}
-	return string(e.event) + " (" + e.codes + ")"
+	if e.effects != "" {
+		out += " / " + e.effects
+	}
+	return out
+}
+
+// effectsOf labels what the edge leaving src by ev does, "" for nothing.
+func effectsOf(t *flows.Table, src fsm.State, ev fsm.Event) string {
+	st, ok := t.State(src)
+	if !ok {
+		return ""
+	}
+	e, ok := st.Edge(ev)
+	if !ok {
+		return ""
+	}
+	return flows.Labels(st, e.Effects)
 }
 
 // compact builds the compact view of t from its table alone (no run's
@@ -46,11 +65,13 @@ func compact(t *flows.Table) []viewEdge {
 		if !shown {
 			continue
 		}
-		v = append(v, viewEdge{from: string(r.Src), to: string(r.Dst), event: r.Event, codes: edgeCodes(t, r)})
+		v = append(v, viewEdge{from: string(r.Src), to: string(r.Dst), event: r.Event, codes: edgeCodes(t, r),
+			effects: effectsOf(t, r.Src, r.Event)})
 	}
 	if calls := callStates(t); len(calls) > 0 {
 		for _, e := range t.OnEveryCall {
-			v = append(v, viewEdge{from: AnyCall, to: string(e.Dst), event: e.Event, codes: familyCodes(t, e.Event), family: true})
+			v = append(v, viewEdge{from: AnyCall, to: string(e.Dst), event: e.Event, codes: familyCodes(t, e.Event),
+				effects: flows.Labels(nil, e.Effects), family: true})
 		}
 		if _, ok := t.State(fsm.Interrupted); ok {
 			v = append(v, viewEdge{from: string(fsm.Interrupted), to: AnyCall, event: fsm.RetryEvent("‹call›"), family: true})

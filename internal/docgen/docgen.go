@@ -20,7 +20,12 @@ import (
 // HandWritten are the pages of docs/ written by hand that the index
 // lists, with what each holds.
 var HandWritten = []struct{ File, Title, Holds string }{
+	{"contract.md", "Contract", "the behaviour contract: calls, states, errors, bounds, snapshots, the scenario format, the properties of every run"},
+	{"architecture.md", "Architecture", "the centre of the engine: effects declared on the edges, the run state, the core and its driver, the flow registry"},
+	{"snapshots.md", "Snapshots", "saving and restoring a run, sealing, what a restore refuses, the tampering table"},
 	{"decisions.md", "Decisions", "the choices made where the sources disagree or are silent"},
+	{"cli.md", "Command line", "the enroll command: its commands, flags and exit codes"},
+	{"explorer.md", "Explorer", "enroll explore: walk a flow in a browser, step by step"},
 	{"mobile.md", "Mobile", "the engine in an Android or iOS app: building the .aar and .xcframework, Kotlin and Swift examples"},
 	{"TESTING.md", "Testing", "the test layers and their commands, the property-test kit for app teams, the soak's figures"},
 	{"PERFORMANCE.md", "Performance", "the benchmarks, their method and figures as ratios, and how to reproduce them"},

@@ -38,6 +38,9 @@ func CompactDOT(t *flows.Table) string {
 		if e.codes != "" {
 			label += "\n" + wrap(e.codes, 28)
 		}
+		if e.effects != "" {
+			label += "\n/ " + wrap(e.effects, 28)
+		}
 		attrs := "label=" + quote(label)
 		if e.family {
 			attrs += ", style=dashed, color=\"#6b7280\", fontcolor=\"#374151\""

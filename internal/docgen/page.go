@@ -134,7 +134,7 @@ func writeState(b *strings.Builder, t *flows.Table, s *flows.State, n Notes) err
 		}
 		return nil
 	}
-	b.WriteString("| event | caused by | next state | edge |\n|---|---|---|---|\n")
+	b.WriteString("| event | caused by | next state | does | edge |\n|---|---|---|---|---|\n")
 	var causes []Cause
 	if s.Kind == flows.Calling {
 		causes = Causes(t, s)
@@ -164,7 +164,11 @@ func writeState(b *strings.Builder, t *flows.Table, s *flows.State, n Notes) err
 		case flows.Initial:
 			why = append(why, "the run starts")
 		}
-		fmt.Fprintf(b, "| `%s` | %s | `%s` | %s |\n", e.Event, cell(strings.Join(why, "; ")), e.Dst, edgeKind(t, row))
+		does := flows.Labels(s, e.Effects)
+		if does == "" {
+			does = "—"
+		}
+		fmt.Fprintf(b, "| `%s` | %s | `%s` | %s | %s |\n", e.Event, cell(strings.Join(why, "; ")), e.Dst, cell(does), edgeKind(t, row))
 	}
 	b.WriteString("\n")
 	return nil
@@ -201,7 +205,7 @@ func writeCall(b *strings.Builder, st *steps.Step, n Notes) error {
 		}
 		fmt.Fprintf(b, "- Carries the answer to `%s`: a rejection asks it again%s.\n", st.Blames, count)
 	}
-	if st.Removes {
+	if st.NoRemoval {
 		b.WriteString("- Removes every enrollment: a blocked reply to it is not cured by another removal.\n")
 	}
 	b.WriteString("\n")
