@@ -367,9 +367,13 @@ type move struct {
 	action enrollfsm.Action
 }
 
+// moveID numbers the moves of one exploration, so that a state and an edge
+// name their input in two bytes.
+type moveID uint16
+
 type node struct {
 	parent int32
-	via    move
+	via    moveID
 	eng    *enrollfsm.Engine // nil once expanded
 	mon    monitor
 	now    time.Time
@@ -380,7 +384,7 @@ type node struct {
 
 type graphEdge struct {
 	from, to int32
-	via      move
+	via      moveID
 }
 
 type explorer struct {
@@ -394,6 +398,8 @@ type explorer struct {
 	alive   *liveness
 	opts    []enrollfsm.Option
 	nodes   []node
+	moveTab []move
+	moveIDs map[move]moveID
 	index   map[string]int32
 	edges   []graphEdge
 	tried   int
@@ -414,6 +420,7 @@ func checkSetting(ctx context.Context, s Setting, opts CheckOptions) (CheckResul
 	x := &explorer{
 		ctx: ctx, setting: s, limits: limits, max: opts.MaxStates,
 		clock: NewClock(Epoch), index: map[string]int32{}, taken: map[fsm.Row]bool{}, replies: map[string][]reply{},
+		moveIDs: map[move]moveID{},
 	}
 	if x.max <= 0 {
 		x.max = 200_000
@@ -522,7 +529,7 @@ func (x *explorer) sample() {
 // add stores a new state, of key k.
 func (x *explorer) add(parent int32, via move, e *enrollfsm.Engine, mon monitor, rs hooks.RunState, k []byte) int32 {
 	st, _ := x.setup.table.State(fsm.State(rs.State))
-	x.nodes = append(x.nodes, node{parent: parent, via: via, eng: e, mon: mon, now: x.clock.Now(),
+	x.nodes = append(x.nodes, node{parent: parent, via: x.id(via), eng: e, mon: mon, now: x.clock.Now(),
 		end: rs.Outcome != "", prompt: st != nil && st.Kind == flows.Waiting, valid: x.codeValid(rs)})
 	id := int32(len(x.nodes) - 1)
 	x.index[string(k)] = id
@@ -569,7 +576,7 @@ func (x *explorer) moves(n *node) []move {
 			out = append(out, move{kind: moveWait})
 		}
 		// a restore of a restored engine is that engine again
-		if n.via.kind != moveRestore {
+		if x.mv(n.via).kind != moveRestore {
 			out = append(out, move{kind: moveRestore})
 		}
 	}
@@ -657,19 +664,33 @@ func (x *explorer) try(i int32, mv move) *Counterexample {
 	x.bound = max(x.bound, mon.peak)
 	k := x.keyOf(rs, &mon)
 	if j, ok := x.index[string(k)]; ok {
-		x.edges = append(x.edges, graphEdge{from: i, to: j, via: mv})
+		x.edges = append(x.edges, graphEdge{from: i, to: j, via: x.id(mv)})
 		return nil
 	}
 	j := x.add(i, mv, e, mon, rs, k)
-	x.edges = append(x.edges, graphEdge{from: i, to: j, via: mv})
+	x.edges = append(x.edges, graphEdge{from: i, to: j, via: x.nodes[j].via})
 	return nil
 }
+
+// id returns mv's number, numbering it if it is new.
+func (x *explorer) id(mv move) moveID {
+	if id, ok := x.moveIDs[mv]; ok {
+		return id
+	}
+	id := moveID(len(x.moveTab))
+	x.moveTab = append(x.moveTab, mv)
+	x.moveIDs[mv] = id
+	return id
+}
+
+// mv returns the move numbered id.
+func (x *explorer) mv(id moveID) move { return x.moveTab[id] }
 
 // path returns the inputs from start to node i.
 func (x *explorer) path(i int32) []move {
 	var out []move
 	for ; i > 0; i = x.nodes[i].parent {
-		out = append(out, x.nodes[i].via)
+		out = append(out, x.mv(x.nodes[i].via))
 	}
 	for l, r := 0, len(out)-1; l < r; l, r = l+1, r-1 {
 		out[l], out[r] = out[r], out[l]
@@ -716,7 +737,7 @@ func (x *explorer) whole() *Counterexample {
 	g := x.runGraph()
 	comp, order := g.components()
 	for k, e := range g.edges {
-		if comp[e.from] == comp[e.to] && x.acts(e.via) {
+		if comp[e.from] == comp[e.to] && x.acts(x.mv(e.via)) {
 			return x.cycle(g, comp, k)
 		}
 	}
@@ -766,7 +787,7 @@ type runGraph struct {
 func (x *explorer) runGraph() *runGraph {
 	g := &runGraph{out: make([][]int, len(x.nodes))}
 	for _, e := range x.edges {
-		if e.from != e.to && e.via.kind != moveRestore && e.via.action != enrollfsm.ActionRetry {
+		if mv := x.mv(e.via); e.from != e.to && mv.kind != moveRestore && mv.action != enrollfsm.ActionRetry {
 			g.out[e.from] = append(g.out[e.from], len(g.edges))
 			g.edges = append(g.edges, e)
 		}

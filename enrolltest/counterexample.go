@@ -22,6 +22,7 @@ func (c *Clock) set(t time.Time) {
 // run come back to the same state.
 func (x *explorer) cycle(g *runGraph, comp []int, k int) *Counterexample {
 	e := g.edges[k]
+	act := x.mv(e.via)
 	// shortest way back from e.to to e.from inside the component
 	prev := map[int32]int{e.to: -1}
 	queue := []int32{e.to}
@@ -63,10 +64,10 @@ func (x *explorer) cycle(g *runGraph, comp []int, k int) *Counterexample {
 	first := g.edges[loop[0]].from
 	moves := make([]move, len(loop))
 	for i, j := range loop {
-		moves[i] = g.edges[j].via
+		moves[i] = x.mv(g.edges[j].via)
 	}
 	return x.counterexample(first, moves, &PropertyError{Property: PropertyEnd, Flow: x.setup.flow, State: x.nodes[first].mon.cur,
-		Detail: "a loop that gets the backend to act again (" + x.replies[e.via.step][e.via.reply].name + " to step " + e.via.step +
+		Detail: "a loop that gets the backend to act again (" + x.replies[act.step][act.reply].name + " to step " + act.step +
 			") without spending a bounded counter or the user's retry"})
 }
 
