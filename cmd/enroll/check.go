@@ -82,6 +82,9 @@ close.`, stdout)
 			return
 		}
 		fmt.Fprintf(stdout, "  scenario written to %s: enroll replay %s\n", name, name)
+		if !r.Violation.Reproduced {
+			fmt.Fprintln(stdout, "  (a replay of it does not break the property again: the whole graph shows it, not one run)")
+		}
 	}
 	rep, err := enrolltest.Check(ctx, enrolltest.Settings(flowList, platforms), enrolltest.CheckOptions{MaxStates: *maxStates, Progress: progress})
 	if err != nil {
