@@ -601,7 +601,8 @@ func stateDiff(a, b hooks.RunState, ttl time.Duration) string {
 // the engine (at New and at every Restore), call Settle after each Advance,
 // Deliver or Answer, and Restored after a restore; Err returns the first
 // *PropertyError. The scenario runner uses one for every replay. A Monitor
-// follows one run; it is safe for concurrent use.
+// follows one run, made without WithPrefetch (a call made ahead of its
+// state would look out of place); it is safe for concurrent use.
 type Monitor struct {
 	mu sync.Mutex
 	m  monitor

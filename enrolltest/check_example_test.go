@@ -1,0 +1,31 @@
+package enrolltest_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrolltest"
+)
+
+// A QA team checks its own limits: every state update_pin can reach on
+// Android, with automatic removal off and on.
+func ExampleCheck() {
+	limits := enrollfsm.Limits{CodeAttempts: 5, Resends: 2, PINAttempts: 3, Removals: 1, ReadAttempts: 2,
+		Backoff: time.Second, CodeTTL: 5 * time.Minute}
+	settings := enrolltest.Settings([]enrollfsm.Flow{enrollfsm.FlowUpdatePIN}, []enrollfsm.Platform{enrollfsm.Android})
+	rep, err := enrolltest.Check(context.Background(), settings, enrolltest.CheckOptions{Limits: limits})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range rep.Results {
+		fmt.Println(r)
+	}
+	fmt.Println("ok:", rep.OK())
+	// Output:
+	// update_pin android: 34 states, 132 edges, at most 2 calls between waits, longest run without retry 12, every edge taken, 0 violations
+	// update_pin android auto-removal: 34 states, 132 edges, at most 2 calls between waits, longest run without retry 12, every edge taken, 0 violations
+	// ok: true
+}
