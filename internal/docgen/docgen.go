@@ -213,6 +213,8 @@ func ReadmeSection(order []enrollfsm.Flow) string {
 	b.WriteString("- [The error catalogue](docs/errors.md): the 17 codes, their labels and classes, and their effect at every call.\n")
 	b.WriteString("- [Paths](docs/paths.md): the test plan, with the shortest path to every state and every simple path to an end; " +
 		"`go run ./cmd/enroll paths -flow full` prints it.\n")
+	b.WriteString("- [Check](docs/check.md): every reachable state of each table explored, with its figures and the properties proven; " +
+		"`go run ./cmd/enroll check` runs it in every setting and writes each counterexample as a scenario.\n")
 	b.WriteString("- [Decisions](docs/decisions.md): the choices made where the sources disagree or are silent.\n")
 	return b.String()
 }
