@@ -42,7 +42,8 @@ func TestCheck_AccountOperationsCloseCleanWithEveryEdgeTaken(t *testing.T) {
 }
 
 func TestCheck_EnrollmentFlowsCloseCleanWithinTheDerivedBound(t *testing.T) {
-	settings := enrolltest.Settings([]enrollfsm.Flow{enrollfsm.FlowFull, enrollfsm.FlowShortcut, enrollfsm.FlowAuto}, nil)
+	settings := append(enrolltest.Settings([]enrollfsm.Flow{enrollfsm.FlowFull, enrollfsm.FlowShortcut}, nil),
+		enrolltest.Settings([]enrollfsm.Flow{enrollfsm.FlowAuto}, []enrollfsm.Platform{enrollfsm.Android})...)
 	rep, err := enrolltest.Check(context.Background(), settings, enrolltest.CheckOptions{Limits: small})
 	require.NoError(t, err)
 	assert.True(t, rep.OK(), "%v", rep.Untaken)
@@ -59,8 +60,8 @@ func TestCheck_EnrollmentFlowsCloseCleanWithinTheDerivedBound(t *testing.T) {
 	for _, r := range rep.Results {
 		byName[r.Setting.String()] = r
 	}
-	assert.Equal(t, enrollfsm.FlowFull, byName["auto ios sdk 2.0.0"].Flow)
-	assert.Equal(t, byName["full ios"].States, byName["auto ios sdk 2.0.0"].States)
+	assert.Equal(t, enrollfsm.FlowFull, byName["auto android sdk 2.0.0"].Flow)
+	assert.Equal(t, byName["full android"].States, byName["auto android sdk 2.0.0"].States)
 	assert.Equal(t, byName["shortcut android auto-removal"].Edges, byName["auto android sdk 2.1.0 auto-removal"].Edges)
 }
 

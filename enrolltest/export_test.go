@@ -12,6 +12,8 @@ import (
 func DeepScenario(s Setting) ([]byte, []string, error) {
 	var found []byte
 	var steps []string
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
 	onNewState = func(x *explorer, i int32) {
 		if found != nil {
 			return
@@ -25,17 +27,19 @@ func DeepScenario(s Setting) ([]byte, []string, error) {
 		if wait && restore && timeout && x.nodes[i].prompt {
 			ce := x.counterexample(i, nil, &PropertyError{Property: PropertyTable, Flow: x.setup.flow, Detail: "none: a test"})
 			found, steps = ce.Scenario, ce.Steps
+			stop() // the exploration ends at its next check of ctx
 		}
 	}
 	defer func() { onNewState = nil }()
-	res, err := CheckSetting(context.Background(), s, CheckOptions{})
+	res, err := CheckSetting(ctx, s, CheckOptions{})
 	switch {
+	case found != nil:
+		return found, steps, nil
 	case err != nil:
 		return nil, nil, err
 	case res.Violation != nil:
 		return nil, nil, res.Violation.Err
 	case found == nil:
-		return nil, nil, errors.New("no such state")
 	}
-	return found, steps, nil
+	return nil, nil, errors.New("no such state")
 }
