@@ -27,13 +27,13 @@ func CheckPage(order []enrollfsm.Flow) (string, error) {
 	b.WriteString(Header)
 	b.WriteString("# Every reachable state, checked\n\n")
 	b.WriteString("`go run ./cmd/enroll check` explores, breadth first from `start`, every state each flow can reach over the real " +
-		"engine, and checks the properties of the contract (docs/contract.md §8) at every state and edge. At each call it gives " +
+		"engine, and checks the properties of the [contract](contract.md) (§8) at every state and edge. At each call it gives " +
 		"every reply the step reads (each result variant, a code of each class, both blocked codes, 2316, an unknown code, a " +
 		"bridge error, a malformed reply); at each prompt a valid value, a malformed one and every action offered; it moves the " +
 		"clock past the code lifetime while a code is valid, and saves and restores the engine at every waiting state. States " +
 		"are told apart by the run state (machine state, counters, code ages, which inputs are held, the interruption, the " +
 		"outcome), leaving out secrets' values, the run-wide counts of calls and wrong codes, the 2316 warnings and whatever the " +
-		"engine cannot read again before writing it (docs/decisions.md).\n\n")
+		"engine cannot read again before writing it ([decisions](decisions.md) 56–59).\n\n")
 	b.WriteString("A violation stops the flow with the shortest input path to it, written as a scenario file that " +
 		"`go run ./cmd/enroll replay FILE` replays and fails with the same property. Without flags the command checks every " +
 		"flow on both platforms, with automatic removal off and on, and `auto` with an SDK before and after 2.1.0; CI runs it. " +
