@@ -98,6 +98,9 @@ close.`, stdout)
 			fmt.Fprintf(stdout, "%s: no setting takes %s from %s to %s\n", f, row.Event, row.Src, row.Dst)
 		}
 	}
+	if len(rep.Untaken) == 0 {
+		fmt.Fprintln(stdout, "every edge of each table checked here is taken in some setting")
+	}
 	secs := rep.Elapsed.Seconds()
 	fmt.Fprintf(stdout, "%d settings, %d states in %.1fs (%.0f states/s), peak heap %d MiB\n",
 		len(rep.Results), rep.States, secs, float64(rep.States)/max(secs, 1e-9), rep.PeakHeap>>20)
