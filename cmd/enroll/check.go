@@ -98,7 +98,7 @@ close.`, stdout)
 			fmt.Fprintf(stdout, "%s: no setting takes %s from %s to %s\n", f, row.Event, row.Src, row.Dst)
 		}
 	}
-	if len(rep.Untaken) == 0 {
+	if rep.OK() {
 		fmt.Fprintln(stdout, "every edge of each table checked here is taken in some setting")
 	}
 	secs := rep.Elapsed.Seconds()
