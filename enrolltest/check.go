@@ -618,7 +618,9 @@ func (x *explorer) apply(e *enrollfsm.Engine, mv move, mon *monitor) *enrollfsm.
 		p := e.Next()
 		r := x.replies[mv.step][mv.reply]
 		x.clock.Advance(p.Call.Delay)
-		_ = e.Deliver(p.Call.ID, r.msg, r.err)
+		if err := e.Deliver(p.Call.ID, r.msg, r.err); err != nil {
+			mon.violate(PropertyTable, "the reply to the pending call %d is refused: %s", p.Call.ID, mon.safe(err))
+		}
 	case moveValue:
 		_ = e.Answer(enrollfsm.Value(mv.prompt, validValues[mv.prompt]))
 	case moveMalformed:
