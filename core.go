@@ -283,6 +283,8 @@ func (c *core) apply(src *flows.State, edge *flows.Edge, d steps.Decision) {
 			c.run.Counters.Resends++
 		case flows.TrustedPhoneKept:
 			c.run.Trusted = d.Phone
+		case flows.PhoneTrusted:
+			c.run.Trusted = c.run.Phone
 		case flows.RemovalSpent:
 			c.run.Counters.Removals++
 			c.run.PINMayBeSet = false // removing every enrollment drops the PIN too

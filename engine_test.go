@@ -18,6 +18,7 @@ import (
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
+	"github.com/enrollfsm/enrollfsm/simulator"
 )
 
 func req(op pims.Op, api string, kv ...string) pims.Request {
@@ -415,3 +416,21 @@ func errorsIsAny(err error, targets ...error) bool {
 }
 
 var errNoCall = pimserr.ErrNoCall
+
+// The enrollment code goes to the number step 4·2 has just registered, and
+// the prompt says so.
+func TestPending_SentToAfterAddingThePhone(t *testing.T) {
+	sim := simulator.MustNew(simulator.WithSituation(simulator.SituationNew))
+	e, err := enrollfsm.New(enrollfsm.FlowFull)
+	require.NoError(t, err)
+	require.Equal(t, enrollfsm.PromptPhoneNumber, advance(t, e, sim).Prompt)
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptPhoneNumber, "0611223344")))
+	p := advance(t, e, sim)
+	require.Equal(t, enrollfsm.PromptCertificationCode, p.Prompt)
+	assert.Equal(t, "06••••••44", p.SentTo)
+	code, _ := sim.LastCode(simulator.KindCertification)
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptCertificationCode, code)))
+	p = advance(t, e, sim)
+	require.Equal(t, enrollfsm.PromptEnrollmentCode, p.Prompt)
+	assert.Equal(t, "06••••••44", p.SentTo)
+}

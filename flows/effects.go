@@ -44,6 +44,9 @@ const (
 	// TrustedPhoneKept keeps the number call 3 found, to show where the
 	// enrollment code goes.
 	TrustedPhoneKept
+	// PhoneTrusted makes the number just registered the trusted one, where
+	// the next code goes.
+	PhoneTrusted
 	// RemovalSpent spends one of the run's removals of every enrollment; the
 	// removal also drops any PIN the server held for the device.
 	RemovalSpent
@@ -64,6 +67,7 @@ var (
 	KeepCause         = Effect{Kind: CauseKept}
 	SpendResend       = Effect{Kind: ResendSpent}
 	KeepTrustedPhone  = Effect{Kind: TrustedPhoneKept}
+	TrustNewPhone     = Effect{Kind: PhoneTrusted}
 	SpendRemoval      = Effect{Kind: RemovalSpent}
 	KeepInterruption  = Effect{Kind: InterruptionKept}
 	AwaitVerification = Effect{Kind: VerificationAwaited}
@@ -102,6 +106,8 @@ func (e Effect) Label(src *State) string {
 		return "resends +1"
 	case TrustedPhoneKept:
 		return "trusted phone kept"
+	case PhoneTrusted:
+		return "new phone trusted"
 	case RemovalSpent:
 		return "removals +1"
 	case InterruptionKept:

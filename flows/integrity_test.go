@@ -276,6 +276,7 @@ func TestTables_EffectsBesideTheirCauses(t *testing.T) {
 		fsm.RemovalRequired:      flows.CauseKept,
 		fsm.DeviceMaybeEnrolled:  flows.VerificationAwaited,
 		fsm.PhonePresent:         flows.TrustedPhoneKept,
+		fsm.PhoneNumberAdded:     flows.PhoneTrusted,
 	}
 	for _, name := range sortedFlows() {
 		for _, s := range tables[name].Spec.States {

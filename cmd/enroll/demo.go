@@ -312,6 +312,13 @@ func startDemo(f demoFlags, simOpts []simulator.Option, watch enrollfsm.Observer
 	if enrollfsm.Flow(f.flow) == enrollfsm.FlowRemoveVehicle {
 		opts = append(opts, enrollfsm.WithVIN(f.vin))
 	}
+	if f.save != "" {
+		key, err := demoKey()
+		if err != nil {
+			return nil, nil, "", err
+		}
+		opts = append(opts, enrollfsm.WithSnapshotKey(key))
+	}
 	e, err := enrollfsm.New(enrollfsm.Flow(f.flow), opts...)
 	if err != nil {
 		return nil, nil, "", &usageError{err: err}
@@ -348,7 +355,11 @@ func resumeDemo(file string, simOpts []simulator.Option, watch enrollfsm.Observe
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("%s.server: %w", file, err)
 	}
-	e, err := enrollfsm.Restore(snap, enrollfsm.WithObserver(watch))
+	key, err := demoKey()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	e, err := enrollfsm.Restore(snap, enrollfsm.WithSnapshotKey(key), enrollfsm.WithObserver(watch))
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("%s: %w", file, err)
 	}
@@ -449,7 +460,7 @@ func saveRun(e *enrollfsm.Engine, sim *simulator.Simulator, file string, at enro
 	if err := os.WriteFile(file+".server", server, 0o600); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "saved at %s to %s\n(%d bytes, no PIN or SMS code), as if the app were killed here. Go on with:\n", at, file, len(snap))
+	fmt.Fprintf(w, "saved at %s to %s\n(%d bytes, sealed, no PIN or SMS code), as if the app were killed here. Go on with:\n", at, file, len(snap))
 	fmt.Fprintf(w, "  go run ./cmd/enroll demo -resume %s\n", file)
 	return nil
 }

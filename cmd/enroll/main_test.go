@@ -106,6 +106,7 @@ func TestUsageErrors(t *testing.T) {
 
 // Reference: issue 6, "demo --save FILE / --resume FILE show a kill-and-resume".
 func TestDemo_SaveThenResume(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // where the demo keeps its snapshot key
 	file := filepath.Join(t.TempDir(), "run.json")
 	code, out, errOut := runCLI(t, "", "demo", "-flow", "full", "-platform", "ios", "-situation", "pin_exists", "-save", file)
 	require.Equal(t, 0, code, out+errOut)
@@ -123,4 +124,28 @@ func TestDemo_SaveThenResume(t *testing.T) {
 	code, _, errOut = runCLI(t, "", "demo", "-resume", filepath.Join(t.TempDir(), "none.json"))
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "no such file")
+}
+
+// A saved run is sealed with a key kept apart from it: an edited file, or one
+// sealed under another key, does not resume.
+func TestDemo_ResumeRefusesAnEditedRun(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	file := filepath.Join(t.TempDir(), "run.json")
+	code, out, errOut := runCLI(t, "", "demo", "-flow", "full", "-save", file)
+	require.Equal(t, 0, code, out+errOut)
+	snap, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.Contains(t, string(snap), `"seal":"`)
+	edited := strings.Replace(string(snap), `"calls":4`, `"calls":3`, 1)
+	require.NotEqual(t, string(snap), edited)
+	require.NoError(t, os.WriteFile(file, []byte(edited), 0o600))
+	code, _, errOut = runCLI(t, "", "demo", "-resume", file)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "seal does not match")
+
+	require.NoError(t, os.WriteFile(file, snap, 0o600))
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // another key
+	code, _, errOut = runCLI(t, "", "demo", "-resume", file)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "seal does not match")
 }

@@ -19,7 +19,7 @@ var Table = flows.Enrollment(flows.About{Name: "full", Summary: "enroll through 
 	[]flows.State{
 		// 4·2 — register trusted phone number
 		flows.Call(fsm.AddingPhoneNumber, steps.AddPhoneNumber,
-			flows.On(fsm.PhoneNumberAdded, fsm.RequestingEnrollmentSMS),
+			flows.On(fsm.PhoneNumberAdded, fsm.RequestingEnrollmentSMS).Does(flows.TrustNewPhone),
 			flows.Rejected(fsm.AwaitingCertificationCode)),
 	},
 	// 5, 6, 7, 8 and B
