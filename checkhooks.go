@@ -105,3 +105,12 @@ func (c *core) checkState() hooks.RunState {
 	}
 	return out
 }
+
+// checkedFields are the run state's fields checkState reads, each either
+// compared or abstracted on purpose (the call count and id, SMS times as
+// ages). A test fails when runState has a field not listed here, so that a
+// field added later is not silently left out of the checker's comparison.
+var checkedFields = []string{
+	"State", "Phone", "Trusted", "Counters", "CertCode", "EnrollCode", "Resume", "Unknown",
+	"VerifyFor", "PINMayBeSet", "AfterUnsurePIN", "Attempt", "Warnings", "Failure", "NextCall",
+}
