@@ -121,7 +121,8 @@ type Pending struct {
 	// With PendingPrompt: the prompt, the actions offered besides a value
 	// (if the prompt takes one), why it is asked again (an *InputError, a
 	// refused answer), and the masked phone the SMS went to, for code
-	// prompts.
+	// prompts. Actions is shared by every engine at that state: read it,
+	// never modify it.
 	Prompt  Prompt
 	Actions []Action
 	Reason  error

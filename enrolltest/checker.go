@@ -15,6 +15,9 @@ import (
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
 
+// tables are the engine's tables, copied once: the kit only reads them.
+var tables = sync.OnceValue(enrollfsm.Tables)
+
 // Invariant names a property the Checker holds the engine to.
 type Invariant string
 
@@ -212,7 +215,7 @@ func NewChecker(s enrollfsm.Settings, l enrollfsm.Limits, opts ...CheckerOption)
 		c.setupError = fmt.Errorf("enrolltest: no model of flow %q", c.flow)
 		return c
 	}
-	if c.table, ok = enrollfsm.Tables()[c.flow]; !ok {
+	if c.table, ok = tables()[c.flow]; !ok {
 		c.setupError = fmt.Errorf("enrolltest: the engine has no table %q", c.flow)
 		return c
 	}

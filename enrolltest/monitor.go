@@ -108,7 +108,7 @@ func newMonitorSetup(s enrollfsm.Settings, l enrollfsm.Limits) *monitorSetup {
 		ms.err = fmt.Errorf("enrolltest: no model of flow %q", ms.flow)
 		return ms
 	}
-	if ms.table, ok = enrollfsm.Tables()[ms.flow]; !ok {
+	if ms.table, ok = tables()[ms.flow]; !ok {
 		ms.err = fmt.Errorf("enrolltest: the engine has no table %q", ms.flow)
 		return ms
 	}

@@ -28,7 +28,8 @@ const (
 // as the SDK samples pass them (a phone number keeps its leading zero).
 //
 // Params holds the real PIN and SMS code: pass it to the SDK and nowhere
-// else. Printing a Request (String, fmt verbs, slog, JSON) masks them, and
+// else. A request the engine hands out may share its map with another
+// request (step 8 sends what step 7 sent): read it, never modify it. Printing a Request (String, fmt verbs, slog, JSON) masks them, and
 // masks the phone number.
 type Request struct {
 	Op     Op

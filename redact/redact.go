@@ -71,19 +71,17 @@ var (
 // at least six are ("123456" → "••••56", "1234" → "••••"). A leading "+"
 // is kept; spaces, dots and dashes are dropped.
 func Phone(number string) string {
-	var b strings.Builder
 	number = strings.TrimSpace(number)
-	if strings.HasPrefix(number, "+") {
-		b.WriteByte('+')
+	plus := strings.HasPrefix(number, "+")
+	if plus {
 		number = number[1:]
 	}
-	digits := make([]rune, 0, len(number))
+	n := 0 // digits, that is runes other than spaces, dots and dashes
 	for _, r := range number {
 		if r != ' ' && r != '.' && r != '-' {
-			digits = append(digits, r)
+			n++
 		}
 	}
-	n := len(digits)
 	head, tail := 0, 0
 	if n >= 6 {
 		tail = 2
@@ -91,8 +89,24 @@ func Phone(number string) string {
 	if n >= 10 {
 		head = 2
 	}
-	b.WriteString(string(digits[:head]))
-	b.WriteString(strings.Repeat("•", n-head-tail))
-	b.WriteString(string(digits[n-tail:]))
+	// One allocation: the kept runes take at most len(number) bytes, each
+	// bullet three.
+	var b strings.Builder
+	b.Grow(1 + len(number) + 2*(n-head-tail))
+	if plus {
+		b.WriteByte('+')
+	}
+	i := 0
+	for _, r := range number {
+		if r == ' ' || r == '.' || r == '-' {
+			continue
+		}
+		if i < head || i >= n-tail {
+			b.WriteRune(r)
+		} else {
+			b.WriteString("•")
+		}
+		i++
+	}
 	return b.String()
 }
