@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/enrolltest"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/redact"
 	"github.com/enrollfsm/enrollfsm/simulator"
@@ -121,8 +121,8 @@ func runOnce(tb testing.TB, r benchRun) {
 
 // sequence records the events the engine fires in one run: what every
 // looplab baseline fires.
-func sequence(tb testing.TB, r benchRun) []fsm.Event {
-	var seq []fsm.Event
+func sequence(tb testing.TB, r benchRun) []enrollment.Event {
+	var seq []enrollment.Event
 	out := playBench(tb, r, enrollfsm.WithObserver(enrollfsm.Observer{Transition: func(t enrollfsm.Transition) {
 		seq = append(seq, t.Event)
 	}}))
@@ -153,20 +153,20 @@ func noopCallbacks() looplab.Callbacks {
 // events.
 type floor struct {
 	f   *looplab.FSM
-	seq []fsm.Event
+	seq []enrollment.Event
 }
 
 func newFloor(tb testing.TB, r benchRun, cbs looplab.Callbacks) *floor {
-	return &floor{f: looplab.NewFSM(string(fsm.Start), looplabEvents(r.flow), cbs), seq: sequence(tb, r)}
+	return &floor{f: looplab.NewFSM(string(enrollment.Start), looplabEvents(r.flow), cbs), seq: sequence(tb, r)}
 }
 
 func (fl *floor) run() {
-	fl.f.SetState(string(fsm.Start))
+	fl.f.SetState(string(enrollment.Start))
 	fire(context.Background(), fl.f, fl.seq)
 }
 
 // fire fires seq on f, as a looplab user would.
-func fire(ctx context.Context, f *looplab.FSM, seq []fsm.Event) {
+func fire(ctx context.Context, f *looplab.FSM, seq []enrollment.Event) {
 	for _, ev := range seq {
 		_ = f.Event(ctx, string(ev))
 	}
@@ -181,7 +181,7 @@ func TestBenchRuns(t *testing.T) {
 		assert.Len(t, seq, 1+len(r.replies)+len(r.answers), r.flow)
 		fl := newFloor(t, r, nil)
 		fl.run()
-		assert.Equal(t, string(fsm.Enrolled), fl.f.Current(), "the floor fires the same transitions to the same end")
+		assert.Equal(t, string(enrollment.Enrolled), fl.f.Current(), "the floor fires the same transitions to the same end")
 	}
 	assert.Len(t, sequence(t, fullRun), 14)
 	assert.Len(t, sequence(t, shortcutRun), 9)
@@ -346,7 +346,7 @@ func benchFlow(b *testing.B, r benchRun) {
 		ctx := context.Background()
 		b.ReportAllocs()
 		for b.Loop() {
-			fire(ctx, looplab.NewFSM(string(fsm.Start), evs, nil), seq)
+			fire(ctx, looplab.NewFSM(string(enrollment.Start), evs, nil), seq)
 		}
 	})
 	// Not the floor: the four no-op callbacks cost looplab work the engine,
@@ -399,7 +399,7 @@ var benchKey = []byte("0123456789abcdef0123456789abcdef")
 
 func TestWaitAtEnrollmentCode(t *testing.T) {
 	e := waitAtEnrollmentCode(t)
-	assert.Equal(t, enrollfsm.State(fsm.AwaitingEnrollmentCode), e.State())
+	assert.Equal(t, enrollfsm.State(enrollment.AwaitingEnrollmentCode), e.State())
 	assert.Equal(t, 6, e.Counters().Calls)
 	sealed, err := waitAtEnrollmentCode(t, enrollfsm.WithSnapshotKey(benchKey)).Snapshot()
 	require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/fsm"
@@ -42,7 +43,7 @@ type core struct {
 
 // begin leaves the initial state for the first call.
 func (c *core) begin() {
-	c.take(fsm.Begin, steps.Decision{})
+	c.take(enrollment.Begin, steps.Decision{})
 	c.prefetch()
 }
 
@@ -127,7 +128,7 @@ func (c *core) promptError(st *flows.State) error {
 // reask returns the answer a waiting state must ask again before its own
 // prompt: a restored run keeps no secret, so the call the state leads to may
 // lack one. In a run that was never restored it finds nothing.
-func (c *core) reask(st *flows.State) (fsm.Prompt, bool) {
+func (c *core) reask(st *flows.State) (enrollment.Prompt, bool) {
 	next := c.nextCall(st)
 	if next == nil {
 		return "", false
@@ -144,7 +145,7 @@ func (c *core) reask(st *flows.State) (fsm.Prompt, bool) {
 // nextCall is the step the state leads to: its value's destination, or the
 // call a retry makes.
 func (c *core) nextCall(st *flows.State) *steps.Step {
-	var dst fsm.State
+	var dst enrollment.State
 	if st.Resumes {
 		dst = c.run.Resume
 		if v, ok := c.table.State(dst); c.run.Unknown || ok && v.Verifies {
@@ -233,18 +234,18 @@ func (c *core) fail(f pimserr.Failure, cause error) {
 // the decision that chose it (zero for an answer), and enters the new
 // state. The tables are checked by tests, so an event they do not allow is
 // a bug; it still fails the run, never panics.
-func (c *core) take(ev fsm.Event, d steps.Decision) {
+func (c *core) take(ev enrollment.Event, d steps.Decision) {
 	from := c.m.Current()
 	src := c.state()
 	to, err := c.m.Fire(ev)
 	if err != nil {
 		c.fail(pimserr.FailureInternal, err)
-		if c.m, err = c.table.Def.NewMachineAt(fsm.Failed); err != nil {
+		if c.m, err = c.table.Def.NewMachineAt(enrollment.Failed); err != nil {
 			c.m = c.table.Def.NewMachine() // every table declares failed: unreachable
 		}
-		c.run.State = fsm.Failed
-		c.observe(from, fsm.Failed, fsm.CallFailed)
-		c.end(fsm.Failed)
+		c.run.State = enrollment.Failed
+		c.observe(from, enrollment.Failed, enrollment.CallFailed)
+		c.end(enrollment.Failed)
 		return
 	}
 	c.run.State = to
@@ -304,9 +305,9 @@ func (c *core) apply(src *flows.State, edge *flows.Edge, d steps.Decision) {
 
 // enter runs what entering state s by edge does: a call is made pending, a
 // prompt loses the reason of an earlier ask, an end ends the run.
-func (c *core) enter(edge *flows.Edge, s fsm.State) {
+func (c *core) enter(edge *flows.Edge, s enrollment.State) {
 	st := c.state()
-	ev := fsm.Event("")
+	ev := enrollment.Event("")
 	if edge != nil {
 		ev = edge.Event
 	}
@@ -339,7 +340,7 @@ func (c *core) prepare(s *steps.Step, delay time.Duration) {
 	req, err := s.RequestAfter(c.call.Request, c.inputs())
 	if err != nil {
 		c.fail(pimserr.FailureInternal, err)
-		c.take(fsm.CallFailed, steps.Decision{})
+		c.take(enrollment.CallFailed, steps.Decision{})
 		return
 	}
 	c.call = Call{ID: c.newCallID(), Step: s.ID, Request: req, Delay: delay}
@@ -350,9 +351,9 @@ func (c *core) newCallID() uint64 {
 	return c.run.NextCall - 1
 }
 
-func (c *core) end(s fsm.State) {
+func (c *core) end(s enrollment.State) {
 	c.run.Attempt = 0
-	if s != fsm.Failed {
+	if s != enrollment.Failed {
 		c.run.Failure, c.failErr = "", nil
 	} else if c.run.Failure == "" {
 		c.fail(pimserr.FailureInternal, errors.New("failed without a recorded failure"))
@@ -370,7 +371,7 @@ func (c *core) outcome() (Outcome, bool) {
 		return Outcome{}, false
 	}
 	o := Outcome{State: c.m.Current(), Warnings: c.warnErrs}
-	if o.State == fsm.Failed {
+	if o.State == enrollment.Failed {
 		o.Failure, o.Err = c.run.Failure, c.failErr
 	}
 	return o, true
@@ -389,7 +390,7 @@ func (c *core) answer(a Answer) error {
 	if lost, ok := c.reask(st); ok {
 		if a.Prompt == lost && a.Action == ActionCancel {
 			c.notifyAnswer(a, nil)
-			c.take(fsm.CancelRequested, steps.Decision{})
+			c.take(enrollment.CancelRequested, steps.Decision{})
 			return nil
 		}
 		err := c.answerAgain(lost, a)
@@ -414,7 +415,7 @@ func (c *core) answer(a Answer) error {
 // answerAgain takes a secret asked again after a restore. It is not checked
 // for expiry: if the backend refuses it, the flow goes back to the prompt
 // that can ask for a new code.
-func (c *core) answerAgain(lost fsm.Prompt, a Answer) error {
+func (c *core) answerAgain(lost enrollment.Prompt, a Answer) error {
 	switch {
 	case a.Prompt != lost:
 		return fmt.Errorf("%w: %s is asked again, not %s", pimserr.ErrWrongPrompt, lost, a.Prompt)
@@ -431,13 +432,13 @@ func isRefusal(err error) bool {
 
 // answerEvent checks the answer and keeps its value; it changes nothing
 // when it returns an error.
-func (c *core) answerEvent(st *flows.State, a Answer) (fsm.Event, error) {
+func (c *core) answerEvent(st *flows.State, a Answer) (enrollment.Event, error) {
 	if a.Action != "" {
 		ev, _ := a.Action.Event()
 		if a.Action == ActionRetry {
-			ev = fsm.RetryEvent(c.run.Resume)
+			ev = enrollment.RetryEvent(c.run.Resume)
 			if c.run.Unknown {
-				ev = fsm.VerifyRequested
+				ev = enrollment.VerifyRequested
 			}
 		}
 		edge, ok := st.Edge(ev)
@@ -465,7 +466,7 @@ func (c *core) answerEvent(st *flows.State, a Answer) (fsm.Event, error) {
 }
 
 // keep validates a value and keeps it in memory.
-func (c *core) keep(p fsm.Prompt, v string) error {
+func (c *core) keep(p enrollment.Prompt, v string) error {
 	in := c.inputs()
 	if err := in.Keep(p, v); err != nil {
 		return err
@@ -480,15 +481,15 @@ func (c *core) cancel() {
 	st := c.state()
 	switch st.Kind {
 	case flows.Calling:
-		c.take(fsm.CallInterrupted, steps.Decision{Err: context.Canceled, Unknown: st.Step.Enrolls})
-		c.take(fsm.CancelRequested, steps.Decision{})
+		c.take(enrollment.CallInterrupted, steps.Decision{Err: context.Canceled, Unknown: st.Step.Enrolls})
+		c.take(enrollment.CancelRequested, steps.Decision{})
 	case flows.Waiting:
-		c.take(fsm.CancelRequested, steps.Decision{})
+		c.take(enrollment.CancelRequested, steps.Decision{})
 	}
 }
 
 // record counts, logs and reports a call whose reply came back.
-func (c *core) record(call Call, state fsm.State, s *steps.Step, msg pims.Message, callErr error, took time.Duration) {
+func (c *core) record(call Call, state enrollment.State, s *steps.Step, msg pims.Message, callErr error, took time.Duration) {
 	c.run.Counters.Calls++
 	rec := CallRecord{ID: call.ID, State: state, Step: s.ID, Request: call.Request, Err: callErr, Duration: took}
 	if callErr == nil {
@@ -505,7 +506,7 @@ func (c *core) record(call Call, state fsm.State, s *steps.Step, msg pims.Messag
 	}
 }
 
-func (c *core) observe(from, to fsm.State, ev fsm.Event) {
+func (c *core) observe(from, to enrollment.State, ev enrollment.Event) {
 	if l := c.cfg.logger; l != nil {
 		l.LogAttrs(context.Background(), slog.LevelDebug, "transition",
 			slog.String("flow", string(c.flow)),

@@ -14,9 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/enrolltest"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
@@ -108,7 +108,7 @@ func TestNew_FirstCallIsPending(t *testing.T) {
 	require.NoError(t, err)
 	p := e.Next()
 	assert.Equal(t, enrollfsm.PendingCall, p.Kind)
-	assert.Equal(t, fsm.CheckingEnrollment, p.State)
+	assert.Equal(t, enrollment.CheckingEnrollment, p.State)
 	assert.Equal(t, "1", p.Call.Step)
 	assert.Equal(t, call1, p.Call.Request)
 }
@@ -127,7 +127,7 @@ func TestAnswer_StaleOrMisplacedAnswersChangeNothing(t *testing.T) {
 	assert.ErrorIs(t, e.Answer(enrollfsm.Act(enrollfsm.PromptEnrollmentCode, enrollfsm.ActionForgotPIN)), pimserr.ErrNotAllowed)
 	assert.ErrorIs(t, e.Answer(enrollfsm.Act(enrollfsm.PromptEnrollmentCode, enrollfsm.ActionRetry)), pimserr.ErrNotAllowed)
 	assert.ErrorIs(t, e.Answer(enrollfsm.Act(enrollfsm.PromptEnrollmentCode, "dance")), pimserr.ErrNotAllowed)
-	assert.Equal(t, fsm.AwaitingEnrollmentCode, e.State())
+	assert.Equal(t, enrollment.AwaitingEnrollmentCode, e.State())
 }
 
 // Reference: docs/contract.md §4, "a bad value re-asks the same prompt, with a clear
@@ -201,7 +201,7 @@ func TestCancel_DuringACallInterruptsThenCancels(t *testing.T) {
 		done <- p
 	}()
 	<-b.started
-	assert.Equal(t, fsm.CheckingEnrollment, e.State(), "the lock is free while the call is in flight")
+	assert.Equal(t, enrollment.CheckingEnrollment, e.State(), "the lock is free while the call is in flight")
 	_, err = e.Advance(context.Background(), b)
 	assert.ErrorContains(t, err, "being made by another Advance")
 	require.NoError(t, e.Cancel())
@@ -209,7 +209,7 @@ func TestCancel_DuringACallInterruptsThenCancels(t *testing.T) {
 	assert.Equal(t, enrollfsm.PendingNone, p.Kind)
 	out, _ := e.Outcome()
 	assert.Equal(t, enrollfsm.Cancelled, out.State)
-	assert.Equal(t, []enrollfsm.State{fsm.CheckingEnrollment, fsm.Interrupted, fsm.Cancelled}, path)
+	assert.Equal(t, []enrollfsm.State{enrollment.CheckingEnrollment, enrollment.Interrupted, enrollment.Cancelled}, path)
 }
 
 func TestCancel_PendingCallAndPrompt(t *testing.T) {
@@ -291,7 +291,7 @@ func TestConcurrentUseIsSerialised(t *testing.T) {
 	_, err = e.Advance(context.Background(), enrolltest.NewScript(toEnrollmentCode()...))
 	require.NoError(t, err)
 	wg.Wait()
-	assert.Contains(t, []enrollfsm.State{fsm.AwaitingEnrollmentCode, fsm.CheckingPIN, fsm.Interrupted}, e.State())
+	assert.Contains(t, []enrollfsm.State{enrollment.AwaitingEnrollmentCode, enrollment.CheckingPIN, enrollment.Interrupted}, e.State())
 }
 
 // Reference: docs/contract.md §4, "Secrets — PINs and SMS codes — never appear in logs,
@@ -378,7 +378,7 @@ func TestRun_AnswererErrorLeavesTheEngineWaiting(t *testing.T) {
 	_, err = e.Run(context.Background(), enrolltest.NewScript(toEnrollmentCode()...),
 		enrollfsm.AnswerFunc(func(context.Context, enrollfsm.Pending) (enrollfsm.Answer, error) { return enrollfsm.Answer{}, boom }))
 	assert.ErrorIs(t, err, boom)
-	assert.Equal(t, fsm.AwaitingEnrollmentCode, e.State())
+	assert.Equal(t, enrollment.AwaitingEnrollmentCode, e.State())
 }
 
 func TestObserver_CallRecordsTakeTheClocksDuration(t *testing.T) {
@@ -394,7 +394,7 @@ func TestObserver_CallRecordsTakeTheClocksDuration(t *testing.T) {
 	})
 	advance(t, e, slow)
 	require.Len(t, calls, 1)
-	assert.Equal(t, fsm.CheckingEnrollment, calls[0].State)
+	assert.Equal(t, enrollment.CheckingEnrollment, calls[0].State)
 	assert.Equal(t, 300*time.Millisecond, calls[0].Duration)
 	assert.Equal(t, "t1", calls[0].TransactionID)
 	assert.Equal(t, 1, e.Counters().Calls)

@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -100,10 +100,10 @@ func choices(p enrollfsm.Pending) []move {
 // wayTo explores the engine breadth first and returns, for every calling
 // state, a shortest list of moves that enters it. A node is a state with the
 // state it was entered from, which tells interrupted apart by its cause.
-func wayTo(t *testing.T, flow enrollfsm.Flow, opts []enrollfsm.Option) map[fsm.State][]move {
-	type node struct{ state, from fsm.State }
+func wayTo(t *testing.T, flow enrollfsm.Flow, opts []enrollfsm.Option) map[enrollment.State][]move {
+	type node struct{ state, from enrollment.State }
 	tab := enrollfsm.Tables()[flow]
-	found := map[fsm.State][]move{}
+	found := map[enrollment.State][]move{}
 	seen := map[node]bool{}
 	queue := [][]move{nil}
 	for len(queue) > 0 {
@@ -197,7 +197,7 @@ func TestErrorMatrix_EveryCodeAtEveryCallingState(t *testing.T) {
 					require.True(t, ok, name)
 					before := e.Counters()
 					require.NoError(t, e.Deliver(e.Next().Call.ID, inj.reply, inj.err), name)
-					checkEffect(t, name, tab, st.Step.ID, state, e, inj, before, auto, func() fsm.State {
+					checkEffect(t, name, tab, st.Step.ID, state, e, inj, before, auto, func() enrollment.State {
 						e2, _ := play(flow, opts, append(way, move{reply: pims.Success("t", nil)}))
 						return e2.State()
 					})
@@ -211,8 +211,8 @@ func TestErrorMatrix_EveryCodeAtEveryCallingState(t *testing.T) {
 }
 
 // checkEffect is docs/contract.md §4's table, applied to one injection.
-func checkEffect(t *testing.T, name string, tab *flows.Table, step string, at fsm.State, e *enrollfsm.Engine,
-	inj injected, before enrollfsm.Counters, auto bool, afterSuccess func() fsm.State) {
+func checkEffect(t *testing.T, name string, tab *flows.Table, step string, at enrollment.State, e *enrollfsm.Engine,
+	inj injected, before enrollfsm.Counters, auto bool, afterSuccess func() enrollment.State) {
 	t.Helper()
 	p := e.Next()
 	out, _ := e.Outcome()
@@ -225,7 +225,7 @@ func checkEffect(t *testing.T, name string, tab *flows.Table, step string, at fs
 	interrupted := func() {
 		t.Helper()
 		require.Equal(t, enrollfsm.PromptRetry, p.Prompt, name)
-		if at == fsm.VerifyingEnrollment {
+		if at == enrollment.VerifyingEnrollment {
 			return
 		}
 		// A retry goes back to the same call, through call 1 when the
@@ -233,7 +233,7 @@ func checkEffect(t *testing.T, name string, tab *flows.Table, step string, at fs
 		require.NoError(t, e.Answer(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionRetry)), name)
 		unknown := enrollmentCalls[step] && (inj.err != nil || inj.code == pimserr.CodeTimeout)
 		if unknown {
-			assert.Equal(t, fsm.VerifyingEnrollment, e.State(), name)
+			assert.Equal(t, enrollment.VerifyingEnrollment, e.State(), name)
 		} else {
 			assert.Equal(t, at, e.State(), name)
 		}
@@ -247,7 +247,7 @@ func checkEffect(t *testing.T, name string, tab *flows.Table, step string, at fs
 		failed(pimserr.FailureCode(inj.code))
 	default:
 		class := inj.code.Class()
-		if class == pimserr.ClassSucceededWithWarning && (resultRead[step] || at == fsm.VerifyingEnrollment) {
+		if class == pimserr.ClassSucceededWithWarning && (resultRead[step] || at == enrollment.VerifyingEnrollment) {
 			class = pimserr.ClassTransient
 		}
 		switch class {
@@ -275,10 +275,10 @@ func checkEffect(t *testing.T, name string, tab *flows.Table, step string, at fs
 			switch {
 			case !tab.Enrollment:
 				failed(pimserr.FailureCode(inj.code))
-			case at == fsm.RemovingEnrollments, before.Removals >= enrollfsm.DefaultLimits().Removals:
+			case at == enrollment.RemovingEnrollments, before.Removals >= enrollfsm.DefaultLimits().Removals:
 				failed(pimserr.FailureAccountLocked)
 			case auto:
-				assert.Equal(t, fsm.RemovingEnrollments, e.State(), name)
+				assert.Equal(t, enrollment.RemovingEnrollments, e.State(), name)
 			default:
 				assert.Equal(t, enrollfsm.PromptConfirmRemoval, p.Prompt, name)
 			}

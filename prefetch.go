@@ -1,8 +1,8 @@
 package enrollfsm
 
 import (
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/steps"
 )
@@ -11,10 +11,10 @@ import (
 type aheadCall struct {
 	call  Call
 	step  *steps.Step
-	state fsm.State // the calling state it stands for
-	after fsm.Event // the only event by which the run may enter that state
-	done  bool      // its reply came back
-	used  bool      // taken by its state, or dropped: the run went another way
+	state enrollment.State // the calling state it stands for
+	after enrollment.Event // the only event by which the run may enter that state
+	done  bool             // its reply came back
+	used  bool             // taken by its state, or dropped: the run went another way
 	msg   pims.Message
 	err   error
 }
@@ -30,7 +30,7 @@ func (c *core) prefetch() {
 	st := c.state()
 	for st.Kind == flows.Calling && st.Step.Read {
 		var next *flows.State
-		var by fsm.Event
+		var by enrollment.Event
 		n := 0
 		for _, e := range st.Edges {
 			if dst, ok := c.table.State(e.Dst); ok && e.Dst != st.Name && dst.Kind == flows.Calling && dst.Step.Read {
@@ -77,7 +77,7 @@ func (c *core) aheadCall(id uint64) *aheadCall {
 // takeAhead returns the prefetched call of state s when the run enters s by
 // the event the path expects; any other move drops those left, since their
 // replies would be stale. Calls later on the path wait their turn.
-func (c *core) takeAhead(ev fsm.Event, s fsm.State) *aheadCall {
+func (c *core) takeAhead(ev enrollment.Event, s enrollment.State) *aheadCall {
 	for _, a := range c.ahead {
 		if a.used {
 			continue

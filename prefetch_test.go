@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm"
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
@@ -34,7 +34,7 @@ func TestPrefetch_AsksForCalls2And3WithCall1(t *testing.T) {
 	require.NoError(t, e.Deliver(p.Call.ID, pims.Success("t1", map[string]any{"isDeviceActivated": false}), nil))
 
 	assert.Equal(t, enrollfsm.PromptPhoneNumber, e.Next().Prompt)
-	assert.Equal(t, []enrollfsm.State{fsm.CheckingEnrollment, fsm.CheckingAccount, fsm.CheckingPhone, fsm.AwaitingPhoneNumber}, path,
+	assert.Equal(t, []enrollfsm.State{enrollment.CheckingEnrollment, enrollment.CheckingAccount, enrollment.CheckingPhone, enrollment.AwaitingPhoneNumber}, path,
 		"the machine passes through each check, reading each reply in turn")
 	assert.Equal(t, 3, e.Counters().Calls)
 }
@@ -79,10 +79,10 @@ func TestPrefetch_DroppedOffTheStraightPath(t *testing.T) {
 	require.NoError(t, e.Deliver(p.Also[0].ID, pims.Success("t2", map[string]any{"isAccountBlocked": "AccountBlocked"}), nil))
 	require.NoError(t, e.Deliver(p.Also[1].ID, pims.Success("t3", map[string]any{"phoneNumber": nil}), nil))
 	q := e.Next()
-	require.Equal(t, fsm.RemovingEnrollments, q.State)
+	require.Equal(t, enrollment.RemovingEnrollments, q.State)
 	require.NoError(t, e.Deliver(q.Call.ID, pims.Success("tA", nil), nil))
 	q = e.Next()
-	assert.Equal(t, fsm.CheckingPhone, q.State)
+	assert.Equal(t, enrollment.CheckingPhone, q.State)
 	assert.False(t, q.Call.Ahead, "call 3 is made again after the removal")
 	assert.Equal(t, call3, q.Call.Request)
 }

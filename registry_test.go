@@ -60,7 +60,7 @@ func TestEngine_NamesNoStateOrEventOfAFlow(t *testing.T) {
 	}
 	vocabulary := map[string]bool{}
 	fset := token.NewFileSet()
-	for _, dir := range []string{"fsm"} {
+	for _, dir := range []string{"enrollment"} {
 		pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
 		require.NoError(t, err)
 		for _, p := range pkgs {
@@ -92,9 +92,9 @@ func TestEngine_NamesNoStateOrEventOfAFlow(t *testing.T) {
 			if !ok {
 				return true
 			}
-			if x, ok := sel.X.(*ast.Ident); ok && x.Name == "fsm" && vocabulary[sel.Sel.Name] && !shared[sel.Sel.Name] &&
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == "enrollment" && vocabulary[sel.Sel.Name] && !shared[sel.Sel.Name] &&
 				!strings.HasPrefix(sel.Sel.Name, "Prompt") && !strings.HasPrefix(sel.Sel.Name, "Action") {
-				t.Errorf("%s: names fsm.%s", fset.Position(sel.Pos()), sel.Sel.Name)
+				t.Errorf("%s: names enrollment.%s", fset.Position(sel.Pos()), sel.Sel.Name)
 			}
 			return true
 		})

@@ -4,8 +4,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/fsm"
 )
 
 // runState is everything a run holds but its settings and its secrets, as
@@ -65,7 +65,7 @@ func (r runState) clone() runState {
 }
 
 // code returns the state of code prompt p's code, nil for another prompt.
-func (r *runState) code(p fsm.Prompt) *codeState {
+func (r *runState) code(p enrollment.Prompt) *codeState {
 	switch p {
 	case PromptCertificationCode:
 		return &r.CertCode

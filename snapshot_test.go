@@ -13,9 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/enrolltest"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
@@ -96,7 +96,7 @@ func TestRestore_AsksAgainForALostSecretFirst(t *testing.T) {
 	r, err := enrollfsm.Restore(data, enrollfsm.WithClock(clock))
 	require.NoError(t, err)
 	p := r.Next()
-	assert.Equal(t, fsm.AwaitingPIN, p.State)
+	assert.Equal(t, enrollment.AwaitingPIN, p.State)
 	assert.Equal(t, enrollfsm.PromptEnrollmentCode, p.Prompt, "on iOS step 8 sends the code")
 	assert.ErrorIs(t, p.Reason, pimserr.ErrAskedAgain)
 	assert.ErrorIs(t, r.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "1234")), pimserr.ErrWrongPrompt)

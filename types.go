@@ -6,8 +6,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/redact"
 	"github.com/enrollfsm/enrollfsm/steps"
@@ -16,10 +16,10 @@ import (
 // The vocabulary of the fsm and steps packages, so that a host imports one
 // package.
 type (
-	State    = fsm.State
-	Event    = fsm.Event
-	Prompt   = fsm.Prompt
-	Action   = fsm.Action
+	State    = enrollment.State
+	Event    = enrollment.Event
+	Prompt   = enrollment.Prompt
+	Action   = enrollment.Action
 	Platform = steps.Platform
 )
 
@@ -31,33 +31,33 @@ const (
 
 // Prompts.
 const (
-	PromptPhoneNumber       = fsm.PromptPhoneNumber
-	PromptCertificationCode = fsm.PromptCertificationCode
-	PromptEnrollmentCode    = fsm.PromptEnrollmentCode
-	PromptPIN               = fsm.PromptPIN
-	PromptNewPIN            = fsm.PromptNewPIN
-	PromptOldPIN            = fsm.PromptOldPIN
-	PromptConfirmRemoval    = fsm.PromptConfirmRemoval
-	PromptRetry             = fsm.PromptRetry
+	PromptPhoneNumber       = enrollment.PromptPhoneNumber
+	PromptCertificationCode = enrollment.PromptCertificationCode
+	PromptEnrollmentCode    = enrollment.PromptEnrollmentCode
+	PromptPIN               = enrollment.PromptPIN
+	PromptNewPIN            = enrollment.PromptNewPIN
+	PromptOldPIN            = enrollment.PromptOldPIN
+	PromptConfirmRemoval    = enrollment.PromptConfirmRemoval
+	PromptRetry             = enrollment.PromptRetry
 )
 
 // Actions.
 const (
-	ActionCancel      = fsm.ActionCancel
-	ActionResend      = fsm.ActionResend
-	ActionChangePhone = fsm.ActionChangePhone
-	ActionForgotPIN   = fsm.ActionForgotPIN
-	ActionRetry       = fsm.ActionRetry
-	ActionYes         = fsm.ActionYes
-	ActionNo          = fsm.ActionNo
+	ActionCancel      = enrollment.ActionCancel
+	ActionResend      = enrollment.ActionResend
+	ActionChangePhone = enrollment.ActionChangePhone
+	ActionForgotPIN   = enrollment.ActionForgotPIN
+	ActionRetry       = enrollment.ActionRetry
+	ActionYes         = enrollment.ActionYes
+	ActionNo          = enrollment.ActionNo
 )
 
 // Terminal states.
 const (
-	Enrolled  = fsm.Enrolled
-	Done      = fsm.Done
-	Failed    = fsm.Failed
-	Cancelled = fsm.Cancelled
+	Enrolled  = enrollment.Enrolled
+	Done      = enrollment.Done
+	Failed    = enrollment.Failed
+	Cancelled = enrollment.Cancelled
 )
 
 // Flow names a machine: an enrollment flow or an account operation.

@@ -6,28 +6,28 @@
 package account
 
 import (
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
-var cancel = flows.On(fsm.CancelRequested, fsm.Cancelled)
+var cancel = flows.On(enrollment.CancelRequested, enrollment.Cancelled)
 
 // mustBeEnrolled is call 1 as a precondition: a device that is not enrolled
 // fails the operation with not_enrolled.
-func mustBeEnrolled(next fsm.State) flows.State {
-	return flows.Call(fsm.CheckingEnrollment, steps.CheckEnrollment,
-		flows.On(fsm.DeviceActivated, next),
-		flows.Fails(fsm.DeviceNotActivated, pimserr.FailureNotEnrolled))
+func mustBeEnrolled(next enrollment.State) flows.State {
+	return flows.Call(enrollment.CheckingEnrollment, steps.CheckEnrollment,
+		flows.On(enrollment.DeviceActivated, next),
+		flows.Fails(enrollment.DeviceNotActivated, pimserr.FailureNotEnrolled))
 }
 
 func operation(about flows.About, states ...[]flows.State) *flows.Table {
 	return flows.MustCompile(flows.Spec{
 		About:       about,
-		Success:     fsm.Done,
+		Success:     enrollment.Done,
 		OnEveryCall: flows.OperationCalls,
-		States:      flows.Join(append(states, flows.Interruption(), flows.Ends(fsm.Done))...),
+		States:      flows.Join(append(states, flows.Interruption(), flows.Ends(enrollment.Done))...),
 	})
 }
 
@@ -35,90 +35,90 @@ func operation(about flows.About, states ...[]flows.State) *flows.Table {
 // account, signing every device out.
 var RemoveEnrollments = operation(flows.About{Name: "remove_enrollments", Summary: "step A: remove every enrollment of the account"},
 	[]flows.State{
-		flows.Begin(fsm.RemovingEnrollments),
+		flows.Begin(enrollment.RemovingEnrollments),
 		// A — remove all enrollments
-		flows.Call(fsm.RemovingEnrollments, steps.RemoveEnrollments,
-			flows.On(fsm.EnrollmentsRemoved, fsm.Done)),
+		flows.Call(enrollment.RemovingEnrollments, steps.RemoveEnrollments,
+			flows.On(enrollment.EnrollmentsRemoved, enrollment.Done)),
 	})
 
 // ResetPIN is step B: a new PIN proven by an enrollment SMS code, then step 8
 // enrolls the device with it.
 var ResetPIN = operation(flows.About{Name: "reset_pin", Summary: "step B: set a new PIN proven by an SMS code"},
 	[]flows.State{
-		flows.Begin(fsm.CheckingEnrollment),
+		flows.Begin(enrollment.CheckingEnrollment),
 		// 1 — an active enrollment is required
-		mustBeEnrolled(fsm.RequestingEnrollmentSMS),
+		mustBeEnrolled(enrollment.RequestingEnrollmentSMS),
 		// 5 — request enrollment SMS
-		flows.Call(fsm.RequestingEnrollmentSMS, steps.RequestEnrollmentSMS,
-			flows.On(fsm.EnrollmentSMSSent, fsm.AwaitingEnrollmentCode).Does(flows.StartCode(fsm.PromptEnrollmentCode))),
-		flows.Wait(fsm.AwaitingEnrollmentCode, fsm.PromptEnrollmentCode,
-			flows.On(fsm.EnrollmentCodeGiven, fsm.AwaitingNewPIN),
-			flows.On(fsm.ResendRequested, fsm.RequestingEnrollmentSMS).Does(flows.SpendResend),
+		flows.Call(enrollment.RequestingEnrollmentSMS, steps.RequestEnrollmentSMS,
+			flows.On(enrollment.EnrollmentSMSSent, enrollment.AwaitingEnrollmentCode).Does(flows.StartCode(enrollment.PromptEnrollmentCode))),
+		flows.Wait(enrollment.AwaitingEnrollmentCode, enrollment.PromptEnrollmentCode,
+			flows.On(enrollment.EnrollmentCodeGiven, enrollment.AwaitingNewPIN),
+			flows.On(enrollment.ResendRequested, enrollment.RequestingEnrollmentSMS).Does(flows.SpendResend),
 			cancel),
-		flows.Wait(fsm.AwaitingNewPIN, fsm.PromptNewPIN,
-			flows.On(fsm.NewPINGiven, fsm.ResettingPIN),
+		flows.Wait(enrollment.AwaitingNewPIN, enrollment.PromptNewPIN,
+			flows.On(enrollment.NewPINGiven, enrollment.ResettingPIN),
 			cancel),
 		// B — reset PIN
-		flows.Call(fsm.ResettingPIN, steps.ResetPIN,
-			flows.On(fsm.PINReset, fsm.EnrollingDevice),
-			flows.Rejected(fsm.AwaitingNewPIN)),
+		flows.Call(enrollment.ResettingPIN, steps.ResetPIN,
+			flows.On(enrollment.PINReset, enrollment.EnrollingDevice),
+			flows.Rejected(enrollment.AwaitingNewPIN)),
 		// 8 — enroll device with the new PIN
-		flows.Call(fsm.EnrollingDevice, steps.EnrollDevice,
-			flows.On(fsm.DeviceEnrolled, fsm.Done),
-			flows.Rejected(fsm.AwaitingPIN)),
-		flows.Wait(fsm.AwaitingPIN, fsm.PromptPIN,
-			flows.On(fsm.PINGiven, fsm.EnrollingDevice),
+		flows.Call(enrollment.EnrollingDevice, steps.EnrollDevice,
+			flows.On(enrollment.DeviceEnrolled, enrollment.Done),
+			flows.Rejected(enrollment.AwaitingPIN)),
+		flows.Wait(enrollment.AwaitingPIN, enrollment.PromptPIN,
+			flows.On(enrollment.PINGiven, enrollment.EnrollingDevice),
 			cancel),
 	},
-	flows.Verification(fsm.Done))
+	flows.Verification(enrollment.Done))
 
 // UpdatePIN is step C: the old PIN, the new one, then the update.
 var UpdatePIN = operation(flows.About{Name: "update_pin", Summary: "step C: change the PIN, given the current one"},
 	[]flows.State{
-		flows.Begin(fsm.CheckingEnrollment),
+		flows.Begin(enrollment.CheckingEnrollment),
 		// 1 — an active enrollment is required
-		mustBeEnrolled(fsm.AwaitingOldPIN),
-		flows.Wait(fsm.AwaitingOldPIN, fsm.PromptOldPIN,
-			flows.On(fsm.OldPINGiven, fsm.AwaitingNewPIN),
+		mustBeEnrolled(enrollment.AwaitingOldPIN),
+		flows.Wait(enrollment.AwaitingOldPIN, enrollment.PromptOldPIN,
+			flows.On(enrollment.OldPINGiven, enrollment.AwaitingNewPIN),
 			cancel),
-		flows.Wait(fsm.AwaitingNewPIN, fsm.PromptNewPIN,
-			flows.On(fsm.NewPINGiven, fsm.UpdatingPIN),
+		flows.Wait(enrollment.AwaitingNewPIN, enrollment.PromptNewPIN,
+			flows.On(enrollment.NewPINGiven, enrollment.UpdatingPIN),
 			cancel),
 		// C — update PIN
-		flows.Call(fsm.UpdatingPIN, steps.UpdatePIN,
-			flows.On(fsm.PINUpdated, fsm.Done),
-			flows.Rejected(fsm.AwaitingOldPIN)),
+		flows.Call(enrollment.UpdatingPIN, steps.UpdatePIN,
+			flows.On(enrollment.PINUpdated, enrollment.Done),
+			flows.Rejected(enrollment.AwaitingOldPIN)),
 	})
 
 // ModifyPhone is step D: an enrolled device with a trusted phone certifies a
 // new number by SMS (4a) and registers it.
 var ModifyPhone = operation(flows.About{Name: "modify_phone", Summary: "step D: certify and register a new phone number"},
 	[]flows.State{
-		flows.Begin(fsm.CheckingEnrollment),
+		flows.Begin(enrollment.CheckingEnrollment),
 		// 1 — an active enrollment is required
-		mustBeEnrolled(fsm.CheckingPhone),
+		mustBeEnrolled(enrollment.CheckingPhone),
 		// 3 — a phone number is required
-		flows.Call(fsm.CheckingPhone, steps.CheckPhone,
-			flows.On(fsm.PhonePresent, fsm.AwaitingPhoneNumber).Does(flows.KeepTrustedPhone),
-			flows.Fails(fsm.PhoneAbsent, pimserr.FailureNoPhoneNumber)),
+		flows.Call(enrollment.CheckingPhone, steps.CheckPhone,
+			flows.On(enrollment.PhonePresent, enrollment.AwaitingPhoneNumber).Does(flows.KeepTrustedPhone),
+			flows.Fails(enrollment.PhoneAbsent, pimserr.FailureNoPhoneNumber)),
 	},
 	// 4a — certify the new number
-	flows.CertifyPhone(fsm.ModifyingPhoneNumber),
+	flows.CertifyPhone(enrollment.ModifyingPhoneNumber),
 	[]flows.State{
 		// D — modify phone number
-		flows.Call(fsm.ModifyingPhoneNumber, steps.ModifyPhoneNumber,
-			flows.On(fsm.PhoneNumberModified, fsm.Done),
-			flows.Rejected(fsm.AwaitingCertificationCode)),
+		flows.Call(enrollment.ModifyingPhoneNumber, steps.ModifyPhoneNumber,
+			flows.On(enrollment.PhoneNumberModified, enrollment.Done),
+			flows.Rejected(enrollment.AwaitingCertificationCode)),
 	})
 
 // RemoveVehicle is step E: the VIN, given at start, is detached from the
 // account.
 var RemoveVehicle = operation(flows.About{Name: "remove_vehicle", NeedsVIN: true, Summary: "step E: detach a vehicle (the VIN) from the account"},
 	[]flows.State{
-		flows.Begin(fsm.RemovingVehicle),
+		flows.Begin(enrollment.RemovingVehicle),
 		// E — remove vehicle association
-		flows.Call(fsm.RemovingVehicle, steps.RemoveVehicle,
-			flows.On(fsm.VehicleRemoved, fsm.Done)),
+		flows.Call(enrollment.RemovingVehicle, steps.RemoveVehicle,
+			flows.On(enrollment.VehicleRemoved, enrollment.Done)),
 	})
 
 // Operations lists every operation, in the tutorial's order.

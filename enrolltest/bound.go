@@ -4,8 +4,8 @@ import (
 	"fmt"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 )
 
 // CallBound returns the most calls a run of table can make before it waits
@@ -19,14 +19,14 @@ import (
 // a loop of calls shows up as an error: such a loop would run without end.
 func CallBound(table *flows.Table, limits enrollfsm.Limits) (int, error) {
 	type key struct {
-		s        fsm.State
+		s        enrollment.State
 		removals int
 		doubt    bool // device_maybe_enrolled may still be taken
 	}
 	memo := map[key]int{}
 	onPath := map[key]bool{}
-	var longest func(s fsm.State, removals int, doubt bool) (int, error)
-	longest = func(s fsm.State, removals int, doubt bool) (int, error) {
+	var longest func(s enrollment.State, removals int, doubt bool) (int, error)
+	longest = func(s enrollment.State, removals int, doubt bool) (int, error) {
 		st, ok := table.State(s)
 		if !ok || st.Kind != flows.Calling {
 			return 0, nil
@@ -47,13 +47,13 @@ func CallBound(table *flows.Table, limits enrollfsm.Limits) (int, error) {
 			switch {
 			case dst == s: // a read retried in place: counted below
 				continue
-			case ev == fsm.RemovalAuthorised && removals == 0:
+			case ev == enrollment.RemovalAuthorised && removals == 0:
 				continue
-			case ev == fsm.RemovalAuthorised:
+			case ev == enrollment.RemovalAuthorised:
 				left--
-			case ev == fsm.DeviceMaybeEnrolled && !doubt:
+			case ev == enrollment.DeviceMaybeEnrolled && !doubt:
 				continue
-			case ev == fsm.DeviceMaybeEnrolled:
+			case ev == enrollment.DeviceMaybeEnrolled:
 				doubtLeft = false
 			}
 			n, err := longest(dst, left, doubtLeft)

@@ -7,9 +7,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/enrolltest"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
@@ -56,16 +56,16 @@ func TestCallBound_FollowsTheLimits(t *testing.T) {
 // would run without end; CallBound says so.
 func TestCallBound_RefusesALoop(t *testing.T) {
 	loop, err := flows.Compile(flows.Spec{
-		About: flows.About{Name: "loop"}, Success: fsm.Done, OnEveryCall: flows.OperationCalls,
+		About: flows.About{Name: "loop"}, Success: enrollment.Done, OnEveryCall: flows.OperationCalls,
 		States: flows.Join(
 			[]flows.State{
-				flows.Begin(fsm.CheckingEnrollment),
-				flows.Call(fsm.CheckingEnrollment, steps.CheckEnrollment,
-					flows.On(fsm.DeviceActivated, fsm.CheckingPhone), flows.On(fsm.DeviceNotActivated, fsm.Done)),
-				flows.Call(fsm.CheckingPhone, steps.CheckPhone,
-					flows.On(fsm.PhonePresent, fsm.CheckingEnrollment), flows.On(fsm.PhoneAbsent, fsm.Done)),
+				flows.Begin(enrollment.CheckingEnrollment),
+				flows.Call(enrollment.CheckingEnrollment, steps.CheckEnrollment,
+					flows.On(enrollment.DeviceActivated, enrollment.CheckingPhone), flows.On(enrollment.DeviceNotActivated, enrollment.Done)),
+				flows.Call(enrollment.CheckingPhone, steps.CheckPhone,
+					flows.On(enrollment.PhonePresent, enrollment.CheckingEnrollment), flows.On(enrollment.PhoneAbsent, enrollment.Done)),
 			},
-			flows.Interruption(), flows.Ends(fsm.Done)),
+			flows.Interruption(), flows.Ends(enrollment.Done)),
 	})
 	require.NoError(t, err)
 	_, err = enrolltest.CallBound(loop, enrollfsm.DefaultLimits())

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/fsm"
@@ -515,7 +516,7 @@ func (x *explorer) rows() []fsm.Row {
 	}
 	sort.Slice(out[len(x.setup.table.Def.Rows()):], func(i, j int) bool {
 		a, b := out[len(x.setup.table.Def.Rows())+i], out[len(x.setup.table.Def.Rows())+j]
-		return a.Src+fsm.State(a.Event) < b.Src+fsm.State(b.Event)
+		return a.Src+enrollment.State(a.Event) < b.Src+enrollment.State(b.Event)
 	})
 	return out
 }
@@ -528,7 +529,7 @@ func (x *explorer) sample() {
 
 // add stores a new state, of key k.
 func (x *explorer) add(parent int32, via move, e *enrollfsm.Engine, mon monitor, rs hooks.RunState, k []byte) int32 {
-	st, _ := x.setup.table.State(fsm.State(rs.State))
+	st, _ := x.setup.table.State(enrollment.State(rs.State))
 	x.nodes = append(x.nodes, node{parent: parent, via: x.id(via), eng: e, mon: mon, now: x.clock.Now(),
 		end: rs.Outcome != "", prompt: st != nil && st.Kind == flows.Waiting, valid: x.codeValid(rs)})
 	id := int32(len(x.nodes) - 1)

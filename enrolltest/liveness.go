@@ -3,6 +3,7 @@ package enrolltest
 import (
 	"slices"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/internal/hooks"
@@ -18,32 +19,32 @@ import (
 // This keeps the certification code's count, for instance, from
 // multiplying every state after the phone was added.
 type liveness struct {
-	code    [2]map[fsm.State]bool
-	trusted map[fsm.State]bool
+	code    [2]map[enrollment.State]bool
+	trusted map[enrollment.State]bool
 	// held: the inputs (hooks.Held* bits) a later call may still send
 	// before they are answered again; the same for the values the monitor
 	// checks requests against.
-	held map[fsm.State]uint8
+	held map[enrollment.State]uint8
 }
 
 // heldInputs are the inputs a run holds, by hooks.Held* bit: the prompts
 // that give each (and that a call's Needs names), and the monitor's source.
 var heldInputs = []struct {
 	bit     uint8
-	prompts []fsm.Prompt
+	prompts []enrollment.Prompt
 	source  answer
 }{
-	{hooks.HeldPhone, []fsm.Prompt{fsm.PromptPhoneNumber}, fromPhone},
-	{hooks.HeldCertificationCode, []fsm.Prompt{fsm.PromptCertificationCode}, fromCertCode},
-	{hooks.HeldEnrollmentCode, []fsm.Prompt{fsm.PromptEnrollmentCode}, fromEnrollCode},
-	{hooks.HeldPIN, []fsm.Prompt{fsm.PromptPIN, fsm.PromptNewPIN}, fromPIN},
-	{hooks.HeldOldPIN, []fsm.Prompt{fsm.PromptOldPIN}, fromOldPIN},
+	{hooks.HeldPhone, []enrollment.Prompt{enrollment.PromptPhoneNumber}, fromPhone},
+	{hooks.HeldCertificationCode, []enrollment.Prompt{enrollment.PromptCertificationCode}, fromCertCode},
+	{hooks.HeldEnrollmentCode, []enrollment.Prompt{enrollment.PromptEnrollmentCode}, fromEnrollCode},
+	{hooks.HeldPIN, []enrollment.Prompt{enrollment.PromptPIN, enrollment.PromptNewPIN}, fromPIN},
+	{hooks.HeldOldPIN, []enrollment.Prompt{enrollment.PromptOldPIN}, fromOldPIN},
 }
 
 func newLiveness(t *flows.Table, platform steps.Platform) *liveness {
-	l := &liveness{held: map[fsm.State]uint8{}}
+	l := &liveness{held: map[enrollment.State]uint8{}}
 	for _, h := range heldInputs {
-		var kills []fsm.Event
+		var kills []enrollment.Event
 		for _, p := range h.prompts {
 			ev, _ := p.ValueEvent()
 			kills = append(kills, ev)
@@ -63,24 +64,24 @@ func newLiveness(t *flows.Table, platform steps.Platform) *liveness {
 		}
 	}
 	for i, p := range codePrompts {
-		sent := fsm.CertificationSMSSent
+		sent := enrollment.CertificationSMSSent
 		if i == 1 {
-			sent = fsm.EnrollmentSMSSent
+			sent = enrollment.EnrollmentSMSSent
 		}
-		l.code[i] = live(t, []fsm.Event{sent}, func(s *flows.State) bool {
+		l.code[i] = live(t, []enrollment.Event{sent}, func(s *flows.State) bool {
 			return (s.Kind == flows.Waiting && s.Prompt == p) || (s.Kind == flows.Calling && s.Step.Blames == p)
 		})
 	}
-	l.trusted = live(t, []fsm.Event{fsm.PhonePresent}, func(s *flows.State) bool {
-		return s.Kind == flows.Waiting && s.Prompt == fsm.PromptEnrollmentCode
+	l.trusted = live(t, []enrollment.Event{enrollment.PhonePresent}, func(s *flows.State) bool {
+		return s.Kind == flows.Waiting && s.Prompt == enrollment.PromptEnrollmentCode
 	})
 	return l
 }
 
 // live returns the states from which a state that reads the value can be
 // reached by edges other than kill, which writes it.
-func live(t *flows.Table, kills []fsm.Event, reads func(*flows.State) bool) map[fsm.State]bool {
-	out := map[fsm.State]bool{}
+func live(t *flows.Table, kills []enrollment.Event, reads func(*flows.State) bool) map[enrollment.State]bool {
+	out := map[enrollment.State]bool{}
 	for _, s := range t.States {
 		if reads(&s) {
 			out[s.Name] = true
@@ -92,8 +93,8 @@ func live(t *flows.Table, kills []fsm.Event, reads func(*flows.State) bool) map[
 	// take the liveness of that call (at), and their edges are left out.
 	var rows []fsm.Row
 	for _, r := range t.Def.Rows() {
-		_, resume := fsm.ResumeTarget(r.Event)
-		if r.Src == fsm.Interrupted || r.Dst == fsm.Interrupted || (r.Src == fsm.VerifyingEnrollment && resume) {
+		_, resume := enrollment.ResumeTarget(r.Event)
+		if r.Src == enrollment.Interrupted || r.Dst == enrollment.Interrupted || (r.Src == enrollment.VerifyingEnrollment && resume) {
 			continue
 		}
 		rows = append(rows, r)
@@ -120,20 +121,20 @@ type liveAt struct {
 // verifying_enrollment, what the call they lead back to reads.
 func (l *liveness) at(r hooks.RunState) liveAt {
 	var out liveAt
-	add := func(s fsm.State) {
+	add := func(s enrollment.State) {
 		out.code[0] = out.code[0] || l.code[0][s]
 		out.code[1] = out.code[1] || l.code[1][s]
 		out.trusted = out.trusted || l.trusted[s]
 		out.held |= l.held[s]
 	}
-	st := fsm.State(r.State)
+	st := enrollment.State(r.State)
 	add(st)
 	switch st {
-	case fsm.Interrupted:
-		add(fsm.State(r.Resume))
-		add(fsm.State(r.VerifyFor))
-	case fsm.VerifyingEnrollment:
-		add(fsm.State(r.VerifyFor))
+	case enrollment.Interrupted:
+		add(enrollment.State(r.Resume))
+		add(enrollment.State(r.VerifyFor))
+	case enrollment.VerifyingEnrollment:
+		add(enrollment.State(r.VerifyFor))
 	}
 	return out
 }

@@ -233,8 +233,8 @@ var models = map[enrollfsm.Flow]*model{
 	"remove_vehicle":     newModel("remove_vehicle", false, removeVehicle),
 }
 
-func newModel(flow enrollfsm.Flow, enrollment bool, blocks ...string) *model {
-	m := &model{flow: flow, enrollment: enrollment, next: map[edge]enrollfsm.State{},
+func newModel(flow enrollfsm.Flow, inEnrollment bool, blocks ...string) *model {
+	m := &model{flow: flow, enrollment: inEnrollment, next: map[edge]enrollfsm.State{},
 		states: map[enrollfsm.State]bool{}, fails: map[edge]pimserr.Failure{}}
 	add := func(src enrollfsm.State, ev enrollfsm.Event, dst enrollfsm.State) {
 		if old, dup := m.next[edge{src, ev}]; dup && old != dst {

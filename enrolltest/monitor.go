@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/internal/hooks"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/steps"
@@ -144,7 +144,7 @@ type monitor struct {
 }
 
 func newMonitor(setup *monitorSetup) monitor {
-	m := monitor{setup: setup, cur: fsm.Start}
+	m := monitor{setup: setup, cur: enrollment.Start}
 	m.values[fromVIN] = setup.vin
 	return m
 }
@@ -295,24 +295,24 @@ func (m *monitor) transition(tr enrollfsm.Transition) {
 	}
 	if code := m.blocked; code != 0 {
 		m.blocked = 0
-		enrollment := m.setup.model.enrollment
+		inEnrollment := m.setup.model.enrollment
 		switch {
-		case enrollment && (tr.To == fsm.ConfirmingRemoval || tr.To == fsm.RemovingEnrollments):
-		case tr.To == fsm.Failed:
+		case inEnrollment && (tr.To == enrollment.ConfirmingRemoval || tr.To == enrollment.RemovingEnrollments):
+		case tr.To == enrollment.Failed:
 			m.blockedEnd = code
-		case tr.Event == fsm.DeviceMaybeEnrolled && m.mayVerify:
+		case tr.Event == enrollment.DeviceMaybeEnrolled && m.mayVerify:
 		default:
 			m.violate(PropertyBlocked, "a %d reply led to %s by %s", code, tr.To, tr.Event)
 		}
 	}
 	switch {
-	case tr.Event == fsm.EnrollmentsRemoved:
+	case tr.Event == enrollment.EnrollmentsRemoved:
 		m.unverified, m.step7Unsure = "", false // nothing is enrolled after a removal
-	case tr.Event == fsm.DeviceActivated, tr.Event == fsm.DeviceNotActivated:
+	case tr.Event == enrollment.DeviceActivated, tr.Event == enrollment.DeviceNotActivated:
 		m.unverified = ""
-	case tr.From == fsm.VerifyingEnrollment && strings.HasPrefix(string(tr.Event), "resume_"):
+	case tr.From == enrollment.VerifyingEnrollment && strings.HasPrefix(string(tr.Event), "resume_"):
 		m.unverified = ""
-	case tr.From == fsm.RegisteringPIN && tr.Event == fsm.PINRegistered && m.step7Unsure:
+	case tr.From == enrollment.RegisteringPIN && tr.Event == enrollment.PINRegistered && m.step7Unsure:
 		m.after7Resent = true
 	}
 	if st, ok := m.setup.table.State(tr.To); !ok || st.Kind != flows.Calling {

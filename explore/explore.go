@@ -37,6 +37,7 @@ import (
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/docs"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
@@ -537,6 +538,6 @@ func (s *Server) docs(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func fsmRow(src fsm.State, ev fsm.Event, dst fsm.State) fsm.Row {
+func fsmRow(src enrollment.State, ev enrollment.Event, dst enrollment.State) fsm.Row {
 	return fsm.Row{Event: ev, Src: src, Dst: dst}
 }

@@ -3,8 +3,10 @@ package explore
 import (
 	"io/fs"
 
-	"github.com/enrollfsm/enrollfsm/docs"
 	"testing"
+
+	"github.com/enrollfsm/enrollfsm/docs"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,14 +28,14 @@ func TestVariantsAreTheBranchesTheStepReads(t *testing.T) {
 			if st.Kind != flows.Calling {
 				continue
 			}
-			c := steps.Context{Enrollment: table.Enrollment, RemovalsLeft: 1, PINAttemptsLeft: 5, CodeAttemptsLeft: 3, CanResend: true, Attempt: 1, MaxReadAttempts: 3, Resume: fsm.EnrollingDevice}
-			seen := map[fsm.Event]bool{}
+			c := steps.Context{Enrollment: table.Enrollment, RemovalsLeft: 1, PINAttemptsLeft: 5, CodeAttemptsLeft: 3, CanResend: true, Attempt: 1, MaxReadAttempts: 3, Resume: enrollment.EnrollingDevice}
+			seen := map[enrollment.Event]bool{}
 			for _, v := range variants(st.Step) {
 				msg, callErr, err := message(st.Step, replyResult+v.Name, "tx", nil)
 				require.NoError(t, err)
 				require.NoError(t, callErr)
 				d := st.Step.Interpret(msg, nil, c)
-				assert.NotEqual(t, fsm.CallFailed, d.Event, "%s %s: %s is read as a failure: %v", flow, st.Name, v.Name, d.Err)
+				assert.NotEqual(t, enrollment.CallFailed, d.Event, "%s %s: %s is read as a failure: %v", flow, st.Name, v.Name, d.Err)
 				_, ok := table.Def.Target(st.Name, d.Event)
 				assert.True(t, ok, "%s %s: %s fires %s, which leaves no edge", flow, st.Name, v.Name, d.Event)
 				seen[d.Event] = true
@@ -41,7 +43,7 @@ func TestVariantsAreTheBranchesTheStepReads(t *testing.T) {
 			// The step's own edges (but rejections, taken on a FAILED reply)
 			// are each reached by some variant.
 			for _, e := range st.Edges {
-				if table.Declared(fsm.Row{Event: e.Event, Src: st.Name, Dst: e.Dst}) && e.Event != fsm.InputRejected && e.Event != fsm.DeviceMaybeEnrolled {
+				if table.Declared(fsm.Row{Event: e.Event, Src: st.Name, Dst: e.Dst}) && e.Event != enrollment.InputRejected && e.Event != enrollment.DeviceMaybeEnrolled {
 					assert.True(t, seen[e.Event], "%s %s: no variant takes %s", flow, st.Name, e.Event)
 				}
 			}

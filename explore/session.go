@@ -8,10 +8,10 @@ import (
 	"strings"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/enrolltest"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/scenario"
 	"github.com/enrollfsm/enrollfsm/simulator"
@@ -41,7 +41,7 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Situation == "" {
 		c.Situation = string(simulator.SituationNew)
-		if _, enrollment := map[string]bool{"full": true, "shortcut": true, "auto": true}[c.Flow]; !enrollment {
+		if _, inEnrollment := map[string]bool{"full": true, "shortcut": true, "auto": true}[c.Flow]; !inEnrollment {
 			c.Situation = string(simulator.SituationEnrolled)
 		}
 	}
@@ -212,8 +212,8 @@ func (r *run) apply(in Input) error {
 		if in.Action != "" && in.Value != "" {
 			return badInput("an answer has a value or an action, not both")
 		}
-		if in.Action != "" && !slices.Contains(fsm.Actions(), enrollfsm.Action(in.Action)) {
-			return badInput("unknown action (want one of %v)", fsm.Actions())
+		if in.Action != "" && !slices.Contains(enrollment.Actions(), enrollfsm.Action(in.Action)) {
+			return badInput("unknown action (want one of %v)", enrollment.Actions())
 		}
 		if in.Action != "" && !slices.Contains(p.Actions, enrollfsm.Action(in.Action)) {
 			return conflict("%s is not offered at %s (offered: %v)", in.Action, p.Prompt, p.Actions) // a known action

@@ -3,7 +3,7 @@ package flows
 import (
 	"strings"
 
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 )
 
 // Effect is a change a transition makes to what the run holds, declared on
@@ -13,7 +13,7 @@ import (
 type Effect struct {
 	Kind EffectKind
 	// Prompt is the SMS code prompt of CodeSent and CodeForgotten.
-	Prompt fsm.Prompt
+	Prompt enrollment.Prompt
 }
 
 // EffectKind is what an Effect changes.
@@ -75,8 +75,8 @@ var (
 )
 
 // StartCode and ForgetCode act on the SMS code of prompt p.
-func StartCode(p fsm.Prompt) Effect  { return Effect{Kind: CodeSent, Prompt: p} }
-func ForgetCode(p fsm.Prompt) Effect { return Effect{Kind: CodeForgotten, Prompt: p} }
+func StartCode(p enrollment.Prompt) Effect  { return Effect{Kind: CodeSent, Prompt: p} }
+func ForgetCode(p enrollment.Prompt) Effect { return Effect{Kind: CodeForgotten, Prompt: p} }
 
 // Label says what the effect does, for the docs: on an edge leaving src
 // (whose step names the prompt a wrong answer counts against).
@@ -151,4 +151,4 @@ func Labels(src *State, effects []Effect) string {
 	return strings.Join(out, ", ")
 }
 
-func words(p fsm.Prompt) string { return strings.ReplaceAll(string(p), "_", " ") }
+func words(p enrollment.Prompt) string { return strings.ReplaceAll(string(p), "_", " ") }

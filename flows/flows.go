@@ -8,6 +8,7 @@ package flows
 import (
 	"fmt"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/steps"
@@ -46,14 +47,14 @@ func (k Kind) String() string {
 // an edge other than CallFailed leads to the failed state; Effects are what
 // taking the edge changes in the run.
 type Edge struct {
-	Event   fsm.Event
-	Dst     fsm.State
+	Event   enrollment.Event
+	Dst     enrollment.State
 	Failure pimserr.Failure
 	Effects []Effect
 }
 
 // On is an edge.
-func On(ev fsm.Event, dst fsm.State) Edge { return Edge{Event: ev, Dst: dst} }
+func On(ev enrollment.Event, dst enrollment.State) Edge { return Edge{Event: ev, Dst: dst} }
 
 // Does returns the edge with effects added.
 func (e Edge) Does(effects ...Effect) Edge {
@@ -63,19 +64,21 @@ func (e Edge) Does(effects ...Effect) Edge {
 
 // Rejected is the edge back to the prompt whose answer the call's reply
 // refused (2102, 2308): a wrong answer is counted and the prompt asked again.
-func Rejected(dst fsm.State) Edge { return On(fsm.InputRejected, dst).Does(CountWrongAnswer) }
+func Rejected(dst enrollment.State) Edge {
+	return On(enrollment.InputRejected, dst).Does(CountWrongAnswer)
+}
 
 // Fails is an edge to the failed state, with the failure it records.
-func Fails(ev fsm.Event, f pimserr.Failure) Edge {
-	return Edge{Event: ev, Dst: fsm.Failed, Failure: f}
+func Fails(ev enrollment.Event, f pimserr.Failure) Edge {
+	return Edge{Event: ev, Dst: enrollment.Failed, Failure: f}
 }
 
 // State is one row group of a table.
 type State struct {
-	Name   fsm.State
+	Name   enrollment.State
 	Kind   Kind
-	Step   *steps.Step // Calling
-	Prompt fsm.Prompt  // Waiting
+	Step   *steps.Step       // Calling
+	Prompt enrollment.Prompt // Waiting
 	Edges  []Edge
 	// Resumes: a waiting state whose retry re-enters the kept call (the
 	// interruption); Verifies: a calling state that checks call 1 before
@@ -84,22 +87,22 @@ type State struct {
 }
 
 // Begin is the initial state, leading to the first call.
-func Begin(first fsm.State) State {
-	return State{Name: fsm.Start, Kind: Initial, Edges: []Edge{On(fsm.Begin, first)}}
+func Begin(first enrollment.State) State {
+	return State{Name: enrollment.Start, Kind: Initial, Edges: []Edge{On(enrollment.Begin, first)}}
 }
 
 // Call is a calling state that makes step's call.
-func Call(name fsm.State, step *steps.Step, edges ...Edge) State {
+func Call(name enrollment.State, step *steps.Step, edges ...Edge) State {
 	return State{Name: name, Kind: Calling, Step: step, Edges: edges}
 }
 
 // Wait is a waiting state that asks prompt.
-func Wait(name fsm.State, prompt fsm.Prompt, edges ...Edge) State {
+func Wait(name enrollment.State, prompt enrollment.Prompt, edges ...Edge) State {
 	return State{Name: name, Kind: Waiting, Prompt: prompt, Edges: edges}
 }
 
 // End is a terminal state.
-func End(name fsm.State) State { return State{Name: name, Kind: Terminal} }
+func End(name enrollment.State) State { return State{Name: name, Kind: Terminal} }
 
 // About is what the registry of flows says of one: its name, what it is
 // for, the oldest SDK that has its calls, and the settings it needs. Every
@@ -121,7 +124,7 @@ type Spec struct {
 	// rather than to failure; otherwise the flow is an account operation.
 	Enrollment bool
 	// Success is the terminal state of a successful run.
-	Success fsm.State
+	Success enrollment.State
 	// OnEveryCall are edges that every calling state has besides its own.
 	OnEveryCall []Edge
 	States      []State
@@ -142,18 +145,18 @@ type Table struct {
 	Spec
 	orig     Spec // as given to Compile, for Clone
 	Def      *fsm.Definition
-	states   map[fsm.State]*State
+	states   map[enrollment.State]*State
 	fails    map[fsm.Row]pimserr.Failure
 	declared map[fsm.Row]bool
 	// byIndex and actions are indexed by Def's state indexes: the engine
 	// looks its state up several times per transition.
 	byIndex []*State
-	actions [][]fsm.Action
+	actions [][]enrollment.Action
 }
 
 // Compile validates spec and builds its table.
 func Compile(spec Spec) (*Table, error) {
-	t := &Table{Spec: spec, orig: spec, states: map[fsm.State]*State{}, fails: map[fsm.Row]pimserr.Failure{}, declared: map[fsm.Row]bool{}}
+	t := &Table{Spec: spec, orig: spec, states: map[enrollment.State]*State{}, fails: map[fsm.Row]pimserr.Failure{}, declared: map[fsm.Row]bool{}}
 	t.Spec.States = make([]State, len(spec.States))
 	for i, s := range spec.States {
 		s.Edges = append([]Edge(nil), s.Edges...)
@@ -165,7 +168,7 @@ func Compile(spec Spec) (*Table, error) {
 			t.declared[fsm.Row{Event: e.Event, Src: s.Name, Dst: e.Dst}] = true
 		}
 	}
-	var calls, enrolls []fsm.State
+	var calls, enrolls []enrollment.State
 	for i := range t.Spec.States {
 		s := &t.Spec.States[i]
 		if _, dup := t.states[s.Name]; dup {
@@ -182,10 +185,10 @@ func Compile(spec Spec) (*Table, error) {
 				enrolls = append(enrolls, s.Name)
 			}
 			if s.Step.Read {
-				s.Edges = append(s.Edges, On(fsm.ReadRetried, s.Name).Does(RetryRead))
+				s.Edges = append(s.Edges, On(enrollment.ReadRetried, s.Name).Does(RetryRead))
 			}
 			for _, e := range spec.OnEveryCall {
-				if s.Step.NoRemoval && (e.Event == fsm.RemovalRequired || e.Event == fsm.RemovalAuthorised) {
+				if s.Step.NoRemoval && (e.Event == enrollment.RemovalRequired || e.Event == enrollment.RemovalAuthorised) {
 					continue
 				}
 				s.Edges = append(s.Edges, e)
@@ -196,14 +199,14 @@ func Compile(spec Spec) (*Table, error) {
 			}
 		}
 	}
-	if in, ok := t.states[fsm.Interrupted]; ok {
+	if in, ok := t.states[enrollment.Interrupted]; ok {
 		for _, c := range calls {
-			in.Edges = append(in.Edges, On(fsm.RetryEvent(c), c))
+			in.Edges = append(in.Edges, On(enrollment.RetryEvent(c), c))
 		}
-		if v, ok := t.states[fsm.VerifyingEnrollment]; ok && len(enrolls) > 0 {
-			in.Edges = append(in.Edges, On(fsm.VerifyRequested, fsm.VerifyingEnrollment))
+		if v, ok := t.states[enrollment.VerifyingEnrollment]; ok && len(enrolls) > 0 {
+			in.Edges = append(in.Edges, On(enrollment.VerifyRequested, enrollment.VerifyingEnrollment))
 			for _, c := range enrolls {
-				v.Edges = append(v.Edges, On(fsm.ResumeEvent(c), c))
+				v.Edges = append(v.Edges, On(enrollment.ResumeEvent(c), c))
 			}
 		}
 	}
@@ -217,7 +220,7 @@ func Compile(spec Spec) (*Table, error) {
 			}
 		}
 	}
-	def, err := fsm.Define(spec.Name, fsm.Start, rows)
+	def, err := fsm.Define(spec.Name, enrollment.Start, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +232,7 @@ func Compile(spec Spec) (*Table, error) {
 	t.Def = def
 	names := def.States()
 	t.byIndex = make([]*State, len(names))
-	t.actions = make([][]fsm.Action, len(names))
+	t.actions = make([][]enrollment.Action, len(names))
 	for i, name := range names {
 		st := t.states[name]
 		t.byIndex[i] = st
@@ -252,7 +255,7 @@ func (t *Table) Clone() *Table {
 }
 
 // Edge returns the edge leaving s by ev.
-func (s *State) Edge(ev fsm.Event) (*Edge, bool) {
+func (s *State) Edge(ev enrollment.Event) (*Edge, bool) {
 	for i := range s.Edges {
 		if s.Edges[i].Event == ev {
 			return &s.Edges[i], true
@@ -271,7 +274,7 @@ func MustCompile(spec Spec) *Table {
 }
 
 // State returns the declaration of s.
-func (t *Table) State(s fsm.State) (*State, bool) {
+func (t *Table) State(s enrollment.State) (*State, bool) {
 	if i, ok := t.Def.Index(s); ok {
 		return t.byIndex[i], true
 	}
@@ -291,7 +294,7 @@ func (t *Table) Declared(r fsm.Row) bool { return t.declared[r] }
 // EdgeFailure returns the failure recorded by an edge to the failed state
 // other than CallFailed.
 func (t *Table) EdgeFailure(r fsm.Row) (pimserr.Failure, bool) {
-	if r.Dst != fsm.Failed {
+	if r.Dst != enrollment.Failed {
 		return "", false
 	}
 	f, ok := t.fails[r]
@@ -302,18 +305,18 @@ func (t *Table) EdgeFailure(r fsm.Row) (pimserr.Failure, bool) {
 // whose event leaves s, and retry at interrupted. The slice is computed once
 // per table and shared by every engine that offers it: read it, never
 // modify it (its capacity is its length, so an append copies it).
-func (t *Table) Actions(s fsm.State) []fsm.Action {
+func (t *Table) Actions(s enrollment.State) []enrollment.Action {
 	if i, ok := t.Def.Index(s); ok {
 		return t.actions[i]
 	}
 	return nil
 }
 
-func (t *Table) offered(s fsm.State) []fsm.Action {
-	var out []fsm.Action
-	for _, a := range fsm.Actions() {
-		if a == fsm.ActionRetry {
-			if s == fsm.Interrupted {
+func (t *Table) offered(s enrollment.State) []enrollment.Action {
+	var out []enrollment.Action
+	for _, a := range enrollment.Actions() {
+		if a == enrollment.ActionRetry {
+			if s == enrollment.Interrupted {
 				out = append(out, a)
 			}
 			continue

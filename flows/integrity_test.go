@@ -10,11 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm/account"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/flows/full"
 	"github.com/enrollfsm/enrollfsm/flows/shortcut"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/steps"
 )
@@ -44,8 +44,8 @@ func TestTables_EveryStateReachableFromStart(t *testing.T) {
 	for _, name := range sortedFlows() {
 		tab := tables[name]
 		t.Run(string(name), func(t *testing.T) {
-			seen := map[fsm.State]bool{fsm.Start: true}
-			queue := []fsm.State{fsm.Start}
+			seen := map[enrollment.State]bool{enrollment.Start: true}
+			queue := []enrollment.State{enrollment.Start}
 			for len(queue) > 0 {
 				s := queue[0]
 				queue = queue[1:]
@@ -81,7 +81,7 @@ func TestTables_ExitsMatchKinds(t *testing.T) {
 				}
 				assert.True(t, leaves, "state %s has no exit", s.Name)
 			}
-			for _, end := range []fsm.State{tab.Success, fsm.Failed, fsm.Cancelled} {
+			for _, end := range []enrollment.State{tab.Success, enrollment.Failed, enrollment.Cancelled} {
 				st, ok := tab.State(end)
 				require.True(t, ok, "no terminal state %s", end)
 				assert.Equal(t, flows.Terminal, st.Kind)
@@ -100,7 +100,7 @@ func TestTables_WaitingStatesOfferCancelAndTheirValue(t *testing.T) {
 				if s.Kind != flows.Waiting {
 					continue
 				}
-				_, ok := tab.Def.Target(s.Name, fsm.CancelRequested)
+				_, ok := tab.Def.Target(s.Name, enrollment.CancelRequested)
 				assert.True(t, ok, "%s cannot be cancelled", s.Name)
 				if ev, takes := s.Prompt.ValueEvent(); takes {
 					_, ok := tab.Def.Target(s.Name, ev)
@@ -114,17 +114,17 @@ func TestTables_WaitingStatesOfferCancelAndTheirValue(t *testing.T) {
 	}
 }
 
-func answerable(s flows.State, ev fsm.Event) bool {
+func answerable(s flows.State, ev enrollment.Event) bool {
 	if v, ok := s.Prompt.ValueEvent(); ok && v == ev {
 		return true
 	}
-	for _, a := range fsm.Actions() {
+	for _, a := range enrollment.Actions() {
 		if x, ok := a.Event(); ok && x == ev {
 			return true
 		}
 	}
-	_, retry := fsm.RetryTarget(ev)
-	return s.Name == fsm.Interrupted && (retry || ev == fsm.VerifyRequested)
+	_, retry := enrollment.RetryTarget(ev)
+	return s.Name == enrollment.Interrupted && (retry || ev == enrollment.VerifyRequested)
 }
 
 // A rejection goes back to the prompt whose answer the call carries (docs/contract.md
@@ -137,7 +137,7 @@ func TestTables_RejectionReturnsToTheBlamedPrompt(t *testing.T) {
 				if s.Kind != flows.Calling {
 					continue
 				}
-				dst, ok := tab.Def.Target(s.Name, fsm.InputRejected)
+				dst, ok := tab.Def.Target(s.Name, enrollment.InputRejected)
 				if s.Step.Blames == "" {
 					assert.False(t, ok, "%s rejects input but its call carries none", s.Name)
 					continue
@@ -158,7 +158,7 @@ func TestTables_EveryInterpretedEventIsAllowed(t *testing.T) {
 	for _, name := range sortedFlows() {
 		tab := tables[name]
 		t.Run(string(name), func(t *testing.T) {
-			var enrolling []fsm.State
+			var enrolling []enrollment.State
 			for _, s := range tab.Spec.States {
 				if s.Kind == flows.Calling && s.Step.Enrolls {
 					enrolling = append(enrolling, s.Name)
@@ -168,14 +168,14 @@ func TestTables_EveryInterpretedEventIsAllowed(t *testing.T) {
 				if s.Kind != flows.Calling {
 					continue
 				}
-				resumes := []fsm.State{""}
-				if s.Name == fsm.VerifyingEnrollment {
+				resumes := []enrollment.State{""}
+				if s.Name == enrollment.VerifyingEnrollment {
 					resumes = enrolling
 				}
 				// The engine marks a call as following a resent step 7 only
 				// where step 7 leads.
-				afterStep7, _ := tab.Def.Target(fsm.RegisteringPIN, fsm.PINRegistered)
-				refused := map[fsm.Event]string{}
+				afterStep7, _ := tab.Def.Target(enrollment.RegisteringPIN, enrollment.PINRegistered)
+				refused := map[enrollment.Event]string{}
 				seen := 0
 				for _, c := range guardContexts(tab.Enrollment, resumes, s.Name == afterStep7) {
 					for _, r := range replyCorpus() {
@@ -228,7 +228,7 @@ func replyCorpus() []reply {
 	return out
 }
 
-func guardContexts(enrollment bool, resumes []fsm.State, afterResend bool) []steps.Context {
+func guardContexts(inEnrollment bool, resumes []enrollment.State, afterResend bool) []steps.Context {
 	var out []steps.Context
 	for _, auto := range []bool{false, true} {
 		for _, removals := range []int{0, 1} {
@@ -238,7 +238,7 @@ func guardContexts(enrollment bool, resumes []fsm.State, afterResend bool) []ste
 						for _, attempt := range []int{1, 3} {
 							for _, resume := range resumes {
 								out = append(out, steps.Context{
-									Enrollment: enrollment, AutoRemove: auto, RemovalsLeft: removals,
+									Enrollment: inEnrollment, AutoRemove: auto, RemovalsLeft: removals,
 									PINAttemptsLeft: pins, CodeAttemptsLeft: codes, CanResend: resend,
 									Attempt: attempt, MaxReadAttempts: 3, Resume: resume,
 								})
@@ -262,21 +262,21 @@ func guardContexts(enrollment bool, resumes []fsm.State, afterResend bool) []ste
 // the engine gives an effect to carries that effect, so a table cannot leave
 // one out by mistake.
 func TestTables_EffectsBesideTheirCauses(t *testing.T) {
-	want := map[fsm.Event]flows.EffectKind{
-		fsm.InputRejected:        flows.WrongAnswerCounted,
-		fsm.CallFailed:           flows.LastWrongAnswerCounted,
-		fsm.CertificationSMSSent: flows.CodeSent,
-		fsm.EnrollmentSMSSent:    flows.CodeSent,
-		fsm.ResendRequested:      flows.ResendSpent,
-		fsm.PhoneChangeRequested: flows.ResendSpent,
-		fsm.CallInterrupted:      flows.InterruptionKept,
-		fsm.ReadRetried:          flows.ReadRetry,
-		fsm.RemovalConfirmed:     flows.RemovalSpent,
-		fsm.RemovalAuthorised:    flows.RemovalSpent,
-		fsm.RemovalRequired:      flows.CauseKept,
-		fsm.DeviceMaybeEnrolled:  flows.VerificationAwaited,
-		fsm.PhonePresent:         flows.TrustedPhoneKept,
-		fsm.PhoneNumberAdded:     flows.PhoneTrusted,
+	want := map[enrollment.Event]flows.EffectKind{
+		enrollment.InputRejected:        flows.WrongAnswerCounted,
+		enrollment.CallFailed:           flows.LastWrongAnswerCounted,
+		enrollment.CertificationSMSSent: flows.CodeSent,
+		enrollment.EnrollmentSMSSent:    flows.CodeSent,
+		enrollment.ResendRequested:      flows.ResendSpent,
+		enrollment.PhoneChangeRequested: flows.ResendSpent,
+		enrollment.CallInterrupted:      flows.InterruptionKept,
+		enrollment.ReadRetried:          flows.ReadRetry,
+		enrollment.RemovalConfirmed:     flows.RemovalSpent,
+		enrollment.RemovalAuthorised:    flows.RemovalSpent,
+		enrollment.RemovalRequired:      flows.CauseKept,
+		enrollment.DeviceMaybeEnrolled:  flows.VerificationAwaited,
+		enrollment.PhonePresent:         flows.TrustedPhoneKept,
+		enrollment.PhoneNumberAdded:     flows.PhoneTrusted,
 	}
 	for _, name := range sortedFlows() {
 		for _, s := range tables[name].Spec.States {

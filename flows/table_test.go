@@ -6,10 +6,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/flows/full"
 	"github.com/enrollfsm/enrollfsm/flows/shortcut"
-	"github.com/enrollfsm/enrollfsm/fsm"
 )
 
 // A state looked up by name and by a machine's index is the same
@@ -36,11 +36,11 @@ func TestTable_LookupsAgree(t *testing.T) {
 		assert.Nil(t, table.Actions("no_such_state"))
 		for _, r := range table.Def.Rows() {
 			f, ok := table.EdgeFailure(r)
-			if r.Dst != fsm.Failed {
+			if r.Dst != enrollment.Failed {
 				assert.False(t, ok, r)
 				assert.Empty(t, f, r)
 			}
 		}
 	}
-	assert.Equal(t, []fsm.Action{fsm.ActionCancel}, full.Table.Actions(fsm.AwaitingPhoneNumber))
+	assert.Equal(t, []enrollment.Action{enrollment.ActionCancel}, full.Table.Actions(enrollment.AwaitingPhoneNumber))
 }

@@ -1,6 +1,6 @@
-// Package fsm names the states, events, prompts and actions of every
-// enrollment and account machine, and is the only code that touches
-// github.com/looplab/fsm.
+// Package fsm is the only code that touches github.com/looplab/fsm: a
+// machine of string-typed states and events. The enrollment's own words
+// (its states, events, prompts and actions) are in package enrollment.
 //
 // A Definition is a validated transition table, built once per flow and
 // shared. A Machine is one run's position in it. Fire never runs callbacks:

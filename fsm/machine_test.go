@@ -8,101 +8,102 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/fsm"
 )
 
 var rows = []fsm.Row{
-	{Event: fsm.Begin, Src: fsm.Start, Dst: fsm.CheckingEnrollment},
-	{Event: fsm.ReadRetried, Src: fsm.CheckingEnrollment, Dst: fsm.CheckingEnrollment},
-	{Event: fsm.DeviceActivated, Src: fsm.CheckingEnrollment, Dst: fsm.Enrolled},
+	{Event: enrollment.Begin, Src: enrollment.Start, Dst: enrollment.CheckingEnrollment},
+	{Event: enrollment.ReadRetried, Src: enrollment.CheckingEnrollment, Dst: enrollment.CheckingEnrollment},
+	{Event: enrollment.DeviceActivated, Src: enrollment.CheckingEnrollment, Dst: enrollment.Enrolled},
 }
 
 func TestDefine_RefusesBadTables(t *testing.T) {
 	cases := map[string][]fsm.Row{
-		"reserved state": {{Event: "go", Src: fsm.Start, Dst: "state"}},
-		"reserved event": {{Event: "event", Src: fsm.Start, Dst: fsm.Done}},
-		"empty name":     {{Event: "", Src: fsm.Start, Dst: fsm.Done}},
+		"reserved state": {{Event: "go", Src: enrollment.Start, Dst: "state"}},
+		"reserved event": {{Event: "event", Src: enrollment.Start, Dst: enrollment.Done}},
+		"empty name":     {{Event: "", Src: enrollment.Start, Dst: enrollment.Done}},
 		"two destinations": {
-			{Event: "go", Src: fsm.Start, Dst: fsm.Done},
-			{Event: "go", Src: fsm.Start, Dst: fsm.Failed},
+			{Event: "go", Src: enrollment.Start, Dst: enrollment.Done},
+			{Event: "go", Src: enrollment.Start, Dst: enrollment.Failed},
 		},
 	}
 	for name, rs := range cases {
-		_, err := fsm.Define(name, fsm.Start, rs)
+		_, err := fsm.Define(name, enrollment.Start, rs)
 		assert.ErrorIs(t, err, fsm.ErrInvalidTable, name)
 	}
 	_, err := fsm.Define("no initial", "", rows)
 	assert.ErrorIs(t, err, fsm.ErrInvalidTable)
-	assert.Panics(t, func() { fsm.MustDefine("bad", fsm.Start, cases["reserved state"]) })
+	assert.Panics(t, func() { fsm.MustDefine("bad", enrollment.Start, cases["reserved state"]) })
 }
 
 func TestDefine_KeepsAnExactDuplicateOnce(t *testing.T) {
-	d, err := fsm.Define("dup", fsm.Start, append(rows, rows[0]))
+	d, err := fsm.Define("dup", enrollment.Start, append(rows, rows[0]))
 	require.NoError(t, err)
 	assert.Len(t, d.Rows(), len(rows))
-	assert.Equal(t, []fsm.State{fsm.Start, fsm.CheckingEnrollment, fsm.Enrolled}, d.States())
+	assert.Equal(t, []enrollment.State{enrollment.Start, enrollment.CheckingEnrollment, enrollment.Enrolled}, d.States())
 }
 
 func TestMachine_FiresAllowedEventsOnly(t *testing.T) {
-	d := fsm.MustDefine("t", fsm.Start, rows)
+	d := fsm.MustDefine("t", enrollment.Start, rows)
 	m := d.NewMachine()
-	assert.Equal(t, fsm.Start, m.Current())
-	to, err := m.Fire(fsm.DeviceActivated)
+	assert.Equal(t, enrollment.Start, m.Current())
+	to, err := m.Fire(enrollment.DeviceActivated)
 	var te *fsm.TransitionError
 	require.ErrorAs(t, err, &te)
 	assert.ErrorIs(t, err, fsm.ErrInvalidTransition)
-	assert.Equal(t, fsm.Start, to, "a refused event leaves the machine where it was")
-	assert.Equal(t, fsm.Start, m.Current())
+	assert.Equal(t, enrollment.Start, to, "a refused event leaves the machine where it was")
+	assert.Equal(t, enrollment.Start, m.Current())
 
-	to, err = m.Fire(fsm.Begin)
+	to, err = m.Fire(enrollment.Begin)
 	require.NoError(t, err)
-	assert.Equal(t, fsm.CheckingEnrollment, to)
+	assert.Equal(t, enrollment.CheckingEnrollment, to)
 }
 
 // looplab returns NoTransitionError for a self-loop; the wrapper treats it
 // as the success it is.
 func TestMachine_SelfLoopIsASuccess(t *testing.T) {
-	m := fsm.MustDefine("t", fsm.Start, rows).NewMachine()
-	_, err := m.Fire(fsm.Begin)
+	m := fsm.MustDefine("t", enrollment.Start, rows).NewMachine()
+	_, err := m.Fire(enrollment.Begin)
 	require.NoError(t, err)
-	to, err := m.Fire(fsm.ReadRetried)
+	to, err := m.Fire(enrollment.ReadRetried)
 	require.NoError(t, err)
-	assert.Equal(t, fsm.CheckingEnrollment, to)
-	assert.True(t, m.Can(fsm.DeviceActivated))
-	assert.False(t, m.Can(fsm.Begin))
+	assert.Equal(t, enrollment.CheckingEnrollment, to)
+	assert.True(t, m.Can(enrollment.DeviceActivated))
+	assert.False(t, m.Can(enrollment.Begin))
 }
 
 func TestNewMachineAt(t *testing.T) {
-	d := fsm.MustDefine("t", fsm.Start, rows)
-	m, err := d.NewMachineAt(fsm.CheckingEnrollment)
+	d := fsm.MustDefine("t", enrollment.Start, rows)
+	m, err := d.NewMachineAt(enrollment.CheckingEnrollment)
 	require.NoError(t, err)
-	assert.Equal(t, fsm.CheckingEnrollment, m.Current())
-	_, err = d.NewMachineAt(fsm.AwaitingPIN)
+	assert.Equal(t, enrollment.CheckingEnrollment, m.Current())
+	_, err = d.NewMachineAt(enrollment.AwaitingPIN)
 	assert.Error(t, err)
 }
 
 func TestMermaid_FreshMachineStartsAtStart(t *testing.T) {
-	out, err := fsm.MustDefine("t", fsm.Start, rows).Mermaid()
+	out, err := fsm.MustDefine("t", enrollment.Start, rows).Mermaid()
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(out, "stateDiagram-v2\n    [*] --> start\n"), out)
 	assert.Contains(t, out, "checking_enrollment --> enrolled: device_activated")
 }
 
 func TestRetryAndResumeEvents(t *testing.T) {
-	s, ok := fsm.RetryTarget(fsm.RetryEvent(fsm.CheckingPhone))
+	s, ok := enrollment.RetryTarget(enrollment.RetryEvent(enrollment.CheckingPhone))
 	assert.True(t, ok)
-	assert.Equal(t, fsm.CheckingPhone, s)
-	s, ok = fsm.ResumeTarget(fsm.ResumeEvent(fsm.EnrollingDevice))
+	assert.Equal(t, enrollment.CheckingPhone, s)
+	s, ok = enrollment.ResumeTarget(enrollment.ResumeEvent(enrollment.EnrollingDevice))
 	assert.True(t, ok)
-	assert.Equal(t, fsm.EnrollingDevice, s)
-	_, ok = fsm.RetryTarget(fsm.Begin)
+	assert.Equal(t, enrollment.EnrollingDevice, s)
+	_, ok = enrollment.RetryTarget(enrollment.Begin)
 	assert.False(t, ok)
 }
 
 // Machines of one Definition share its looplab machines; each keeps its own
 // state.
 func TestMachine_ConcurrentMachinesOfOneDefinition(t *testing.T) {
-	d := fsm.MustDefine("t", fsm.Start, rows)
+	d := fsm.MustDefine("t", enrollment.Start, rows)
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
 		wg.Add(1)
@@ -110,13 +111,13 @@ func TestMachine_ConcurrentMachinesOfOneDefinition(t *testing.T) {
 			defer wg.Done()
 			for j := 0; j < 500; j++ {
 				m := d.NewMachine()
-				for _, ev := range []fsm.Event{fsm.Begin, fsm.ReadRetried, fsm.DeviceActivated} {
+				for _, ev := range []enrollment.Event{enrollment.Begin, enrollment.ReadRetried, enrollment.DeviceActivated} {
 					if _, err := m.Fire(ev); err != nil {
 						t.Error(err)
 						return
 					}
 				}
-				if m.Current() != fsm.Enrolled {
+				if m.Current() != enrollment.Enrolled {
 					t.Errorf("machine ended in %s", m.Current())
 					return
 				}

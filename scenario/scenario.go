@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/enrollfsm/enrollfsm"
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 )
 
 // Scenario is one scenario file.
@@ -103,7 +103,7 @@ func Parse(data []byte) (*Scenario, error) {
 
 var actions = func() map[string]bool {
 	m := map[string]bool{}
-	for _, a := range fsm.Actions() {
+	for _, a := range enrollment.Actions() {
 		m[string(a)] = true
 	}
 	return m

@@ -1,7 +1,7 @@
 package steps
 
 import (
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -10,8 +10,8 @@ import (
 //	set pims.authentication.smscode {type=addPhoneNumber, smsCode, phoneNumber}
 var AddPhoneNumber = &Step{
 	ID: "4.2", Name: "add phone number", Op: pims.Set, API: APISMSCode,
-	Blames: fsm.PromptCertificationCode,
-	needs:  []fsm.Prompt{fsm.PromptPhoneNumber, fsm.PromptCertificationCode},
+	Blames: enrollment.PromptCertificationCode,
+	needs:  []enrollment.Prompt{enrollment.PromptPhoneNumber, enrollment.PromptCertificationCode},
 	params: func(in Inputs) map[string]string {
 		return map[string]string{
 			"type":        "addPhoneNumber",
@@ -19,5 +19,5 @@ var AddPhoneNumber = &Step{
 			"phoneNumber": in.Phone,
 		}
 	},
-	succeed: next(fsm.PhoneNumberAdded),
+	succeed: next(enrollment.PhoneNumberAdded),
 }

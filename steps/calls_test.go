@@ -6,8 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/steps"
 )
@@ -69,15 +69,15 @@ func TestRequest_MissingInputIsAnErrorWithoutSecrets(t *testing.T) {
 }
 
 func interpret(s *steps.Step, result map[string]any) steps.Decision {
-	return s.Interpret(pims.Success("t", result), nil, enrollment)
+	return s.Interpret(pims.Success("t", result), nil, inEnrollment)
 }
 
 // Reference: docs/contract.md §2 "result read" column and §7 decisions.
 func TestCheckEnrollment_ReadsTheBooleanOrItsString(t *testing.T) {
-	assert.Equal(t, fsm.DeviceActivated, interpret(steps.CheckEnrollment, map[string]any{"isDeviceActivated": true}).Event)
-	assert.Equal(t, fsm.DeviceNotActivated, interpret(steps.CheckEnrollment, map[string]any{"isDeviceActivated": false}).Event)
-	assert.Equal(t, fsm.DeviceActivated, interpret(steps.CheckEnrollment, map[string]any{"isDeviceActivated": "true"}).Event)
-	assert.Equal(t, fsm.DeviceNotActivated, interpret(steps.CheckEnrollment, map[string]any{"isDeviceActivated": "false"}).Event)
+	assert.Equal(t, enrollment.DeviceActivated, interpret(steps.CheckEnrollment, map[string]any{"isDeviceActivated": true}).Event)
+	assert.Equal(t, enrollment.DeviceNotActivated, interpret(steps.CheckEnrollment, map[string]any{"isDeviceActivated": false}).Event)
+	assert.Equal(t, enrollment.DeviceActivated, interpret(steps.CheckEnrollment, map[string]any{"isDeviceActivated": "true"}).Event)
+	assert.Equal(t, enrollment.DeviceNotActivated, interpret(steps.CheckEnrollment, map[string]any{"isDeviceActivated": "false"}).Event)
 	for _, bad := range []map[string]any{nil, {}, {"isDeviceActivated": "yes"}, {"isDeviceActivated": 1.0}} {
 		d := interpret(steps.CheckEnrollment, bad)
 		assert.Equal(t, pimserr.FailureBadReply, d.Failure, "%v", bad)
@@ -85,14 +85,14 @@ func TestCheckEnrollment_ReadsTheBooleanOrItsString(t *testing.T) {
 }
 
 func TestVerifyEnrollment_ResumesTheInterruptedCall(t *testing.T) {
-	assert.Equal(t, fsm.DeviceActivated, interpret(steps.VerifyEnrollment, map[string]any{"isDeviceActivated": true}).Event)
-	assert.Equal(t, fsm.ResumeEvent(fsm.EnrollingDevice), interpret(steps.VerifyEnrollment, map[string]any{"isDeviceActivated": false}).Event)
+	assert.Equal(t, enrollment.DeviceActivated, interpret(steps.VerifyEnrollment, map[string]any{"isDeviceActivated": true}).Event)
+	assert.Equal(t, enrollment.ResumeEvent(enrollment.EnrollingDevice), interpret(steps.VerifyEnrollment, map[string]any{"isDeviceActivated": false}).Event)
 }
 
 func TestCheckAccount_ThreeStringsAndTheBooleans(t *testing.T) {
-	cases := map[any]fsm.Event{
-		"NotBlocked": fsm.AccountNotBlocked, false: fsm.AccountNotBlocked,
-		"AccountBlocked": fsm.RemovalRequired, "PINBlocked": fsm.RemovalRequired, true: fsm.RemovalRequired,
+	cases := map[any]enrollment.Event{
+		"NotBlocked": enrollment.AccountNotBlocked, false: enrollment.AccountNotBlocked,
+		"AccountBlocked": enrollment.RemovalRequired, "PINBlocked": enrollment.RemovalRequired, true: enrollment.RemovalRequired,
 	}
 	for v, want := range cases {
 		assert.Equal(t, want, interpret(steps.CheckAccount, map[string]any{"isAccountBlocked": v}).Event, "%v", v)
@@ -100,7 +100,7 @@ func TestCheckAccount_ThreeStringsAndTheBooleans(t *testing.T) {
 	for _, bad := range []map[string]any{nil, {}, {"isAccountBlocked": "Frozen"}, {"isAccountBlocked": 2.0}} {
 		assert.Equal(t, pimserr.FailureBadReply, interpret(steps.CheckAccount, bad).Failure, "%v", bad)
 	}
-	locked := enrollment
+	locked := inEnrollment
 	locked.RemovalsLeft = 0
 	d := steps.CheckAccount.Interpret(pims.Success("t", map[string]any{"isAccountBlocked": "PINBlocked"}), nil, locked)
 	assert.Equal(t, pimserr.FailureAccountLocked, d.Failure)
@@ -108,11 +108,11 @@ func TestCheckAccount_ThreeStringsAndTheBooleans(t *testing.T) {
 
 func TestCheckPhone_EverySpellingAndEmptiness(t *testing.T) {
 	d := interpret(steps.CheckPhone, map[string]any{"phoneNumber": "0612345678"})
-	assert.Equal(t, fsm.PhonePresent, d.Event)
+	assert.Equal(t, enrollment.PhonePresent, d.Event)
 	assert.Equal(t, "0612345678", d.Phone)
-	assert.Equal(t, fsm.PhonePresent, interpret(steps.CheckPhone, map[string]any{"trustedPhoneNumber": "0612345678"}).Event)
+	assert.Equal(t, enrollment.PhonePresent, interpret(steps.CheckPhone, map[string]any{"trustedPhoneNumber": "0612345678"}).Event)
 	for _, none := range []map[string]any{{}, {"phoneNumber": nil}, {"phoneNumber": ""}, {"trustedphoneNumber": nil}} {
-		assert.Equal(t, fsm.PhoneAbsent, interpret(steps.CheckPhone, none).Event, "%v", none)
+		assert.Equal(t, enrollment.PhoneAbsent, interpret(steps.CheckPhone, none).Event, "%v", none)
 	}
 	assert.Equal(t, pimserr.FailureBadReply, interpret(steps.CheckPhone, nil).Failure)
 	assert.Equal(t, pimserr.FailureBadReply, interpret(steps.CheckPhone, map[string]any{"phoneNumber": 612345678.0}).Failure)
@@ -121,26 +121,26 @@ func TestCheckPhone_EverySpellingAndEmptiness(t *testing.T) {
 // Reference: tutorial step 6, AlreadyEnrolled → existing PIN (step 8),
 // otherwise a new PIN (step 7).
 func TestCheckPIN_AlreadyEnrolled_AsksExistingPIN(t *testing.T) {
-	assert.Equal(t, fsm.PINExists, interpret(steps.CheckPIN, map[string]any{"status": "AlreadyEnrolled"}).Event)
-	assert.Equal(t, fsm.PINMissing, interpret(steps.CheckPIN, map[string]any{"status": "NotEnrolled"}).Event)
+	assert.Equal(t, enrollment.PINExists, interpret(steps.CheckPIN, map[string]any{"status": "AlreadyEnrolled"}).Event)
+	assert.Equal(t, enrollment.PINMissing, interpret(steps.CheckPIN, map[string]any{"status": "NotEnrolled"}).Event)
 	for _, bad := range []map[string]any{nil, {}, {"status": "Enrolled"}, {"status": true}} {
 		assert.Equal(t, pimserr.FailureBadReply, interpret(steps.CheckPIN, bad).Failure, "%v", bad)
 	}
 }
 
 func TestStepsWithoutResult_IgnoreIt(t *testing.T) {
-	for s, want := range map[*steps.Step]fsm.Event{
-		steps.RequestCertificationSMS: fsm.CertificationSMSSent,
-		steps.EnrollWithPhoneNumber:   fsm.DeviceEnrolled,
-		steps.AddPhoneNumber:          fsm.PhoneNumberAdded,
-		steps.RequestEnrollmentSMS:    fsm.EnrollmentSMSSent,
-		steps.RegisterPIN:             fsm.PINRegistered,
-		steps.EnrollDevice:            fsm.DeviceEnrolled,
-		steps.RemoveEnrollments:       fsm.EnrollmentsRemoved,
-		steps.ResetPIN:                fsm.PINReset,
-		steps.UpdatePIN:               fsm.PINUpdated,
-		steps.ModifyPhoneNumber:       fsm.PhoneNumberModified,
-		steps.RemoveVehicle:           fsm.VehicleRemoved,
+	for s, want := range map[*steps.Step]enrollment.Event{
+		steps.RequestCertificationSMS: enrollment.CertificationSMSSent,
+		steps.EnrollWithPhoneNumber:   enrollment.DeviceEnrolled,
+		steps.AddPhoneNumber:          enrollment.PhoneNumberAdded,
+		steps.RequestEnrollmentSMS:    enrollment.EnrollmentSMSSent,
+		steps.RegisterPIN:             enrollment.PINRegistered,
+		steps.EnrollDevice:            enrollment.DeviceEnrolled,
+		steps.RemoveEnrollments:       enrollment.EnrollmentsRemoved,
+		steps.ResetPIN:                enrollment.PINReset,
+		steps.UpdatePIN:               enrollment.PINUpdated,
+		steps.ModifyPhoneNumber:       enrollment.PhoneNumberModified,
+		steps.RemoveVehicle:           enrollment.VehicleRemoved,
 	} {
 		assert.Equal(t, want, interpret(s, nil).Event, s.Name)
 		// The tutorial's sample replies of steps 7 and 8 carry a status; it is ignored.

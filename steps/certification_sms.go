@@ -1,7 +1,7 @@
 package steps
 
 import (
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -10,10 +10,10 @@ import (
 //	get pims.authentication.smscode {type=phoneNumberCertification, phoneNumber}
 var RequestCertificationSMS = &Step{
 	ID: "4a", Name: "request certification SMS", Op: pims.Get, API: APISMSCode,
-	Blames: fsm.PromptPhoneNumber,
-	needs:  []fsm.Prompt{fsm.PromptPhoneNumber},
+	Blames: enrollment.PromptPhoneNumber,
+	needs:  []enrollment.Prompt{enrollment.PromptPhoneNumber},
 	params: func(in Inputs) map[string]string {
 		return map[string]string{"type": "phoneNumberCertification", "phoneNumber": in.Phone}
 	},
-	succeed: next(fsm.CertificationSMSSent),
+	succeed: next(enrollment.CertificationSMSSent),
 }

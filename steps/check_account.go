@@ -3,8 +3,8 @@ package steps
 import (
 	"strings"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -25,7 +25,7 @@ var CheckAccount = &Step{
 			return Decision{}, err
 		}
 		if status == "NotBlocked" {
-			return Decision{Event: fsm.AccountNotBlocked}, nil
+			return Decision{Event: enrollment.AccountNotBlocked}, nil
 		}
 		// the cause a UI shows before asking to remove every enrollment
 		cause := &pimserr.StepError{Step: "2", Op: string(pims.Get), API: APIAccount,

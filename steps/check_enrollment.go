@@ -1,8 +1,8 @@
 package steps
 
 import (
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -20,9 +20,9 @@ var CheckEnrollment = &Step{
 			return Decision{}, err
 		}
 		if activated {
-			return Decision{Event: fsm.DeviceActivated}, nil
+			return Decision{Event: enrollment.DeviceActivated}, nil
 		}
-		return Decision{Event: fsm.DeviceNotActivated}, nil
+		return Decision{Event: enrollment.DeviceNotActivated}, nil
 	},
 }
 
@@ -39,12 +39,12 @@ var VerifyEnrollment = &Step{
 			return Decision{}, err
 		}
 		if activated {
-			return Decision{Event: fsm.DeviceActivated}, nil
+			return Decision{Event: enrollment.DeviceActivated}, nil
 		}
 		if c.Resume == "" {
 			return Decision{}, &pimserr.ProtocolError{Reason: "no enrollment call to resume"}
 		}
-		return Decision{Event: fsm.ResumeEvent(c.Resume)}, nil
+		return Decision{Event: enrollment.ResumeEvent(c.Resume)}, nil
 	},
 }
 

@@ -1,7 +1,7 @@
 package steps
 
 import (
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -26,9 +26,9 @@ var CheckPhone = &Step{
 				return Decision{}, err
 			}
 			if ok && phone != "" {
-				return Decision{Event: fsm.PhonePresent, Phone: phone}, nil
+				return Decision{Event: enrollment.PhonePresent, Phone: phone}, nil
 			}
 		}
-		return Decision{Event: fsm.PhoneAbsent}, nil
+		return Decision{Event: enrollment.PhoneAbsent}, nil
 	},
 }

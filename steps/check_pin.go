@@ -1,7 +1,7 @@
 package steps
 
 import (
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -14,8 +14,8 @@ import (
 // 2316 carries no status, so it is handled as transient (docs/contract.md §4).
 var CheckPIN = &Step{
 	ID: "6", Name: "check PIN code", Op: pims.Set, API: APISMSCode,
-	Blames: fsm.PromptEnrollmentCode, needsResult: true,
-	needs: []fsm.Prompt{fsm.PromptEnrollmentCode},
+	Blames: enrollment.PromptEnrollmentCode, needsResult: true,
+	needs: []enrollment.Prompt{enrollment.PromptEnrollmentCode},
 	params: func(in Inputs) map[string]string {
 		return map[string]string{"action": "enrollment", "smsCode": in.EnrollmentCode.Reveal()}
 	},
@@ -29,9 +29,9 @@ var CheckPIN = &Step{
 		}
 		switch status {
 		case "AlreadyEnrolled":
-			return Decision{Event: fsm.PINExists}, nil
+			return Decision{Event: enrollment.PINExists}, nil
 		case "NotEnrolled":
-			return Decision{Event: fsm.PINMissing}, nil
+			return Decision{Event: enrollment.PINMissing}, nil
 		case "":
 			return Decision{}, badResult("result has no status")
 		}

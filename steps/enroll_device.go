@@ -1,8 +1,8 @@
 package steps
 
 import (
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -18,13 +18,13 @@ import (
 // the device: then 2317 sends the run to call 1 to check, not to removal.
 var EnrollDevice = &Step{
 	ID: "8", Name: "enroll device", Op: pims.Set, API: APIEnrollment,
-	Enrolls: true, Blames: fsm.PromptPIN,
-	needs: []fsm.Prompt{fsm.PromptPIN}, iOSNeeds: []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptPIN},
+	Enrolls: true, Blames: enrollment.PromptPIN,
+	needs: []enrollment.Prompt{enrollment.PromptPIN}, iOSNeeds: []enrollment.Prompt{enrollment.PromptEnrollmentCode, enrollment.PromptPIN},
 	params: enrollParams, same: sameEnrollParams,
-	succeed: next(fsm.DeviceEnrolled),
+	succeed: next(enrollment.DeviceEnrolled),
 	onFailed: func(code pimserr.Code, err error, c Context) (Decision, bool) {
 		if c.AfterUnsurePIN && code == pimserr.CodeForbidden {
-			return Decision{Event: fsm.DeviceMaybeEnrolled, Err: err, Unknown: true}, true
+			return Decision{Event: enrollment.DeviceMaybeEnrolled, Err: err, Unknown: true}, true
 		}
 		return Decision{}, false
 	},

@@ -1,7 +1,7 @@
 package steps
 
 import (
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -13,8 +13,8 @@ import (
 // A rejection sends the user back to the certification code.
 var EnrollWithPhoneNumber = &Step{
 	ID: "4.1", Name: "enroll with phone number", Op: pims.Set, API: APIEnrollment,
-	Enrolls: true, Blames: fsm.PromptCertificationCode,
-	needs: []fsm.Prompt{fsm.PromptPhoneNumber, fsm.PromptCertificationCode, fsm.PromptNewPIN},
+	Enrolls: true, Blames: enrollment.PromptCertificationCode,
+	needs: []enrollment.Prompt{enrollment.PromptPhoneNumber, enrollment.PromptCertificationCode, enrollment.PromptNewPIN},
 	params: func(in Inputs) map[string]string {
 		return map[string]string{
 			"action":      "enrollWithPhoneNumber",
@@ -23,5 +23,5 @@ var EnrollWithPhoneNumber = &Step{
 			"phoneNumber": in.Phone,
 		}
 	},
-	succeed: next(fsm.DeviceEnrolled),
+	succeed: next(enrollment.DeviceEnrolled),
 }

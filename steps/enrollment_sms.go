@@ -1,7 +1,7 @@
 package steps
 
 import (
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -14,5 +14,5 @@ import (
 var RequestEnrollmentSMS = &Step{
 	ID: "5", Name: "request enrollment SMS", Op: pims.Get, API: APISMSCode,
 	params:  fixedParams("type", "enrollment"),
-	succeed: next(fsm.EnrollmentSMSSent),
+	succeed: next(enrollment.EnrollmentSMSSent),
 }

@@ -1,7 +1,7 @@
 package steps
 
 import (
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -11,8 +11,8 @@ import (
 //	set pims.authentication.smscode {type=modifyPhoneNumber, smsCode, phoneNumber}
 var ModifyPhoneNumber = &Step{
 	ID: "D", Name: "modify phone number", Op: pims.Set, API: APISMSCode,
-	Blames: fsm.PromptCertificationCode,
-	needs:  []fsm.Prompt{fsm.PromptPhoneNumber, fsm.PromptCertificationCode},
+	Blames: enrollment.PromptCertificationCode,
+	needs:  []enrollment.Prompt{enrollment.PromptPhoneNumber, enrollment.PromptCertificationCode},
 	params: func(in Inputs) map[string]string {
 		return map[string]string{
 			"type":        "modifyPhoneNumber",
@@ -20,5 +20,5 @@ var ModifyPhoneNumber = &Step{
 			"phoneNumber": in.Phone,
 		}
 	},
-	succeed: next(fsm.PhoneNumberModified),
+	succeed: next(enrollment.PhoneNumberModified),
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/redact"
 	"github.com/enrollfsm/enrollfsm/steps"
 )
@@ -41,10 +41,10 @@ func TestRequest_ConstantParametersShared_AnswersNever(t *testing.T) {
 // On iOS, steps 7 and 8 need the enrollment code before the PIN: the order
 // in which a restored engine asks them again.
 func TestNeeds_IOSAddsTheEnrollmentCodeFirst(t *testing.T) {
-	assert.Equal(t, []fsm.Prompt{fsm.PromptNewPIN}, steps.RegisterPIN.Needs(steps.Android))
-	assert.Equal(t, []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptNewPIN}, steps.RegisterPIN.Needs(steps.IOS))
-	assert.Equal(t, []fsm.Prompt{fsm.PromptPIN}, steps.EnrollDevice.Needs(steps.Android))
-	assert.Equal(t, []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptPIN}, steps.EnrollDevice.Needs(steps.IOS))
+	assert.Equal(t, []enrollment.Prompt{enrollment.PromptNewPIN}, steps.RegisterPIN.Needs(steps.Android))
+	assert.Equal(t, []enrollment.Prompt{enrollment.PromptEnrollmentCode, enrollment.PromptNewPIN}, steps.RegisterPIN.Needs(steps.IOS))
+	assert.Equal(t, []enrollment.Prompt{enrollment.PromptPIN}, steps.EnrollDevice.Needs(steps.Android))
+	assert.Equal(t, []enrollment.Prompt{enrollment.PromptEnrollmentCode, enrollment.PromptPIN}, steps.EnrollDevice.Needs(steps.IOS))
 }
 
 // A number typed in its normal form is kept as it is.

@@ -1,7 +1,7 @@
 package steps
 
 import (
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -10,17 +10,17 @@ import (
 //	set pims.authentication.enrollment {action=enroll, pinCode} (+ smsCode on iOS)
 var RegisterPIN = &Step{
 	ID: "7", Name: "register new PIN", Op: pims.Set, API: APIEnrollment,
-	Enrolls: true, Blames: fsm.PromptNewPIN,
-	needs: []fsm.Prompt{fsm.PromptNewPIN}, iOSNeeds: []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptNewPIN},
+	Enrolls: true, Blames: enrollment.PromptNewPIN,
+	needs: []enrollment.Prompt{enrollment.PromptNewPIN}, iOSNeeds: []enrollment.Prompt{enrollment.PromptEnrollmentCode, enrollment.PromptNewPIN},
 	params: enrollParams, same: sameEnrollParams,
-	succeed: next(fsm.PINRegistered),
+	succeed: next(enrollment.PINRegistered),
 	// An unknown outcome may have left the PIN on the server; a later step 7
 	// then registers it over that one, and step 8 reads the fact.
 	after: func(d Decision, c Context) Decision {
 		switch {
 		case d.Unknown:
 			d.PINMayBeSet = true
-		case d.Event == fsm.PINRegistered:
+		case d.Event == enrollment.PINRegistered:
 			d.AfterUnsurePIN = c.PINMayBeSet
 		}
 		return d

@@ -1,8 +1,8 @@
 package steps
 
 import (
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -17,8 +17,8 @@ var RemoveEnrollments = &Step{
 	NoRemoval: true,
 	onFailed: func(code pimserr.Code, err error, c Context) (Decision, bool) {
 		blocked := code.Class() == pimserr.ClassBlocked && c.Enrollment
-		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureAccountLocked, Err: err}, blocked
+		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureAccountLocked, Err: err}, blocked
 	},
 	params:  fixedParams("action", "remove"),
-	succeed: next(fsm.EnrollmentsRemoved),
+	succeed: next(enrollment.EnrollmentsRemoved),
 }

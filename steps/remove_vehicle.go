@@ -1,7 +1,7 @@
 package steps
 
 import (
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -16,5 +16,5 @@ var RemoveVehicle = &Step{
 	params: func(in Inputs) map[string]string {
 		return map[string]string{"action": "removeProperty", "vin": in.VIN}
 	},
-	succeed: next(fsm.VehicleRemoved),
+	succeed: next(enrollment.VehicleRemoved),
 }

@@ -1,7 +1,7 @@
 package steps
 
 import (
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -11,10 +11,10 @@ import (
 //	set pims.authentication.pincode {action=reset, pinCode (the new PIN), smsCode}
 var ResetPIN = &Step{
 	ID: "B", Name: "reset PIN", Op: pims.Set, API: APIPINCode,
-	Blames: fsm.PromptNewPIN,
-	needs:  []fsm.Prompt{fsm.PromptEnrollmentCode, fsm.PromptNewPIN},
+	Blames: enrollment.PromptNewPIN,
+	needs:  []enrollment.Prompt{enrollment.PromptEnrollmentCode, enrollment.PromptNewPIN},
 	params: func(in Inputs) map[string]string {
 		return map[string]string{"action": "reset", "pinCode": in.PIN.Reveal(), "smsCode": in.EnrollmentCode.Reveal()}
 	},
-	succeed: next(fsm.PINReset),
+	succeed: next(enrollment.PINReset),
 }

@@ -10,8 +10,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/redact"
 )
@@ -66,13 +66,13 @@ type Step struct {
 	// Blames is the prompt whose answer a rejection (2102, 2308) refuses:
 	// the user is asked it again, and a wrong code or PIN is counted. Empty
 	// when the call carries no user input: a rejection is then fatal.
-	Blames fsm.Prompt
+	Blames enrollment.Prompt
 
 	// needs lists the answers the call sends, in the order the flow asks
 	// them; iOSNeeds, when set, is the whole list on iOS (declared whole so
 	// that Needs builds nothing). VIN is given at start.
-	needs    []fsm.Prompt
-	iOSNeeds []fsm.Prompt
+	needs    []enrollment.Prompt
+	iOSNeeds []enrollment.Prompt
 	needsVIN bool
 
 	params func(in Inputs) map[string]string
@@ -98,7 +98,7 @@ func (s *Step) ReadsResult() bool { return s.needsResult }
 // Needs returns the answers the call sends, by the prompt that gives each:
 // a restored engine, which keeps no secret, asks again for those it lacks.
 // The slice is the step's own: read it, never modify it.
-func (s *Step) Needs(p Platform) []fsm.Prompt {
+func (s *Step) Needs(p Platform) []enrollment.Prompt {
 	if p == IOS && len(s.iOSNeeds) > 0 {
 		return s.iOSNeeds
 	}
@@ -106,7 +106,7 @@ func (s *Step) Needs(p Platform) []fsm.Prompt {
 }
 
 // Missing returns the first answer the call needs that in lacks.
-func (s *Step) Missing(in Inputs) (fsm.Prompt, bool) {
+func (s *Step) Missing(in Inputs) (enrollment.Prompt, bool) {
 	for _, p := range s.Needs(in.Platform) {
 		if !in.Has(p) {
 			return p, true
@@ -116,17 +116,17 @@ func (s *Step) Missing(in Inputs) (fsm.Prompt, bool) {
 }
 
 // Has reports whether the answer to prompt p is held.
-func (in Inputs) Has(p fsm.Prompt) bool {
+func (in Inputs) Has(p enrollment.Prompt) bool {
 	switch p {
-	case fsm.PromptPhoneNumber:
+	case enrollment.PromptPhoneNumber:
 		return in.Phone != ""
-	case fsm.PromptCertificationCode:
+	case enrollment.PromptCertificationCode:
 		return !in.CertificationCode.IsZero()
-	case fsm.PromptEnrollmentCode:
+	case enrollment.PromptEnrollmentCode:
 		return !in.EnrollmentCode.IsZero()
-	case fsm.PromptPIN, fsm.PromptNewPIN:
+	case enrollment.PromptPIN, enrollment.PromptNewPIN:
 		return !in.PIN.IsZero()
-	case fsm.PromptOldPIN:
+	case enrollment.PromptOldPIN:
 		return !in.OldPIN.IsZero()
 	}
 	return false
@@ -185,7 +185,7 @@ type Context struct {
 	Backoff time.Duration
 	// Resume is the enrollment call that VerifyEnrollment sends again when
 	// the device turns out not to be enrolled.
-	Resume fsm.State
+	Resume enrollment.State
 	// PINMayBeSet: a call of the run that registers a PIN had an unknown
 	// outcome, so the server may hold that PIN (Decision.PINMayBeSet).
 	PINMayBeSet bool
@@ -196,7 +196,7 @@ type Context struct {
 
 // Decision is the interpretation of one reply.
 type Decision struct {
-	Event fsm.Event
+	Event enrollment.Event
 	// Failure says why, with CallFailed.
 	Failure pimserr.Failure
 	// Err is the failure behind a non-success event, a *pimserr.StepError.
@@ -207,7 +207,7 @@ type Decision struct {
 	Delay time.Duration
 	// Blamed is the prompt whose answer was refused, with InputRejected (and
 	// with CallFailed when that refusal used up the attempts).
-	Blamed fsm.Prompt
+	Blamed enrollment.Prompt
 	// Unknown: the server may have acted; a retry checks call 1 first.
 	Unknown bool
 	// Phone is the trusted number call 3 found.
@@ -239,24 +239,24 @@ func (s *Step) interpret(msg pims.Message, callErr error, c Context) Decision {
 	if callErr != nil {
 		var perr *pimserr.ProtocolError
 		if errors.As(callErr, &perr) {
-			return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(callErr)}
+			return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(callErr)}
 		}
 		var cause error = &pimserr.BridgeError{Err: callErr}
 		if errors.Is(callErr, context.Canceled) || errors.Is(callErr, context.DeadlineExceeded) {
 			cause = callErr
 		}
-		return Decision{Event: fsm.CallInterrupted, Err: wrap(cause), Unknown: s.Enrolls}
+		return Decision{Event: enrollment.CallInterrupted, Err: wrap(cause), Unknown: s.Enrolls}
 	}
 	if err := msg.Check(); err != nil {
-		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}
+		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}
 	}
 	if msg.Status == pims.Succeeded {
 		if msg.NotObject && s.needsResult {
-			return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(badResult("result is not an object"))}
+			return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(badResult("result is not an object"))}
 		}
 		d, err := s.succeed(msg.Result, c)
 		if err != nil {
-			return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}
+			return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}
 		}
 		return d
 	}
@@ -275,21 +275,21 @@ func (s *Step) interpret(msg pims.Message, callErr error, c Context) Decision {
 	case pimserr.ClassSucceededWithWarning:
 		d, serr := s.succeed(nil, c)
 		if serr != nil {
-			return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(serr)}
+			return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(serr)}
 		}
 		d.Warning = err
 		return d
 	case pimserr.ClassTransient:
 		if s.Read && c.Attempt < c.MaxReadAttempts {
-			return Decision{Event: fsm.ReadRetried, Err: err, Delay: backoff(c)}
+			return Decision{Event: enrollment.ReadRetried, Err: err, Delay: backoff(c)}
 		}
-		return Decision{Event: fsm.CallInterrupted, Err: err, Unknown: s.Enrolls && perr.Code == pimserr.CodeTimeout}
+		return Decision{Event: enrollment.CallInterrupted, Err: err, Unknown: s.Enrolls && perr.Code == pimserr.CodeTimeout}
 	case pimserr.ClassRejected:
 		return rejected(s.Blames, perr.Code, err, c)
 	case pimserr.ClassBlocked:
 		return blocked(perr.Code, err, c)
 	default:
-		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureCode(perr.Code), Err: err}
+		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureCode(perr.Code), Err: err}
 	}
 }
 
@@ -302,15 +302,15 @@ func backoff(c Context) time.Duration {
 
 // rejected: the user may correct the answer, unless the attempts are used up
 // (the last wrong PIN, or the last wrong code when no new one may be sent).
-func rejected(p fsm.Prompt, code pimserr.Code, err error, c Context) Decision {
+func rejected(p enrollment.Prompt, code pimserr.Code, err error, c Context) Decision {
 	switch {
 	case p == "":
-		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureCode(code), Err: err}
+		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureCode(code), Err: err}
 	case p.IsPIN() && c.PINAttemptsLeft <= 1,
 		p.IsCode() && c.CodeAttemptsLeft <= 1 && !c.CanResend:
-		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureTooManyAttempts, Err: err, Blamed: p}
+		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureTooManyAttempts, Err: err, Blamed: p}
 	}
-	return Decision{Event: fsm.InputRejected, Err: err, Blamed: p}
+	return Decision{Event: enrollment.InputRejected, Err: err, Blamed: p}
 }
 
 // blocked decides what a blocked account leads to: removal in an enrollment
@@ -319,18 +319,18 @@ func rejected(p fsm.Prompt, code pimserr.Code, err error, c Context) Decision {
 func blocked(code pimserr.Code, err error, c Context) Decision {
 	switch {
 	case !c.Enrollment:
-		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureCode(code), Err: err}
+		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureCode(code), Err: err}
 	case c.RemovalsLeft <= 0:
-		return Decision{Event: fsm.CallFailed, Failure: pimserr.FailureAccountLocked, Err: err}
+		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureAccountLocked, Err: err}
 	case c.AutoRemove:
-		return Decision{Event: fsm.RemovalAuthorised, Err: err}
+		return Decision{Event: enrollment.RemovalAuthorised, Err: err}
 	default:
-		return Decision{Event: fsm.RemovalRequired, Err: err}
+		return Decision{Event: enrollment.RemovalRequired, Err: err}
 	}
 }
 
 // next is the decision of a step that succeeded with no result to read.
-func next(ev fsm.Event) func(map[string]any, Context) (Decision, error) {
+func next(ev enrollment.Event) func(map[string]any, Context) (Decision, error) {
 	return func(map[string]any, Context) (Decision, error) { return Decision{Event: ev}, nil }
 }
 
@@ -352,35 +352,35 @@ func (e errMissing) Error() string { return "missing input: " + string(e) }
 
 // Keep checks the answer v to prompt p and keeps it: a phone number
 // normalised, a code or a PIN as a secret. A refused value changes nothing.
-func (in *Inputs) Keep(p fsm.Prompt, v string) error {
+func (in *Inputs) Keep(p enrollment.Prompt, v string) error {
 	switch p {
-	case fsm.PromptPhoneNumber:
+	case enrollment.PromptPhoneNumber:
 		n, err := NormalizePhone(v)
 		if err != nil {
 			return err
 		}
 		in.Phone = n
-	case fsm.PromptCertificationCode, fsm.PromptEnrollmentCode:
+	case enrollment.PromptCertificationCode, enrollment.PromptEnrollmentCode:
 		code, err := ParseSMSCode(v)
 		if err != nil {
 			return err
 		}
-		if p == fsm.PromptCertificationCode {
+		if p == enrollment.PromptCertificationCode {
 			in.CertificationCode = code
 		} else {
 			in.EnrollmentCode = code
 		}
-	case fsm.PromptPIN, fsm.PromptNewPIN:
+	case enrollment.PromptPIN, enrollment.PromptNewPIN:
 		pin, err := ParsePIN(v)
 		if err != nil {
 			return err
 		}
 		// Only update_pin asks an old PIN; a new one equal to it changes nothing.
-		if p == fsm.PromptNewPIN && !in.OldPIN.IsZero() && pin.Equal(in.OldPIN) {
+		if p == enrollment.PromptNewPIN && !in.OldPIN.IsZero() && pin.Equal(in.OldPIN) {
 			return &pimserr.InputError{Field: "new PIN", Reason: "must differ from the current PIN"}
 		}
 		in.PIN = pin
-	case fsm.PromptOldPIN:
+	case enrollment.PromptOldPIN:
 		pin, err := ParsePIN(v)
 		if err != nil {
 			return err
@@ -391,11 +391,11 @@ func (in *Inputs) Keep(p fsm.Prompt, v string) error {
 }
 
 // Forget drops the code typed for prompt p.
-func (in *Inputs) Forget(p fsm.Prompt) {
+func (in *Inputs) Forget(p enrollment.Prompt) {
 	switch p {
-	case fsm.PromptCertificationCode:
+	case enrollment.PromptCertificationCode:
 		in.CertificationCode = redact.Secret{}
-	case fsm.PromptEnrollmentCode:
+	case enrollment.PromptEnrollmentCode:
 		in.EnrollmentCode = redact.Secret{}
 	}
 }
@@ -408,10 +408,10 @@ func (in Inputs) Secrets() Inputs {
 
 // Fills reports whether answering prompt gives the input need names: the
 // PIN and the new PIN are one input.
-func Fills(prompt, need fsm.Prompt) bool {
+func Fills(prompt, need enrollment.Prompt) bool {
 	if prompt == need {
 		return true
 	}
-	pin := func(p fsm.Prompt) bool { return p == fsm.PromptPIN || p == fsm.PromptNewPIN }
+	pin := func(p enrollment.Prompt) bool { return p == enrollment.PromptPIN || p == enrollment.PromptNewPIN }
 	return pin(prompt) && pin(need)
 }

@@ -9,21 +9,21 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/redact"
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
 // enrollment is a run of an enrollment flow with every attempt left.
-var enrollment = steps.Context{
+var inEnrollment = steps.Context{
 	Enrollment: true, RemovalsLeft: 1, PINAttemptsLeft: 5, CodeAttemptsLeft: 3, CanResend: true,
-	Attempt: 1, MaxReadAttempts: 3, Backoff: 100 * time.Millisecond, Resume: fsm.EnrollingDevice,
+	Attempt: 1, MaxReadAttempts: 3, Backoff: 100 * time.Millisecond, Resume: enrollment.EnrollingDevice,
 }
 
 // operation is a run of an account operation.
-var operation = func() steps.Context { c := enrollment; c.Enrollment = false; return c }()
+var operation = func() steps.Context { c := inEnrollment; c.Enrollment = false; return c }()
 
 var inputs = steps.Inputs{
 	Platform:          steps.Android,
@@ -39,10 +39,10 @@ var inputs = steps.Inputs{
 // class of each code is checked against docs/contract.md §4 in package errors; here
 // every documented code is run through every step.
 type expect struct {
-	transient fsm.Event // 2201, 2202, 2204, 2314
-	rejected  fsm.Event // 2102, 2308
-	blocked   fsm.Event // 2310, 2317
-	warning   fsm.Event // 2316
+	transient enrollment.Event // 2201, 2202, 2204, 2314
+	rejected  enrollment.Event // 2102, 2308
+	blocked   enrollment.Event // 2310, 2317
+	warning   enrollment.Event // 2316
 }
 
 // Reference: docs/contract.md §2 (the calls) and §4 (what a FAILED reply does).
@@ -51,28 +51,28 @@ var byStep = []struct {
 	ctx  steps.Context
 	want expect
 }{
-	{steps.CheckEnrollment, enrollment, expect{fsm.ReadRetried, fsm.CallFailed, fsm.RemovalRequired, fsm.ReadRetried}},
-	{steps.VerifyEnrollment, enrollment, expect{fsm.ReadRetried, fsm.CallFailed, fsm.RemovalRequired, fsm.ReadRetried}},
-	{steps.CheckAccount, enrollment, expect{fsm.ReadRetried, fsm.CallFailed, fsm.RemovalRequired, fsm.ReadRetried}},
-	{steps.CheckPhone, enrollment, expect{fsm.ReadRetried, fsm.CallFailed, fsm.RemovalRequired, fsm.ReadRetried}},
-	{steps.RequestCertificationSMS, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.CertificationSMSSent}},
-	{steps.EnrollWithPhoneNumber, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.DeviceEnrolled}},
-	{steps.AddPhoneNumber, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.PhoneNumberAdded}},
-	{steps.RequestEnrollmentSMS, enrollment, expect{fsm.CallInterrupted, fsm.CallFailed, fsm.RemovalRequired, fsm.EnrollmentSMSSent}},
+	{steps.CheckEnrollment, inEnrollment, expect{enrollment.ReadRetried, enrollment.CallFailed, enrollment.RemovalRequired, enrollment.ReadRetried}},
+	{steps.VerifyEnrollment, inEnrollment, expect{enrollment.ReadRetried, enrollment.CallFailed, enrollment.RemovalRequired, enrollment.ReadRetried}},
+	{steps.CheckAccount, inEnrollment, expect{enrollment.ReadRetried, enrollment.CallFailed, enrollment.RemovalRequired, enrollment.ReadRetried}},
+	{steps.CheckPhone, inEnrollment, expect{enrollment.ReadRetried, enrollment.CallFailed, enrollment.RemovalRequired, enrollment.ReadRetried}},
+	{steps.RequestCertificationSMS, inEnrollment, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.RemovalRequired, enrollment.CertificationSMSSent}},
+	{steps.EnrollWithPhoneNumber, inEnrollment, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.RemovalRequired, enrollment.DeviceEnrolled}},
+	{steps.AddPhoneNumber, inEnrollment, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.RemovalRequired, enrollment.PhoneNumberAdded}},
+	{steps.RequestEnrollmentSMS, inEnrollment, expect{enrollment.CallInterrupted, enrollment.CallFailed, enrollment.RemovalRequired, enrollment.EnrollmentSMSSent}},
 	// Reference: docs/contract.md §4, "at step 6 ... it is handled as transient instead"
-	{steps.CheckPIN, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.CallInterrupted}},
-	{steps.RegisterPIN, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.PINRegistered}},
+	{steps.CheckPIN, inEnrollment, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.RemovalRequired, enrollment.CallInterrupted}},
+	{steps.RegisterPIN, inEnrollment, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.RemovalRequired, enrollment.PINRegistered}},
 	// Reference: tutorial step 8, "if the error code is 2317 ... step A"
-	{steps.EnrollDevice, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.DeviceEnrolled}},
+	{steps.EnrollDevice, inEnrollment, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.RemovalRequired, enrollment.DeviceEnrolled}},
 	// A blocked removal cannot be cured by removing again: account_locked.
-	{steps.RemoveEnrollments, enrollment, expect{fsm.CallInterrupted, fsm.CallFailed, fsm.CallFailed, fsm.EnrollmentsRemoved}},
-	{steps.ResetPIN, enrollment, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.RemovalRequired, fsm.PINReset}},
-	{steps.RemoveEnrollments, operation, expect{fsm.CallInterrupted, fsm.CallFailed, fsm.CallFailed, fsm.EnrollmentsRemoved}},
-	{steps.ResetPIN, operation, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.CallFailed, fsm.PINReset}},
-	{steps.EnrollDevice, operation, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.CallFailed, fsm.DeviceEnrolled}},
-	{steps.UpdatePIN, operation, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.CallFailed, fsm.PINUpdated}},
-	{steps.ModifyPhoneNumber, operation, expect{fsm.CallInterrupted, fsm.InputRejected, fsm.CallFailed, fsm.PhoneNumberModified}},
-	{steps.RemoveVehicle, operation, expect{fsm.CallInterrupted, fsm.CallFailed, fsm.CallFailed, fsm.VehicleRemoved}},
+	{steps.RemoveEnrollments, inEnrollment, expect{enrollment.CallInterrupted, enrollment.CallFailed, enrollment.CallFailed, enrollment.EnrollmentsRemoved}},
+	{steps.ResetPIN, inEnrollment, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.RemovalRequired, enrollment.PINReset}},
+	{steps.RemoveEnrollments, operation, expect{enrollment.CallInterrupted, enrollment.CallFailed, enrollment.CallFailed, enrollment.EnrollmentsRemoved}},
+	{steps.ResetPIN, operation, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.CallFailed, enrollment.PINReset}},
+	{steps.EnrollDevice, operation, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.CallFailed, enrollment.DeviceEnrolled}},
+	{steps.UpdatePIN, operation, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.CallFailed, enrollment.PINUpdated}},
+	{steps.ModifyPhoneNumber, operation, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.CallFailed, enrollment.PhoneNumberModified}},
+	{steps.RemoveVehicle, operation, expect{enrollment.CallInterrupted, enrollment.CallFailed, enrollment.CallFailed, enrollment.VehicleRemoved}},
 }
 
 func TestInterpret_EveryDocumentedCodeAtEveryStep(t *testing.T) {
@@ -84,7 +84,7 @@ func TestInterpret_EveryDocumentedCodeAtEveryStep(t *testing.T) {
 		for _, code := range pimserr.Codes() {
 			t.Run(tc.step.Name+"/"+kind+"/"+code.String(), func(t *testing.T) {
 				d := tc.step.Interpret(pims.Failure("tx", code), nil, tc.ctx)
-				var want fsm.Event
+				var want enrollment.Event
 				switch code {
 				case 2201, 2202, 2204, 2314:
 					want = tc.want.transient
@@ -95,17 +95,17 @@ func TestInterpret_EveryDocumentedCodeAtEveryStep(t *testing.T) {
 				case 2316:
 					want = tc.want.warning
 				default:
-					want = fsm.CallFailed
+					want = enrollment.CallFailed
 				}
 				require.Equal(t, want, d.Event)
-				if d.Event == fsm.CallFailed {
+				if d.Event == enrollment.CallFailed {
 					want := pimserr.FailureCode(code)
 					if tc.step.NoRemoval && tc.ctx.Enrollment && code.Class() == pimserr.ClassBlocked {
 						want = pimserr.FailureAccountLocked
 					}
 					assert.Equal(t, want, d.Failure)
 				}
-				doneWithWarning := code == 2316 && want != fsm.ReadRetried && want != fsm.CallInterrupted
+				doneWithWarning := code == 2316 && want != enrollment.ReadRetried && want != enrollment.CallInterrupted
 				if !doneWithWarning {
 					assert.Nil(t, d.Warning)
 					require.Error(t, d.Err)
@@ -125,7 +125,7 @@ func TestInterpret_EveryDocumentedCodeAtEveryStep(t *testing.T) {
 func TestInterpret_UnknownCodeIsFatal(t *testing.T) {
 	for _, tc := range byStep {
 		d := tc.step.Interpret(pims.Message{Status: pims.Failed, Error: &pims.ErrorBody{Code: 4242}}, nil, tc.ctx)
-		assert.Equal(t, fsm.CallFailed, d.Event, tc.step.Name)
+		assert.Equal(t, enrollment.CallFailed, d.Event, tc.step.Name)
 		assert.Equal(t, pimserr.Failure("pims:4242"), d.Failure, tc.step.Name)
 	}
 }
@@ -140,7 +140,7 @@ func TestInterpret_MalformedRepliesAreBadReplies(t *testing.T) {
 	for _, tc := range byStep {
 		for _, m := range bad {
 			d := tc.step.Interpret(m, nil, tc.ctx)
-			assert.Equal(t, fsm.CallFailed, d.Event, tc.step.Name)
+			assert.Equal(t, enrollment.CallFailed, d.Event, tc.step.Name)
 			assert.Equal(t, pimserr.FailureBadReply, d.Failure, tc.step.Name)
 			assert.ErrorIs(t, d.Err, pimserr.ErrBadReply)
 		}
@@ -158,7 +158,7 @@ func TestInterpret_NonObjectResultMattersOnlyWhereRead(t *testing.T) {
 			assert.Equal(t, pimserr.FailureBadReply, d.Failure, tc.step.Name)
 			continue
 		}
-		assert.NotEqual(t, fsm.CallFailed, d.Event, tc.step.Name)
+		assert.NotEqual(t, enrollment.CallFailed, d.Event, tc.step.Name)
 		assert.Empty(t, d.Failure, tc.step.Name)
 	}
 }
@@ -169,36 +169,36 @@ func TestInterpret_PortErrorsInterruptAndEnrollmentCallsBecomeUnknown(t *testing
 	for _, tc := range byStep {
 		for _, err := range []error{errors.New("bridge down"), context.Canceled, context.DeadlineExceeded} {
 			d := tc.step.Interpret(pims.Message{}, err, tc.ctx)
-			assert.Equal(t, fsm.CallInterrupted, d.Event, tc.step.Name)
+			assert.Equal(t, enrollment.CallInterrupted, d.Event, tc.step.Name)
 			assert.Equal(t, tc.step.Enrolls, d.Unknown, tc.step.Name)
 			assert.ErrorIs(t, d.Err, err)
 		}
 	}
-	d := steps.EnrollDevice.Interpret(pims.Message{}, errors.New("x"), enrollment)
+	d := steps.EnrollDevice.Interpret(pims.Message{}, errors.New("x"), inEnrollment)
 	var be *pimserr.BridgeError
 	assert.ErrorAs(t, d.Err, &be)
 }
 
 func TestInterpret_TimeoutOfAnEnrollmentCallIsUnknown(t *testing.T) {
 	for _, s := range []*steps.Step{steps.EnrollWithPhoneNumber, steps.RegisterPIN, steps.EnrollDevice} {
-		assert.True(t, s.Interpret(pims.Failure("t", 2201), nil, enrollment).Unknown, s.Name)
-		assert.False(t, s.Interpret(pims.Failure("t", 2202), nil, enrollment).Unknown, s.Name)
+		assert.True(t, s.Interpret(pims.Failure("t", 2201), nil, inEnrollment).Unknown, s.Name)
+		assert.False(t, s.Interpret(pims.Failure("t", 2202), nil, inEnrollment).Unknown, s.Name)
 	}
-	assert.False(t, steps.AddPhoneNumber.Interpret(pims.Failure("t", 2201), nil, enrollment).Unknown)
+	assert.False(t, steps.AddPhoneNumber.Interpret(pims.Failure("t", 2201), nil, inEnrollment).Unknown)
 }
 
 // Reference: docs/contract.md §4, reads "retry at once, up to 2 more attempts with
 // backoff; then ... interrupted".
 func TestInterpret_ReadsRetryWithDoublingBackoffThenInterrupt(t *testing.T) {
-	c := enrollment
+	c := inEnrollment
 	var delays []time.Duration
 	for c.Attempt = 1; c.Attempt <= 3; c.Attempt++ {
 		d := steps.CheckPhone.Interpret(pims.Failure("t", pimserr.CodeNoInternet), nil, c)
 		if c.Attempt < 3 {
-			require.Equal(t, fsm.ReadRetried, d.Event)
+			require.Equal(t, enrollment.ReadRetried, d.Event)
 			delays = append(delays, d.Delay)
 		} else {
-			require.Equal(t, fsm.CallInterrupted, d.Event)
+			require.Equal(t, enrollment.CallInterrupted, d.Event)
 		}
 	}
 	assert.Equal(t, []time.Duration{100 * time.Millisecond, 200 * time.Millisecond}, delays)
@@ -206,52 +206,52 @@ func TestInterpret_ReadsRetryWithDoublingBackoffThenInterrupt(t *testing.T) {
 
 // Reference: docs/contract.md §4 bounds: 5 wrong PINs per run, then failed/too_many_attempts.
 func TestInterpret_LastWrongPINFailsTheRun(t *testing.T) {
-	c := enrollment
+	c := inEnrollment
 	c.PINAttemptsLeft = 1
 	for _, s := range []*steps.Step{steps.EnrollDevice, steps.RegisterPIN, steps.ResetPIN, steps.UpdatePIN} {
 		d := s.Interpret(pims.Failure("t", pimserr.CodeAccessRefused), nil, c)
-		assert.Equal(t, fsm.CallFailed, d.Event, s.Name)
+		assert.Equal(t, enrollment.CallFailed, d.Event, s.Name)
 		assert.Equal(t, pimserr.FailureTooManyAttempts, d.Failure, s.Name)
 		assert.Equal(t, s.Blames, d.Blamed, s.Name)
 	}
 	c.PINAttemptsLeft = 2
 	d := steps.EnrollDevice.Interpret(pims.Failure("t", pimserr.CodeAccessRefused), nil, c)
-	assert.Equal(t, fsm.InputRejected, d.Event)
-	assert.Equal(t, fsm.PromptPIN, d.Blamed)
+	assert.Equal(t, enrollment.InputRejected, d.Event)
+	assert.Equal(t, enrollment.PromptPIN, d.Blamed)
 }
 
 // The last wrong code with no resend left ends the run: the prompt could
 // only be cancelled.
 func TestInterpret_LastWrongCodeWithoutResendFailsTheRun(t *testing.T) {
-	c := enrollment
+	c := inEnrollment
 	c.CodeAttemptsLeft = 1
 	d := steps.CheckPIN.Interpret(pims.Failure("t", pimserr.CodeAccessRefused), nil, c)
-	assert.Equal(t, fsm.InputRejected, d.Event, "a new code may still be asked")
+	assert.Equal(t, enrollment.InputRejected, d.Event, "a new code may still be asked")
 	c.CanResend = false
 	d = steps.CheckPIN.Interpret(pims.Failure("t", pimserr.CodeAccessRefused), nil, c)
-	assert.Equal(t, fsm.CallFailed, d.Event)
+	assert.Equal(t, enrollment.CallFailed, d.Event)
 	assert.Equal(t, pimserr.FailureTooManyAttempts, d.Failure)
-	assert.Equal(t, fsm.PromptEnrollmentCode, d.Blamed)
+	assert.Equal(t, enrollment.PromptEnrollmentCode, d.Blamed)
 }
 
 // Reference: docs/contract.md §3 confirming_removal "skipped when the integrator opted
 // into automatic removal"; §4 "1 automatic removal per run (a second
 // trigger → failed, account_locked)".
 func TestInterpret_BlockedGuards(t *testing.T) {
-	c := enrollment
+	c := inEnrollment
 	c.AutoRemove = true
-	assert.Equal(t, fsm.RemovalAuthorised, steps.EnrollDevice.Interpret(pims.Failure("t", 2317), nil, c).Event)
+	assert.Equal(t, enrollment.RemovalAuthorised, steps.EnrollDevice.Interpret(pims.Failure("t", 2317), nil, c).Event)
 	c.RemovalsLeft = 0
 	d := steps.EnrollDevice.Interpret(pims.Failure("t", 2317), nil, c)
-	assert.Equal(t, fsm.CallFailed, d.Event)
+	assert.Equal(t, enrollment.CallFailed, d.Event)
 	assert.Equal(t, pimserr.FailureAccountLocked, d.Failure)
 	d = steps.UpdatePIN.Interpret(pims.Failure("t", 2310), nil, operation)
 	assert.Equal(t, pimserr.Failure("pims:2310"), d.Failure)
 }
 
 func TestInterpret_WarningCountsTheStepAsDone(t *testing.T) {
-	d := steps.EnrollDevice.Interpret(pims.Failure("t", 2316), nil, enrollment)
-	assert.Equal(t, fsm.DeviceEnrolled, d.Event)
+	d := steps.EnrollDevice.Interpret(pims.Failure("t", 2316), nil, inEnrollment)
+	assert.Equal(t, enrollment.DeviceEnrolled, d.Event)
 	assert.Nil(t, d.Err)
 	var pe *pimserr.Error
 	require.ErrorAs(t, d.Warning, &pe)
@@ -262,15 +262,15 @@ func TestInterpret_WarningCountsTheStepAsDone(t *testing.T) {
 // unknown outcome may mean the server took the later 7 as step 8: call 1
 // checks before any removal (docs/decisions.md).
 func TestInterpret_ForbiddenAfterAResentStep7IsVerifiedFirst(t *testing.T) {
-	c := enrollment
+	c := inEnrollment
 	c.AfterUnsurePIN = true
 	d := steps.EnrollDevice.Interpret(pims.Failure("t", pimserr.CodeForbidden), nil, c)
-	assert.Equal(t, fsm.DeviceMaybeEnrolled, d.Event)
+	assert.Equal(t, enrollment.DeviceMaybeEnrolled, d.Event)
 	assert.True(t, d.Unknown)
 	assert.ErrorIs(t, d.Err, pimserr.ErrForbidden)
 	d = steps.EnrollDevice.Interpret(pims.Failure("t", pimserr.CodeAccountBlocked), nil, c)
-	assert.Equal(t, fsm.RemovalRequired, d.Event, "2310 says the account is blocked, not the device enrolled")
+	assert.Equal(t, enrollment.RemovalRequired, d.Event, "2310 says the account is blocked, not the device enrolled")
 	c.AfterUnsurePIN = false
 	d = steps.EnrollDevice.Interpret(pims.Failure("t", pimserr.CodeForbidden), nil, c)
-	assert.Equal(t, fsm.RemovalRequired, d.Event)
+	assert.Equal(t, enrollment.RemovalRequired, d.Event)
 }

@@ -1,7 +1,7 @@
 package steps
 
 import (
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -12,10 +12,10 @@ import (
 // A rejection (a wrong old PIN) counts a wrong PIN.
 var UpdatePIN = &Step{
 	ID: "C", Name: "update PIN", Op: pims.Set, API: APIPINCode,
-	Blames: fsm.PromptOldPIN,
-	needs:  []fsm.Prompt{fsm.PromptOldPIN, fsm.PromptNewPIN},
+	Blames: enrollment.PromptOldPIN,
+	needs:  []enrollment.Prompt{enrollment.PromptOldPIN, enrollment.PromptNewPIN},
 	params: func(in Inputs) map[string]string {
 		return map[string]string{"action": "update", "oldPIN": in.OldPIN.Reveal(), "newPIN": in.PIN.Reveal()}
 	},
-	succeed: next(fsm.PINUpdated),
+	succeed: next(enrollment.PINUpdated),
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/qmuntal/stateless"
 
 	"github.com/enrollfsm/enrollfsm"
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -58,8 +58,8 @@ func run(tb testing.TB, opts ...enrollfsm.Option) {
 	}
 }
 
-func sequence(tb testing.TB) []fsm.Event {
-	var seq []fsm.Event
+func sequence(tb testing.TB) []enrollment.Event {
+	var seq []enrollment.Event
 	run(tb, enrollfsm.WithObserver(enrollfsm.Observer{Transition: func(t enrollfsm.Transition) { seq = append(seq, t.Event) }}))
 	return seq
 }
@@ -69,7 +69,7 @@ var rows = enrollfsm.Tables()[enrollfsm.FlowFull].Def.Rows()
 // newStateless configures the full table on a stateless machine; a
 // self-loop (read_retried) is a reentry there.
 func newStateless() *stateless.StateMachine {
-	sm := stateless.NewStateMachine(string(fsm.Start))
+	sm := stateless.NewStateMachine(string(enrollment.Start))
 	for _, r := range rows {
 		c := sm.Configure(string(r.Src))
 		if r.Src == r.Dst {
@@ -99,10 +99,10 @@ func BenchmarkFullFlow(b *testing.B) {
 		}
 	})
 	b.Run("looplab_floor", func(b *testing.B) {
-		f := looplab.NewFSM(string(fsm.Start), evs, nil)
+		f := looplab.NewFSM(string(enrollment.Start), evs, nil)
 		b.ReportAllocs()
 		for b.Loop() {
-			f.SetState(string(fsm.Start))
+			f.SetState(string(enrollment.Start))
 			for _, ev := range seq {
 				_ = f.Event(ctx, string(ev))
 			}
@@ -111,7 +111,7 @@ func BenchmarkFullFlow(b *testing.B) {
 	b.Run("old/looplab_built_per_run", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			f := looplab.NewFSM(string(fsm.Start), evs, nil)
+			f := looplab.NewFSM(string(enrollment.Start), evs, nil)
 			for _, ev := range seq {
 				_ = f.Event(ctx, string(ev))
 			}
@@ -129,7 +129,7 @@ func BenchmarkFullFlow(b *testing.B) {
 		}
 	})
 	b.Run("stateless_floor", func(b *testing.B) {
-		var state any = string(fsm.Start)
+		var state any = string(enrollment.Start)
 		sm := stateless.NewStateMachineWithExternalStorage(
 			func(context.Context) (stateless.State, error) { return state, nil },
 			func(_ context.Context, s stateless.State) error { state = s; return nil },
@@ -144,7 +144,7 @@ func BenchmarkFullFlow(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			state = string(fsm.Start)
+			state = string(enrollment.Start)
 			for _, ev := range seq {
 				if err := sm.FireCtx(ctx, string(ev)); err != nil {
 					b.Fatal(err)
@@ -162,7 +162,7 @@ func TestStateless_SameTableSameEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := sm.MustState(); got != string(fsm.Enrolled) {
+	if got := sm.MustState(); got != string(enrollment.Enrolled) {
 		t.Fatalf("stateless ends in %v", got)
 	}
 }

@@ -5,8 +5,8 @@
 package shortcut
 
 import (
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
@@ -14,19 +14,19 @@ import (
 // interruption, the verification and the end states close it.
 var Table = flows.Enrollment(flows.About{Name: "shortcut", MinSDK: "2.1.0",
 	Summary: "enroll with step 4·1 (enrollWithPhoneNumber) when no phone is registered"},
-	[]flows.State{flows.Begin(fsm.CheckingEnrollment)},
+	[]flows.State{flows.Begin(enrollment.CheckingEnrollment)},
 	// 1, 2, A, 3
 	flows.CheckStatus(),
 	// no phone: certify one (4a), then ask the new PIN
-	flows.CertifyPhone(fsm.AwaitingShortcutPIN),
+	flows.CertifyPhone(enrollment.AwaitingShortcutPIN),
 	[]flows.State{
-		flows.Wait(fsm.AwaitingShortcutPIN, fsm.PromptNewPIN,
-			flows.On(fsm.NewPINGiven, fsm.EnrollingWithPhoneNumber),
-			flows.On(fsm.CancelRequested, fsm.Cancelled)),
+		flows.Wait(enrollment.AwaitingShortcutPIN, enrollment.PromptNewPIN,
+			flows.On(enrollment.NewPINGiven, enrollment.EnrollingWithPhoneNumber),
+			flows.On(enrollment.CancelRequested, enrollment.Cancelled)),
 		// 4·1 — enroll with phone number
-		flows.Call(fsm.EnrollingWithPhoneNumber, steps.EnrollWithPhoneNumber,
-			flows.On(fsm.DeviceEnrolled, fsm.Enrolled),
-			flows.Rejected(fsm.AwaitingCertificationCode)),
+		flows.Call(enrollment.EnrollingWithPhoneNumber, steps.EnrollWithPhoneNumber,
+			flows.On(enrollment.DeviceEnrolled, enrollment.Enrolled),
+			flows.Rejected(enrollment.AwaitingCertificationCode)),
 	},
 	// phone already registered: 5, 6, 7, 8 and B
 	flows.EnrollWithCode(),

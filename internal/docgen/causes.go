@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/fsm"
@@ -21,7 +22,7 @@ const OtherCode pimserr.Code = 9999
 // Cause is one kind of reply that leads a calling state to an event. It is
 // found by running the step's interpreter, never written by hand.
 type Cause struct {
-	Event fsm.Event
+	Event enrollment.Event
 	// Codes are the documented codes behind it; Other: any undocumented
 	// code as well.
 	Codes []pimserr.Code
@@ -96,7 +97,7 @@ func variants(t *flows.Table, s *steps.Step) []variant {
 	return out
 }
 
-func firstEnrolling(t *flows.Table) fsm.State {
+func firstEnrolling(t *flows.Table) enrollment.State {
 	for _, s := range t.Spec.States {
 		if s.Kind == flows.Calling && s.Step.Enrolls {
 			return s.Name
@@ -106,7 +107,7 @@ func firstEnrolling(t *flows.Table) fsm.State {
 }
 
 type causeKey struct {
-	ev      fsm.Event
+	ev      enrollment.Event
 	reply   string
 	when    string
 	failure string
@@ -181,7 +182,7 @@ func Causes(t *flows.Table, s *flows.State) []Cause {
 	// Successful replies: each documented result shape, through the
 	// interpreter. A result the step cannot read is a malformed reply, listed
 	// above.
-	byResult := map[fsm.Event][]string{}
+	byResult := map[enrollment.Event][]string{}
 	for _, r := range successResults {
 		d := s.Step.Interpret(pims.Success("docgen", r.result), nil, base)
 		if d.Failure == pimserr.FailureBadReply {
@@ -192,15 +193,15 @@ func Causes(t *flows.Table, s *flows.State) []Cause {
 
 	// An edge that no failed reply leads to, but as a 2316 counted as done,
 	// is a successful reply's.
-	failed := map[fsm.Event]bool{}
+	failed := map[enrollment.Event]bool{}
 	for _, k := range order {
 		if !k.warning {
 			failed[k.ev] = true
 		}
 	}
-	success := func(ev fsm.Event, failure pimserr.Failure) Cause {
+	success := func(ev enrollment.Event, failure pimserr.Failure) Cause {
 		c := Cause{Event: ev, Reply: ReplySuccess, Failure: string(failure)}
-		if call, ok := fsm.ResumeTarget(ev); ok {
+		if call, ok := enrollment.ResumeTarget(ev); ok {
 			c.Reply = ReplyNotEnrolled
 			if st, ok := t.State(call); ok && st.Step != nil {
 				c.When = fmt.Sprintf("when call %s (`%s`) was interrupted", st.Step.ID, call)
@@ -209,7 +210,7 @@ func Causes(t *flows.Table, s *flows.State) []Cause {
 		return c
 	}
 	var out []Cause
-	listed := map[fsm.Event]bool{}
+	listed := map[enrollment.Event]bool{}
 	for _, e := range s.Edges {
 		if listed[e.Event] {
 			continue

@@ -7,15 +7,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/internal/docgen"
 )
 
 // firstAttempt returns the cause whose codes lead state s of flow to ev on a
 // first attempt.
-func firstAttempt(t *testing.T, flow enrollfsm.Flow, s fsm.State, ev fsm.Event) docgen.Cause {
+func firstAttempt(t *testing.T, flow enrollfsm.Flow, s enrollment.State, ev enrollment.Event) docgen.Cause {
 	t.Helper()
 	tab := enrollfsm.Tables()[flow]
 	st, ok := tab.State(s)
@@ -32,9 +32,9 @@ func firstAttempt(t *testing.T, flow enrollfsm.Flow, s fsm.State, ev fsm.Event) 
 // Reference: docs/contract.md §4, "2316 … At step 6, whose result the engine needs and
 // does not get, it is handled as transient instead"; docs/decisions.md 7.
 func TestCauses_PostSyncIsTransientWhereTheResultIsNeeded(t *testing.T) {
-	assert.Contains(t, firstAttempt(t, enrollfsm.FlowFull, fsm.CheckingEnrollment, fsm.ReadRetried).Codes, pimserr.CodePostSyncFailed)
-	assert.Contains(t, firstAttempt(t, enrollfsm.FlowFull, fsm.CheckingPIN, fsm.CallInterrupted).Codes, pimserr.CodePostSyncFailed)
-	done := firstAttempt(t, enrollfsm.FlowFull, fsm.EnrollingDevice, fsm.DeviceEnrolled)
+	assert.Contains(t, firstAttempt(t, enrollfsm.FlowFull, enrollment.CheckingEnrollment, enrollment.ReadRetried).Codes, pimserr.CodePostSyncFailed)
+	assert.Contains(t, firstAttempt(t, enrollfsm.FlowFull, enrollment.CheckingPIN, enrollment.CallInterrupted).Codes, pimserr.CodePostSyncFailed)
+	done := firstAttempt(t, enrollfsm.FlowFull, enrollment.EnrollingDevice, enrollment.DeviceEnrolled)
 	assert.Equal(t, []pimserr.Code{pimserr.CodePostSyncFailed}, done.Codes)
 	assert.True(t, done.Warning)
 }
@@ -43,8 +43,8 @@ func TestCauses_PostSyncIsTransientWhereTheResultIsNeeded(t *testing.T) {
 // in an account operation → failed, failure pims:<code>".
 func TestCauses_BlockedRemovesInAnEnrollmentAndFailsAnOperation(t *testing.T) {
 	blocked := []pimserr.Code{pimserr.CodeAccountBlocked, pimserr.CodeForbidden}
-	assert.Equal(t, blocked, firstAttempt(t, enrollfsm.FlowFull, fsm.EnrollingDevice, fsm.RemovalRequired).Codes)
-	failed := firstAttempt(t, enrollfsm.FlowResetPIN, fsm.EnrollingDevice, fsm.CallFailed)
+	assert.Equal(t, blocked, firstAttempt(t, enrollfsm.FlowFull, enrollment.EnrollingDevice, enrollment.RemovalRequired).Codes)
+	failed := firstAttempt(t, enrollfsm.FlowResetPIN, enrollment.EnrollingDevice, enrollment.CallFailed)
 	assert.Subset(t, failed.Codes, blocked)
 	assert.Equal(t, "pims:<code>", failed.Failure)
 }

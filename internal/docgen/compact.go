@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/fsm"
@@ -20,7 +21,7 @@ const (
 // Mermaid and DOT.
 type viewEdge struct {
 	from, to string
-	event    fsm.Event
+	event    enrollment.Event
 	codes    string // the codes behind it, or the failure it records
 	effects  string // what taking it changes in the run (flows.Effect)
 	family   bool   // drawn from a pseudo-state
@@ -39,7 +40,7 @@ func (e viewEdge) label() string {
 }
 
 // effectsOf labels what the edge leaving src by ev does, "" for nothing.
-func effectsOf(t *flows.Table, src fsm.State, ev fsm.Event) string {
+func effectsOf(t *flows.Table, src enrollment.State, ev enrollment.Event) string {
 	st, ok := t.State(src)
 	if !ok {
 		return ""
@@ -59,9 +60,9 @@ func effectsOf(t *flows.Table, src fsm.State, ev fsm.Event) string {
 func compact(t *flows.Table) []viewEdge {
 	var v []viewEdge
 	for _, r := range t.Def.Rows() {
-		_, resume := fsm.ResumeTarget(r.Event)
-		shown := (t.Declared(r) && r.Event != fsm.CancelRequested) || resume ||
-			r.Event == fsm.VerifyRequested || r.Event == fsm.ReadRetried
+		_, resume := enrollment.ResumeTarget(r.Event)
+		shown := (t.Declared(r) && r.Event != enrollment.CancelRequested) || resume ||
+			r.Event == enrollment.VerifyRequested || r.Event == enrollment.ReadRetried
 		if !shown {
 			continue
 		}
@@ -73,11 +74,11 @@ func compact(t *flows.Table) []viewEdge {
 			v = append(v, viewEdge{from: AnyCall, to: string(e.Dst), event: e.Event, codes: familyCodes(t, e.Event),
 				effects: flows.Labels(nil, e.Effects), family: true})
 		}
-		if _, ok := t.State(fsm.Interrupted); ok {
-			v = append(v, viewEdge{from: string(fsm.Interrupted), to: AnyCall, event: fsm.RetryEvent("‹call›"), family: true})
+		if _, ok := t.State(enrollment.Interrupted); ok {
+			v = append(v, viewEdge{from: string(enrollment.Interrupted), to: AnyCall, event: enrollment.RetryEvent("‹call›"), family: true})
 		}
 	}
-	v = append(v, viewEdge{from: AnyPrompt, to: string(fsm.Cancelled), event: fsm.CancelRequested, family: true})
+	v = append(v, viewEdge{from: AnyPrompt, to: string(enrollment.Cancelled), event: enrollment.CancelRequested, family: true})
 	return v
 }
 
@@ -113,7 +114,7 @@ func edgeCodes(t *flows.Table, r fsm.Row) string {
 
 // familyCodes labels a family edge with every code (and reply) that takes
 // it at some call; the fatal codes are named as a class.
-func familyCodes(t *flows.Table, ev fsm.Event) string {
+func familyCodes(t *flows.Table, ev enrollment.Event) string {
 	set := map[pimserr.Code]bool{}
 	other := false
 	var replies []string

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 )
 
 // The fills of the DOT picture, by kind of state.
@@ -64,7 +64,7 @@ func nodeAttrs(t *flows.Table, s flows.State) string {
 	switch s.Name {
 	case t.Success:
 		fill = fillSuccess
-	case fsm.Failed:
+	case enrollment.Failed:
 		fill = fillFailed
 	}
 	return fmt.Sprintf("shape=box, peripheries=2, fillcolor=%q", fill)

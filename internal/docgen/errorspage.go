@@ -5,9 +5,9 @@ import (
 	"strings"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/steps"
 )
@@ -83,13 +83,13 @@ func decisionText(p place, d steps.Decision) string {
 // handledAs is the class whose effect a decision has.
 func handledAs(d steps.Decision) pimserr.Class {
 	switch d.Event {
-	case fsm.ReadRetried, fsm.CallInterrupted:
+	case enrollment.ReadRetried, enrollment.CallInterrupted:
 		return pimserr.ClassTransient
-	case fsm.InputRejected:
+	case enrollment.InputRejected:
 		return pimserr.ClassRejected
-	case fsm.RemovalRequired, fsm.RemovalAuthorised:
+	case enrollment.RemovalRequired, enrollment.RemovalAuthorised:
 		return pimserr.ClassBlocked
-	case fsm.CallFailed:
+	case enrollment.CallFailed:
 		return pimserr.ClassFatal
 	}
 	if d.Warning != nil {

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/flows"
-	"github.com/enrollfsm/enrollfsm/fsm"
 )
 
 // CompactMermaid is a stateDiagram-v2 of the compact view of t: every edge
@@ -18,7 +18,7 @@ func CompactMermaid(t *flows.Table) string {
 	fmt.Fprintf(&b, "    state \"any call\" as %s\n    state \"any prompt\" as %s\n", AnyCall, AnyPrompt)
 	for _, e := range compact(t) {
 		from := e.from
-		if from == string(fsm.Start) {
+		if from == string(enrollment.Start) {
 			from = "[*]"
 		}
 		fmt.Fprintf(&b, "    %s --> %s: %s\n", from, e.to, e.label())

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/fsm"
 	"github.com/enrollfsm/enrollfsm/pims"
@@ -62,7 +63,7 @@ func Page(flow enrollfsm.Flow, t *flows.Table, n Notes, source string) (string, 
 	} else {
 		b.WriteString("An account operation: a blocked account fails it. ")
 	}
-	fmt.Fprintf(&b, "A run ends in `%s` (success), `%s` or `%s`.\n\n", t.Success, fsm.Failed, fsm.Cancelled)
+	fmt.Fprintf(&b, "A run ends in `%s` (success), `%s` or `%s`.\n\n", t.Success, enrollment.Failed, enrollment.Cancelled)
 	rows := t.Def.Rows()
 	declared := 0
 	for _, r := range rows {
@@ -113,7 +114,7 @@ func summary(s flows.State) string {
 func writeState(b *strings.Builder, t *flows.Table, s *flows.State, n Notes) error {
 	fmt.Fprintf(b, "### `%s`\n\n", s.Name)
 	what := n.States[s.Name]
-	if s.Name == fsm.Start {
+	if s.Name == enrollment.Start {
 		what = "where every run begins; `enrollfsm.New` fires `begin`."
 	}
 	fmt.Fprintf(b, "*%s*", s.Kind)
@@ -129,7 +130,7 @@ func writeState(b *strings.Builder, t *flows.Table, s *flows.State, n Notes) err
 	case flows.Waiting:
 		writePrompt(b, t, s)
 	case flows.Terminal:
-		if s.Name == fsm.Failed {
+		if s.Name == enrollment.Failed {
 			fmt.Fprintf(b, "A run that ends here records one of these failures: %s.\n\n", codeSpans(failures(t)))
 		}
 		return nil
@@ -139,7 +140,7 @@ func writeState(b *strings.Builder, t *flows.Table, s *flows.State, n Notes) err
 	if s.Kind == flows.Calling {
 		causes = Causes(t, s)
 	}
-	seen := map[fsm.Event]bool{}
+	seen := map[enrollment.Event]bool{}
 	for _, e := range s.Edges {
 		if seen[e.Event] {
 			continue
@@ -224,28 +225,28 @@ func writePrompt(b *strings.Builder, t *flows.Table, s *flows.State) {
 	fmt.Fprintf(b, ": takes %s.\n\n", joinOr(offers))
 }
 
-func answerText(t *flows.Table, s *flows.State, ev fsm.Event) string {
+func answerText(t *flows.Table, s *flows.State, ev enrollment.Event) string {
 	if v, ok := s.Prompt.ValueEvent(); ok && v == ev {
 		return fmt.Sprintf("an answer to `%s`", s.Prompt)
 	}
-	for _, a := range fsm.Actions() {
+	for _, a := range enrollment.Actions() {
 		if x, ok := a.Event(); ok && x == ev {
 			return fmt.Sprintf("action `%s`", a)
 		}
 	}
-	if c, ok := fsm.RetryTarget(ev); ok {
+	if c, ok := enrollment.RetryTarget(ev); ok {
 		if st, ok := t.State(c); ok && st.Step != nil {
-			return fmt.Sprintf("action `%s` when call %s (`%s`) was interrupted", fsm.ActionRetry, st.Step.ID, c)
+			return fmt.Sprintf("action `%s` when call %s (`%s`) was interrupted", enrollment.ActionRetry, st.Step.ID, c)
 		}
 	}
-	if ev == fsm.VerifyRequested {
+	if ev == enrollment.VerifyRequested {
 		var ids []string
 		for _, st := range callStates(t) {
 			if st.Step.Enrolls && !contains(ids, st.Step.ID) {
 				ids = append(ids, st.Step.ID)
 			}
 		}
-		return fmt.Sprintf("action `%s` when call %s was interrupted with its outcome unknown", fsm.ActionRetry, joinOr(ids))
+		return fmt.Sprintf("action `%s` when call %s was interrupted with its outcome unknown", enrollment.ActionRetry, joinOr(ids))
 	}
 	return ""
 }

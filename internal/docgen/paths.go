@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/fsm"
 )
@@ -18,9 +19,9 @@ const PathBound = 1000
 type Path []fsm.Row
 
 // End returns the state the path ends in.
-func (p Path) End() fsm.State {
+func (p Path) End() enrollment.State {
 	if len(p) == 0 {
-		return fsm.Start
+		return enrollment.Start
 	}
 	return p[len(p)-1].Dst
 }
@@ -28,7 +29,7 @@ func (p Path) End() fsm.State {
 // String writes the path as "start -begin-> checking_enrollment -...-> enrolled".
 func (p Path) String() string {
 	var b strings.Builder
-	b.WriteString(string(fsm.Start))
+	b.WriteString(string(enrollment.Start))
 	for _, r := range p {
 		fmt.Fprintf(&b, " -%s-> %s", r.Event, r.Dst)
 	}
@@ -86,7 +87,7 @@ func Enumerate(t *flows.Table) *Paths {
 		}
 		// device_maybe_enrolled follows a second step 7 of the run, so no
 		// simple path can take it; scenarios do.
-		if (t.Declared(r) || kept[r]) && r.Event != fsm.DeviceMaybeEnrolled {
+		if (t.Declared(r) || kept[r]) && r.Event != enrollment.DeviceMaybeEnrolled {
 			p.Graph = append(p.Graph, r)
 		}
 	}
@@ -94,7 +95,7 @@ func Enumerate(t *flows.Table) *Paths {
 	p.Simple, p.Truncated = simple(t, p.Graph)
 	// Grouped by terminal state, in table order (success, failed,
 	// cancelled), each group in the order of the search.
-	rank := map[fsm.State]int{}
+	rank := map[enrollment.State]int{}
 	for i, s := range t.Spec.States {
 		rank[s.Name] = i
 	}
@@ -107,7 +108,7 @@ func ID(flow string, i int) string { return fmt.Sprintf("%s-%d", flow, i+1) }
 
 // families groups the edges Compile added, each with its representatives.
 func families(t *flows.Table) []Family {
-	var enrolling []fsm.State
+	var enrolling []enrollment.State
 	for _, s := range t.Spec.States {
 		if s.Kind == flows.Calling && s.Step.Enrolls {
 			enrolling = append(enrolling, s.Name)
@@ -143,11 +144,11 @@ func families(t *flows.Table) []Family {
 	}
 	// The plain families first: the retry kept is that of the interruption
 	// kept.
-	var interrupted fsm.State
+	var interrupted enrollment.State
 	for _, f := range out {
 		if f.Name != familyRetry && f.Name != familyVerify {
 			f.Kept = first(rows[f.Name], func(fsm.Row) bool { return true })
-			if f.Name == familyEveryCall+string(fsm.CallInterrupted) && len(f.Kept) > 0 {
+			if f.Name == familyEveryCall+string(enrollment.CallInterrupted) && len(f.Kept) > 0 {
 				interrupted = f.Kept[0].Src
 			}
 		}
@@ -156,15 +157,15 @@ func families(t *flows.Table) []Family {
 		rs := rows[f.Name]
 		switch f.Name {
 		case familyRetry:
-			f.Kept = first(rs, func(r fsm.Row) bool { s, _ := fsm.RetryTarget(r.Event); return s == interrupted })
+			f.Kept = first(rs, func(r fsm.Row) bool { s, _ := enrollment.RetryTarget(r.Event); return s == interrupted })
 		case familyVerify:
 			if len(enrolling) == 0 {
 				break
 			}
 			e := enrolling[0]
-			f.Kept = append(f.Kept, fsm.Row{Event: fsm.CallInterrupted, Src: e, Dst: fsm.Interrupted})
-			f.Kept = append(f.Kept, first(rs, func(r fsm.Row) bool { return r.Event == fsm.VerifyRequested })...)
-			f.Kept = append(f.Kept, first(rs, func(r fsm.Row) bool { s, _ := fsm.ResumeTarget(r.Event); return s == e })...)
+			f.Kept = append(f.Kept, fsm.Row{Event: enrollment.CallInterrupted, Src: e, Dst: enrollment.Interrupted})
+			f.Kept = append(f.Kept, first(rs, func(r fsm.Row) bool { return r.Event == enrollment.VerifyRequested })...)
+			f.Kept = append(f.Kept, first(rs, func(r fsm.Row) bool { s, _ := enrollment.ResumeTarget(r.Event); return s == e })...)
 		}
 	}
 	res := make([]Family, len(out))
@@ -185,13 +186,13 @@ const (
 )
 
 func familyOf(t *flows.Table, r fsm.Row) string {
-	if _, ok := fsm.RetryTarget(r.Event); ok {
+	if _, ok := enrollment.RetryTarget(r.Event); ok {
 		return familyRetry
 	}
-	if _, ok := fsm.ResumeTarget(r.Event); ok || r.Event == fsm.VerifyRequested {
+	if _, ok := enrollment.ResumeTarget(r.Event); ok || r.Event == enrollment.VerifyRequested {
 		return familyVerify
 	}
-	if r.Event == fsm.ReadRetried {
+	if r.Event == enrollment.ReadRetried {
 		return familyRead
 	}
 	for _, e := range t.OnEveryCall {
@@ -205,30 +206,30 @@ func familyOf(t *flows.Table, r fsm.Row) string {
 // feasible reports whether r may follow a run whose last interrupted call
 // was from: interrupted retries only that call, verifies it only if it may
 // enroll, and verifying_enrollment resumes only that call.
-func feasible(t *flows.Table, r fsm.Row, from fsm.State) bool {
-	if s, ok := fsm.RetryTarget(r.Event); ok {
+func feasible(t *flows.Table, r fsm.Row, from enrollment.State) bool {
+	if s, ok := enrollment.RetryTarget(r.Event); ok {
 		return s == from
 	}
-	if s, ok := fsm.ResumeTarget(r.Event); ok {
+	if s, ok := enrollment.ResumeTarget(r.Event); ok {
 		return s == from
 	}
-	if r.Event == fsm.VerifyRequested {
+	if r.Event == enrollment.VerifyRequested {
 		st, ok := t.State(from)
 		return ok && st.Step != nil && st.Step.Enrolls
 	}
 	return true
 }
 
-func interruptedBy(r fsm.Row, from fsm.State) fsm.State {
-	if r.Event == fsm.CallInterrupted && r.Src != fsm.VerifyingEnrollment {
+func interruptedBy(r fsm.Row, from enrollment.State) enrollment.State {
+	if r.Event == enrollment.CallInterrupted && r.Src != enrollment.VerifyingEnrollment {
 		// An interrupted verification still resumes the call it verifies.
 		return r.Src
 	}
 	return from
 }
 
-func outgoing(rows []fsm.Row) map[fsm.State][]fsm.Row {
-	out := map[fsm.State][]fsm.Row{}
+func outgoing(rows []fsm.Row) map[enrollment.State][]fsm.Row {
+	out := map[enrollment.State][]fsm.Row{}
 	for _, r := range rows {
 		if r.Src != r.Dst {
 			out[r.Src] = append(out[r.Src], r)
@@ -241,11 +242,11 @@ func outgoing(rows []fsm.Row) map[fsm.State][]fsm.Row {
 // first shortest feasible path to every state.
 func shortest(t *flows.Table) []Path {
 	type node struct {
-		s    fsm.State
-		from fsm.State // the interrupted call, where it matters
+		s    enrollment.State
+		from enrollment.State // the interrupted call, where it matters
 	}
-	key := func(s, from fsm.State) node {
-		if s != fsm.Interrupted && s != fsm.VerifyingEnrollment {
+	key := func(s, from enrollment.State) node {
+		if s != enrollment.Interrupted && s != enrollment.VerifyingEnrollment {
 			from = ""
 		}
 		return node{s, from}
@@ -255,9 +256,9 @@ func shortest(t *flows.Table) []Path {
 		n node
 		r fsm.Row
 	}{}
-	start := node{s: fsm.Start}
+	start := node{s: enrollment.Start}
 	seen := map[node]bool{start: true}
-	found := map[fsm.State]node{fsm.Start: start}
+	found := map[enrollment.State]node{enrollment.Start: start}
 	queue := []node{start}
 	for len(queue) > 0 {
 		n := queue[0]
@@ -305,10 +306,10 @@ func simple(t *flows.Table, graph []fsm.Row) ([]Path, bool) {
 	out := outgoing(graph)
 	var paths []Path
 	truncated := false
-	on := map[fsm.State]bool{}
+	on := map[enrollment.State]bool{}
 	var cur Path
-	var walk func(s, from fsm.State)
-	walk = func(s, from fsm.State) {
+	var walk func(s, from enrollment.State)
+	walk = func(s, from enrollment.State) {
 		if truncated {
 			return
 		}
@@ -331,6 +332,6 @@ func simple(t *flows.Table, graph []fsm.Row) ([]Path, bool) {
 		}
 		on[s] = false
 	}
-	walk(fsm.Start, "")
+	walk(enrollment.Start, "")
 	return paths, truncated
 }

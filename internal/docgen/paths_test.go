@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/enrolltest"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
@@ -79,7 +80,7 @@ func TestPaths_EveryPathIsExercised(t *testing.T) {
 // fires it. It fails unless the run makes exactly the path's transitions.
 func drive(t *flows.Table, flow enrollfsm.Flow, path docgen.Path) error {
 	var got docgen.Path
-	auto := slices.ContainsFunc(path, func(r fsm.Row) bool { return r.Event == fsm.RemovalAuthorised })
+	auto := slices.ContainsFunc(path, func(r fsm.Row) bool { return r.Event == enrollment.RemovalAuthorised })
 	opts := []enrollfsm.Option{
 		enrollfsm.WithClock(enrolltest.NewClock(enrolltest.Epoch)),
 		enrollfsm.WithAutoRemove(auto),
@@ -96,7 +97,7 @@ func drive(t *flows.Table, flow enrollfsm.Flow, path docgen.Path) error {
 	if err != nil {
 		return err
 	}
-	var interrupted fsm.State
+	var interrupted enrollment.State
 	for i, r := range path[1:] { // New fired begin
 		p := e.Next()
 		if p.State != r.Src {
@@ -105,7 +106,7 @@ func drive(t *flows.Table, flow enrollfsm.Flow, path docgen.Path) error {
 		st, _ := t.State(r.Src)
 		switch p.Kind {
 		case enrollfsm.PendingCall:
-			var next fsm.Event
+			var next enrollment.Event
 			if i+2 < len(path) {
 				next = path[i+2].Event
 			}
@@ -113,7 +114,7 @@ func drive(t *flows.Table, flow enrollfsm.Flow, path docgen.Path) error {
 			if !ok {
 				return fmt.Errorf("no reply leads %s to %s", r.Src, r.Event)
 			}
-			if r.Event == fsm.CallInterrupted && r.Src != fsm.VerifyingEnrollment {
+			if r.Event == enrollment.CallInterrupted && r.Src != enrollment.VerifyingEnrollment {
 				interrupted = r.Src
 			}
 			if err := e.Deliver(p.Call.ID, msg, callErr); err != nil {
@@ -148,7 +149,7 @@ var results = []map[string]any{
 // replyFor finds a reply that st's interpreter turns into want, on a first
 // attempt. An interruption followed by verify_requested needs an unknown
 // outcome, one followed by a retry a known one.
-func replyFor(t *flows.Table, st *flows.State, want, next fsm.Event, auto bool, interrupted fsm.State) (pims.Message, error, bool) {
+func replyFor(t *flows.Table, st *flows.State, want, next enrollment.Event, auto bool, interrupted enrollment.State) (pims.Message, error, bool) {
 	l := enrollfsm.DefaultLimits()
 	c := steps.Context{
 		Enrollment: t.Enrollment, AutoRemove: auto, RemovalsLeft: l.Removals,
@@ -172,7 +173,7 @@ func replyFor(t *flows.Table, st *flows.State, want, next fsm.Event, auto bool, 
 		if d.Event != want {
 			continue
 		}
-		if _, retry := fsm.RetryTarget(next); (next == fsm.VerifyRequested && !d.Unknown) || (retry && d.Unknown) {
+		if _, retry := enrollment.RetryTarget(next); (next == enrollment.VerifyRequested && !d.Unknown) || (retry && d.Unknown) {
 			continue
 		}
 		return cand.msg, cand.err, true
@@ -182,45 +183,45 @@ func replyFor(t *flows.Table, st *flows.State, want, next fsm.Event, auto bool, 
 
 // values are valid answers to the value prompts; the old and new PINs
 // differ, as update_pin requires.
-var values = map[fsm.Prompt]string{
-	fsm.PromptPhoneNumber:       "0612345678",
-	fsm.PromptCertificationCode: "123456",
-	fsm.PromptEnrollmentCode:    "654321",
-	fsm.PromptPIN:               "1234",
-	fsm.PromptNewPIN:            "5678",
-	fsm.PromptOldPIN:            "1234",
+var values = map[enrollment.Prompt]string{
+	enrollment.PromptPhoneNumber:       "0612345678",
+	enrollment.PromptCertificationCode: "123456",
+	enrollment.PromptEnrollmentCode:    "654321",
+	enrollment.PromptPIN:               "1234",
+	enrollment.PromptNewPIN:            "5678",
+	enrollment.PromptOldPIN:            "1234",
 }
 
-func answerFor(st *flows.State, ev fsm.Event) enrollfsm.Answer {
+func answerFor(st *flows.State, ev enrollment.Event) enrollfsm.Answer {
 	if v, ok := st.Prompt.ValueEvent(); ok && v == ev {
 		return enrollfsm.Value(st.Prompt, values[st.Prompt])
 	}
-	for _, a := range fsm.Actions() {
+	for _, a := range enrollment.Actions() {
 		if x, ok := a.Event(); ok && x == ev {
 			return enrollfsm.Act(st.Prompt, a)
 		}
 	}
 	// retry_<call> and verify_requested: the engine picks which.
-	return enrollfsm.Act(st.Prompt, fsm.ActionRetry)
+	return enrollfsm.Act(st.Prompt, enrollment.ActionRetry)
 }
 
 func TestEnumerate_InterruptedLeadsBackOnlyToItsCall(t *testing.T) {
 	for _, flow := range docgen.Order() {
 		p := docgen.Enumerate(enrollfsm.Tables()[flow])
 		for _, path := range p.Simple {
-			var from fsm.State
+			var from enrollment.State
 			for _, r := range path {
-				if r.Event == fsm.CallInterrupted {
+				if r.Event == enrollment.CallInterrupted {
 					from = r.Src
 				}
-				if s, ok := fsm.RetryTarget(r.Event); ok {
+				if s, ok := enrollment.RetryTarget(r.Event); ok {
 					assert.Equal(t, from, s, "%s", path)
 				}
-				if s, ok := fsm.ResumeTarget(r.Event); ok {
+				if s, ok := enrollment.ResumeTarget(r.Event); ok {
 					assert.Equal(t, from, s, "%s", path)
 				}
 			}
-			assert.Equal(t, fsm.Start, path[0].Src)
+			assert.Equal(t, enrollment.Start, path[0].Src)
 			end, _ := enrollfsm.Tables()[flow].State(path.End())
 			assert.Equal(t, flows.Terminal, end.Kind, "%s", path)
 		}
@@ -230,20 +231,20 @@ func TestEnumerate_InterruptedLeadsBackOnlyToItsCall(t *testing.T) {
 // The drive is a real check: a path the engine cannot take fails it.
 func TestDrive_RefusesAPathTheEngineCannotTake(t *testing.T) {
 	tab := enrollfsm.Tables()[enrollfsm.FlowFull]
-	begin := fsm.Row{Event: fsm.Begin, Src: fsm.Start, Dst: fsm.CheckingEnrollment}
+	begin := fsm.Row{Event: enrollment.Begin, Src: enrollment.Start, Dst: enrollment.CheckingEnrollment}
 	// A read's interruption cannot be verified: only an enrollment call's can.
 	verifyRead := docgen.Path{begin,
-		{Event: fsm.CallInterrupted, Src: fsm.CheckingEnrollment, Dst: fsm.Interrupted},
-		{Event: fsm.VerifyRequested, Src: fsm.Interrupted, Dst: fsm.VerifyingEnrollment},
-		{Event: fsm.DeviceActivated, Src: fsm.VerifyingEnrollment, Dst: fsm.Enrolled},
+		{Event: enrollment.CallInterrupted, Src: enrollment.CheckingEnrollment, Dst: enrollment.Interrupted},
+		{Event: enrollment.VerifyRequested, Src: enrollment.Interrupted, Dst: enrollment.VerifyingEnrollment},
+		{Event: enrollment.DeviceActivated, Src: enrollment.VerifyingEnrollment, Dst: enrollment.Enrolled},
 	}
 	assert.Error(t, drive(tab, enrollfsm.FlowFull, verifyRead))
 	// The table has no such edge.
-	skip := docgen.Path{begin, {Event: fsm.DeviceNotActivated, Src: fsm.CheckingEnrollment, Dst: fsm.Enrolled}}
+	skip := docgen.Path{begin, {Event: enrollment.DeviceNotActivated, Src: enrollment.CheckingEnrollment, Dst: enrollment.Enrolled}}
 	assert.Error(t, drive(tab, enrollfsm.FlowFull, skip))
 	// A path that stops before the run ends.
-	short := docgen.Path{begin, {Event: fsm.DeviceNotActivated, Src: fsm.CheckingEnrollment, Dst: fsm.CheckingAccount}}
+	short := docgen.Path{begin, {Event: enrollment.DeviceNotActivated, Src: enrollment.CheckingEnrollment, Dst: enrollment.CheckingAccount}}
 	assert.Error(t, drive(tab, enrollfsm.FlowFull, short))
-	ok := docgen.Path{begin, {Event: fsm.DeviceActivated, Src: fsm.CheckingEnrollment, Dst: fsm.Enrolled}}
+	ok := docgen.Path{begin, {Event: enrollment.DeviceActivated, Src: enrollment.CheckingEnrollment, Dst: enrollment.Enrolled}}
 	assert.NoError(t, drive(tab, enrollfsm.FlowFull, ok))
 }

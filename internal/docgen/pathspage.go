@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/fsm"
 )
@@ -73,7 +74,7 @@ func writePaths(b *strings.Builder, flow string, p *Paths) {
 	}
 	b.WriteString("\n### Shortest path to every state\n\n| state | transitions | path |\n|---|---|---|\n")
 	for i, s := range p.Table.Spec.States {
-		if s.Name == fsm.Start {
+		if s.Name == enrollment.Start {
 			continue
 		}
 		sp := p.Shortest[i]
@@ -84,7 +85,7 @@ func writePaths(b *strings.Builder, flow string, p *Paths) {
 		fmt.Fprintf(b, "| `%s` | %d | `%s` |\n", s.Name, len(sp), sp)
 	}
 	fmt.Fprintf(b, "\n### Simple paths to a terminal state (%d)\n", len(p.Simple))
-	var end fsm.State
+	var end enrollment.State
 	for i, sp := range p.Simple {
 		if sp.End() != end {
 			end = sp.End()
@@ -107,7 +108,7 @@ func WritePaths(w io.Writer, flow string, p *Paths) error {
 		flow, len(p.Table.Spec.States), len(p.Table.Def.Rows()), len(p.Simple), len(p.Graph), p.Declared, len(p.Graph)-p.Declared)
 	b.WriteString("shortest path to every state:\n")
 	for i, s := range p.Table.Spec.States {
-		if s.Name == fsm.Start {
+		if s.Name == enrollment.Start {
 			continue
 		}
 		if p.Shortest[i] == nil {

@@ -8,15 +8,15 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 )
 
 // Notes are the doc comments of the vocabulary and the steps, read from the
 // source so that the pages say what each state, event and reply means
 // without restating it by hand.
 type Notes struct {
-	States map[fsm.State]string
-	Events map[fsm.Event]string
+	States map[enrollment.State]string
+	Events map[enrollment.Event]string
 	// Replies maps a step's Name to the reply its doc comment shows
 	// (the line starting with "→").
 	Replies map[string]string
@@ -25,8 +25,8 @@ type Notes struct {
 // ReadNotes parses the fsm and steps packages under root, the module's root
 // folder.
 func ReadNotes(root string) (Notes, error) {
-	n := Notes{States: map[fsm.State]string{}, Events: map[fsm.Event]string{}, Replies: map[string]string{}}
-	err := parseDir(filepath.Join(root, "fsm"), func(f *ast.File) {
+	n := Notes{States: map[enrollment.State]string{}, Events: map[enrollment.Event]string{}, Replies: map[string]string{}}
+	err := parseDir(filepath.Join(root, "enrollment"), func(f *ast.File) {
 		for _, d := range f.Decls {
 			gd, ok := d.(*ast.GenDecl)
 			if !ok || gd.Tok != token.CONST {
@@ -53,9 +53,9 @@ func ReadNotes(root string) (Notes, error) {
 				text := sentence(vs.Names[0].Name, doc.Text())
 				switch typ.Name {
 				case "State":
-					n.States[fsm.State(v)] = text
+					n.States[enrollment.State(v)] = text
 				case "Event":
-					n.Events[fsm.Event(v)] = text
+					n.Events[enrollment.Event(v)] = text
 				}
 			}
 		}

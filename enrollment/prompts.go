@@ -1,4 +1,4 @@
-package fsm
+package enrollment
 
 // Prompt is what a waiting state asks the user.
 type Prompt string

@@ -1,9 +1,15 @@
-package fsm
+// Package enrollment holds the words of the enrollment and the account
+// operations: every state, event, prompt and action the tables use, each
+// with a line on when it is entered, emitted or asked. The machine that
+// moves between them is package fsm; the tables that join them, flows.
+package enrollment
+
+import "github.com/enrollfsm/enrollfsm/fsm"
 
 // State is a state of an enrollment or account machine, in snake_case. A
 // calling state makes its one call on entry and leaves at once; a waiting
 // state holds a prompt; a terminal state ends the run.
-type State string
+type State = fsm.State
 
 // The states of every machine. Each comment says when it is entered.
 const (

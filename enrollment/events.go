@@ -1,9 +1,13 @@
-package fsm
+package enrollment
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/enrollfsm/enrollfsm/fsm"
+)
 
 // Event is a fact that moves a machine: a call's outcome or a user's answer.
-type Event string
+type Event = fsm.Event
 
 // Begin starts a run.
 const Begin Event = "begin"
