@@ -30,7 +30,7 @@ close.`, stdout)
 	for _, f := range enrollfsm.Flows() {
 		names = append(names, string(f))
 	}
-	flow := fs.String("flow", "", "one `flow`: "+strings.Join(names, ", ")+" (default: all)")
+	flow := fs.String("flow", "", "one `flow`: "+strings.Join(names[:4], ", ")+",\n"+strings.Join(names[4:], ", ")+" (default: all)")
 	platform := fs.String("platform", "", "one `platform`: android or ios (default: both)")
 	out := fs.String("out", ".", "the `folder` counterexample scenarios are written to")
 	maxStates := fs.Int("max-states", 200_000, "stop a setting that has not closed after this many `states`")

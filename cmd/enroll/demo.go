@@ -33,11 +33,10 @@ type demoFlags struct {
 
 // The values the demo's flags accept.
 var (
-	demoFlows        = []string{string(enrollfsm.FlowAuto), string(enrollfsm.FlowFull), string(enrollfsm.FlowShortcut)}
-	demoOps          = []string{string(enrollfsm.FlowRemoveEnrollments), string(enrollfsm.FlowResetPIN), string(enrollfsm.FlowUpdatePIN), string(enrollfsm.FlowModifyPhone), string(enrollfsm.FlowRemoveVehicle)}
-	demoPlatforms    = []string{string(enrollfsm.Android), string(enrollfsm.IOS)}
-	interactiveModes = []string{"auto", "yes", "no"}
-	sdkVersion       = regexp.MustCompile(`^[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}$`)
+	demoFlows, demoOps = flowsByKind()
+	demoPlatforms      = []string{string(enrollfsm.Android), string(enrollfsm.IOS)}
+	interactiveModes   = []string{"auto", "yes", "no"}
+	sdkVersion         = regexp.MustCompile(`^[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}$`)
 )
 
 // Operations without an SMS code prompt: -save would find nothing to save.
@@ -80,7 +79,8 @@ you for the phone number, the codes texted to the simulated phone and the
 PIN; otherwise it answers by itself. Ctrl-C stops it (exit 130).
 
 Flags:`, stdout)
-	fs.StringVar(&f.flow, "flow", "auto", "enrollment `flow`: "+orList(demoFlows)+"\n(auto: shortcut from SDK 2.1.0 on)")
+	auto, _ := enrollfsm.Describe(enrollfsm.FlowAuto)
+	fs.StringVar(&f.flow, "flow", "auto", "enrollment `flow`: "+orList(demoFlows)+"\n(auto: "+auto.Summary+")")
 	fs.StringVar(&f.op, "op", "", "run an account `operation` instead: "+strings.Join(demoOps[:2], ", ")+",\n"+orList(demoOps[2:]))
 	fs.StringVar(&f.platform, "platform", "android", "the phone's `OS`: "+orList(demoPlatforms))
 	fs.StringVar(&f.sdk, "sdk", "2.1.0", "mobile SDK `version`, MAJOR.MINOR.PATCH;\nthe shortcut needs 2.1.0")
@@ -619,4 +619,17 @@ func (b *bot) choose(p enrollfsm.Pending) enrollfsm.Answer {
 		return enrollfsm.Act(p.Prompt, enrollfsm.ActionRetry)
 	}
 	return enrollfsm.Act(p.Prompt, enrollfsm.ActionCancel)
+}
+
+// flowsByKind splits the registry's flows into enrollments and account
+// operations, in its order.
+func flowsByKind() (enrollments, operations []string) {
+	for _, f := range enrollfsm.Flows() {
+		if info, _ := enrollfsm.Describe(f); info.Enrollment {
+			enrollments = append(enrollments, string(f))
+		} else {
+			operations = append(operations, string(f))
+		}
+	}
+	return enrollments, operations
 }

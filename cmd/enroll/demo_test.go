@@ -29,8 +29,8 @@ func TestDemo_BadFlagsAreUsageErrors(t *testing.T) {
 	}{
 		{[]string{"-platform", "windows"}, `-platform "windows": want android or ios`},
 		{[]string{"-platform", "IOS"}, `-platform "IOS": want android or ios`},
-		{[]string{"-flow", "FULL"}, `-flow "FULL": want auto, full or shortcut`},
-		{[]string{"-flow", "reset_pin"}, `-flow "reset_pin": want auto, full or shortcut`},
+		{[]string{"-flow", "FULL"}, `-flow "FULL": want full, shortcut or auto`},
+		{[]string{"-flow", "reset_pin"}, `-flow "reset_pin": want full, shortcut or auto`},
 		{[]string{"-op", "bogus"}, `-op "bogus": want remove_enrollments, reset_pin, update_pin, modify_phone or remove_vehicle`},
 		{[]string{"-op", ""}, `-op "": want remove_enrollments`},
 		{[]string{"-situation", "haunted"}, `-situation "haunted": want new, has_phone, pin_exists, blocked, pin_blocked or enrolled`},
