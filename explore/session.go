@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/enrollment"
@@ -16,6 +17,9 @@ import (
 	"github.com/enrollfsm/enrollfsm/scenario"
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
+
+// tables are the engine's tables, copied once: the explorer only reads them.
+var tables = sync.OnceValue(enrollfsm.Tables)
 
 // Config is how a walk starts: the engine's settings and the account's
 // situation, which only the simulator's answers depend on.
@@ -152,7 +156,7 @@ func newRun(cfg Config) (*run, error) {
 		return nil, badInput("%v", err)
 	}
 	r.e = e
-	r.table = enrollfsm.Tables()[e.Flow()]
+	r.table = tables()[e.Flow()]
 	return r, nil
 }
 
