@@ -430,7 +430,7 @@ func (m *monitor) restored(saved, restored *enrollfsm.Engine, data []byte) {
 	}
 	a, _ := hooks.State(saved)
 	b, _ := hooks.State(restored)
-	if at := secretIn(data, m.secrets(), m.values[fromPhone], a.Trusted); at != "" {
+	if at := SecretIn(data, m.secrets(), m.values[fromPhone], a.Trusted); at != "" {
 		m.violate(PropertySnapshot, "the snapshot holds a PIN or an SMS code at %s", at)
 		return
 	}
@@ -442,10 +442,10 @@ func (m *monitor) restored(saved, restored *enrollfsm.Engine, data []byte) {
 	}
 }
 
-// secretIn returns the JSON path of a string of data that holds a secret, or
+// SecretIn returns the JSON path of a string of data that holds a secret, or
 // "". The phone numbers of the run, which a snapshot keeps, may hold a
 // secret's digits: only one equal to a secret counts.
-func secretIn(data []byte, secrets []string, phones ...string) string {
+func SecretIn(data []byte, secrets []string, phones ...string) string {
 	var doc any
 	if json.Unmarshal(data, &doc) != nil {
 		return "(not JSON)"

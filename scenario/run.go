@@ -225,51 +225,10 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 // restartEngine checks that a snapshot holds none of the secrets answered so
 // far, and restores a new engine from it, as an app killed at a prompt would.
 func restartEngine(data []byte, opts []enrollfsm.Option, secrets, phones []string) (*enrollfsm.Engine, error) {
-	if leak := findSecret(data, secrets, phones); leak != "" {
+	if leak := enrolltest.SecretIn(data, secrets, phones...); leak != "" {
 		return nil, fmt.Errorf("the snapshot holds a secret in %s", leak)
 	}
 	return enrollfsm.Restore(data, opts...)
-}
-
-// findSecret returns the JSON path of a string of the snapshot that holds a
-// secret. Numbers (counters, times) are not strings, so a code cannot match
-// a timestamp by chance; a phone number the run was given, which a snapshot
-// may hold, leaks only if it equals a secret, not if a PIN's digits happen
-// to appear in it.
-func findSecret(data []byte, secrets, phones []string) string {
-	var doc any
-	if json.Unmarshal(data, &doc) != nil {
-		return "(not JSON)"
-	}
-	var walk func(v any, at string) string
-	walk = func(v any, at string) string {
-		switch x := v.(type) {
-		case string:
-			known := slices.Contains(phones, x)
-			for _, s := range secrets {
-				if x == s || (!known && strings.Contains(x, s)) {
-					return at
-				}
-			}
-		case map[string]any:
-			for k, v := range x {
-				if found := walk(k, at+"/key"); found != "" {
-					return found
-				}
-				if found := walk(v, at+"/"+k); found != "" {
-					return found
-				}
-			}
-		case []any:
-			for i, v := range x {
-				if found := walk(v, fmt.Sprintf("%s/%d", at, i)); found != "" {
-					return found
-				}
-			}
-		}
-		return ""
-	}
-	return walk(doc, "")
 }
 
 func describe(o enrollfsm.Outcome) string {
