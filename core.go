@@ -458,7 +458,8 @@ func (c *core) answerEvent(st *flows.State, a Answer) (enrollment.Event, error) 
 		if code.Wrong >= c.cfg.limits.CodeAttempts {
 			return "", pimserr.ErrCodeLocked
 		}
-		if code.Sent && c.cfg.clock.Now().UnixMilli()-code.SentAt > c.cfg.limits.CodeTTL.Milliseconds() {
+		// written so that no SMS time, however far back, overflows
+		if code.Sent && code.SentAt < c.cfg.clock.Now().UnixMilli()-c.cfg.limits.CodeTTL.Milliseconds() {
 			return "", pimserr.ErrCodeExpired
 		}
 	}

@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
@@ -244,7 +242,7 @@ func (s snapshot) check(t *flows.Table, l Limits, now time.Time) error {
 		return snapErr("%d removals: a run allows %d", c.Removals, l.Removals)
 	case c.WrongCodes > l.CodeAttempts*codesSent:
 		return snapErr("%d wrong codes: more than %d codes allow", c.WrongCodes, codesSent)
-	case c.Calls > maxCalls:
+	case int64(c.Calls) > maxCalls:
 		return snapErr("%d calls: out of range", c.Calls)
 	case s.NextCall < 1 || s.NextCall > maxNextCall:
 		return snapErr("next call %d: out of range", s.NextCall)
@@ -258,6 +256,8 @@ func (s snapshot) check(t *flows.Table, l Limits, now time.Time) error {
 			return snapErr("a %s that was not sent", p)
 		case code.SentAt > now.UnixMilli():
 			return snapErr("the %s SMS was sent in the future", p)
+		case code.Sent && code.SentAt <= 0:
+			return snapErr("the %s SMS has no time it was sent", p)
 		case st.Prompt == p && !code.Sent:
 			return snapErr("%s waits for a code that was not sent", s.State)
 		}
@@ -272,7 +272,7 @@ func (s snapshot) check(t *flows.Table, l Limits, now time.Time) error {
 			return snapErr("malformed phone number")
 		}
 	}
-	if !printable(s.Trusted, 64) {
+	if !steps.TrustedPhoneOK(s.Trusted) {
 		return snapErr("trusted phone number: not printable text of at most 64 bytes")
 	}
 	calling := func(x State) bool {
@@ -307,20 +307,6 @@ func (s snapshot) check(t *flows.Table, l Limits, now time.Time) error {
 		return snapErr("a failure at a waiting state")
 	}
 	return nil
-}
-
-// printable reports whether s is valid UTF-8 of at most n bytes without
-// control characters.
-func printable(s string, n int) bool {
-	if len(s) > n || !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
 }
 
 // hasStep reports whether a calling state of t makes step id.

@@ -73,12 +73,12 @@ func replace(old, new string) func(*testing.T, []byte) []byte {
 var tampers = []tamper{
 	{"lower the wrong-PIN count", editJSON(func(m map[string]any) { counters(m)["wrongPins"] = 0 }), true},
 	{"wrong PINs at the limit", editJSON(func(m map[string]any) { counters(m)["wrongPins"] = 5 }), false},
-	{"wrong PINs near MaxInt64", editJSON(func(m map[string]any) { counters(m)["wrongPins"] = math.MaxInt64 }), false},
+	{"wrong PINs near MaxInt64", editJSON(func(m map[string]any) { counters(m)["wrongPins"] = int64(math.MaxInt64) }), false},
 	{"wrong PINs null", editJSON(func(m map[string]any) { counters(m)["wrongPins"] = nil }), false},
 	{"no counters", editJSON(func(m map[string]any) { delete(m, "counters") }), false},
 	{"removals above the limit", editJSON(func(m map[string]any) { counters(m)["removals"] = 2 }), false},
 	{"resends above the limit", editJSON(func(m map[string]any) { counters(m)["resends"] = 4 }), false},
-	{"calls near MaxInt64", editJSON(func(m map[string]any) { counters(m)["calls"] = math.MaxInt64 }), false},
+	{"calls near MaxInt64", editJSON(func(m map[string]any) { counters(m)["calls"] = int64(math.MaxInt64) }), false},
 	{"next call at MaxUint64", editJSON(func(m map[string]any) { m["nextCall"] = uint64(math.MaxUint64) }), false},
 	{"next call 0", editJSON(func(m map[string]any) { m["nextCall"] = 0 }), false},
 	{"state awaiting_pin to awaiting_new_pin", editJSON(func(m map[string]any) { m["state"] = "awaiting_new_pin" }), true},
@@ -87,6 +87,8 @@ var tampers = []tamper{
 	{"SMS time in the future", editJSON(func(m map[string]any) {
 		m["enrollCode"].(map[string]any)["sentAt"] = enrolltest.Epoch.Add(time.Hour).UnixMilli()
 	}), false},
+	{"SMS time removed", editJSON(func(m map[string]any) { delete(m["enrollCode"].(map[string]any), "sentAt") }), false},
+	{"SMS time at MinInt64", editJSON(func(m map[string]any) { m["enrollCode"].(map[string]any)["sentAt"] = int64(math.MinInt64) }), false},
 	{"SMS time moved later", editJSON(func(m map[string]any) {
 		m["enrollCode"].(map[string]any)["sentAt"] = enrolltest.Epoch.Add(20 * time.Second).UnixMilli()
 	}), true},
