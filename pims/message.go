@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"slices"
 	"strconv"
 
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
@@ -52,6 +53,11 @@ func Failure(txID string, code pimserr.Code) Message {
 	return Message{TransactionID: txID, Status: Failed, Error: &ErrorBody{Code: int(code), Label: code.Label()}}
 }
 
+// PhoneKeys are the result keys that hold a phone number: call 3's sample
+// writes phoneNumber, its text trustedphoneNumber, and bridges send
+// trustedPhoneNumber too.
+var PhoneKeys = []string{"phoneNumber", "trustedPhoneNumber", "trustedphoneNumber"}
+
 // Redacted returns m with the phone numbers of its result masked (call 3
 // returns the account's trusted number), fit for logs and transcripts.
 func (m Message) Redacted() Message {
@@ -60,7 +66,7 @@ func (m Message) Redacted() Message {
 	}
 	out := make(map[string]any, len(m.Result))
 	for k, v := range m.Result {
-		if s, ok := v.(string); ok && (k == "phoneNumber" || k == "trustedPhoneNumber") {
+		if s, ok := v.(string); ok && slices.Contains(PhoneKeys, k) {
 			v = redact.Phone(s)
 		}
 		out[k] = v

@@ -3,6 +3,7 @@ package steps_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -273,4 +274,15 @@ func TestInterpret_ForbiddenAfterAResentStep7IsVerifiedFirst(t *testing.T) {
 	c.AfterUnsurePIN = false
 	d = steps.EnrollDevice.Interpret(pims.Failure("t", pimserr.CodeForbidden), nil, c)
 	assert.Equal(t, enrollment.RemovalRequired, d.Event)
+}
+
+// Call 3's number is kept in any format, but not one no snapshot could
+// hold: over 64 bytes or with control characters it is a bad reply.
+func TestCheckPhone_UnprintableNumberIsABadReply(t *testing.T) {
+	for _, phone := range []string{strings.Repeat("0", 65), "06\n12", "06\x7f12"} {
+		d := steps.CheckPhone.Interpret(pims.Success("t", map[string]any{"phoneNumber": phone}), nil, inEnrollment)
+		assert.Equal(t, pimserr.FailureBadReply, d.Failure, "%q", phone)
+	}
+	d := steps.CheckPhone.Interpret(pims.Success("t", map[string]any{"trustedphoneNumber": "+33 6 12 34 56 78"}), nil, inEnrollment)
+	assert.Equal(t, enrollment.PhonePresent, d.Event)
 }
