@@ -3,6 +3,7 @@ package enrollfsm
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
@@ -100,7 +101,9 @@ func (e *Engine) Next() Pending {
 }
 
 // Deliver hands the engine the reply to the pending call id: the message,
-// or the port's error when no message came back. A reply to any other call
+// or the port's error when no message came back. With WithPrefetch, a reply
+// to a call of Pending.Also is taken too (and counted), even one the run no
+// longer needs. A reply to any other call, or to a call Advance is making,
 // is refused with ErrNoCall and changes nothing.
 func (e *Engine) Deliver(id uint64, msg pims.Message, callErr error) error {
 	e.mu.Lock()
@@ -155,3 +158,14 @@ func (e *Engine) deliverMade(id uint64, r result) error {
 	}
 	return err
 }
+
+// String names the engine by its flow. Printing an engine never shows what
+// it holds (a pending request carries the PIN or the code), and takes no
+// lock, so an observer may print it.
+func (e *Engine) String() string { return "enrollfsm.Engine(" + string(e.c.flow) + ")" }
+
+// Format prints String for every verb.
+func (e *Engine) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(e.String())) }
+
+// LogValue makes slog print String.
+func (e *Engine) LogValue() slog.Value { return slog.StringValue(e.String()) }

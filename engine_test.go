@@ -434,3 +434,32 @@ func TestPending_SentToAfterAddingThePhone(t *testing.T) {
 	require.Equal(t, enrollfsm.PromptEnrollmentCode, p.Prompt)
 	assert.Equal(t, "06••••••44", p.SentTo)
 }
+
+// Printing an engine shows no secret: a pending request holds the code.
+func TestEngine_PrintsNoSecret(t *testing.T) {
+	e, _ := atEnrollmentCode(t, enrollfsm.WithPlatform(enrollfsm.IOS), enrollfsm.WithSnapshotKey([]byte("0123456789abcdef")))
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "918273")))
+	require.Equal(t, "918273", e.Next().Call.Request.Params["smsCode"])
+	var logs bytes.Buffer
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("engine", "e", e)
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("engine", "e", e)
+	for _, out := range []string{fmt.Sprintf("%v %+v %#v %s", e, e, e, e), logs.String()} {
+		assert.NotContains(t, out, "918273")
+		assert.NotContains(t, out, "0123456789abcdef")
+		assert.Contains(t, out, "enrollfsm.Engine(full)")
+	}
+}
+
+// Limits far out of range are refused, so no bound overflows.
+func TestWithLimits_RefusesOutOfRange(t *testing.T) {
+	for _, change := range []func(*enrollfsm.Limits){
+		func(l *enrollfsm.Limits) { l.ReadAttempts = 40 },
+		func(l *enrollfsm.Limits) { l.CodeAttempts = 1_000_000 },
+		func(l *enrollfsm.Limits) { l.Backoff = time.Hour },
+	} {
+		l := enrollfsm.DefaultLimits()
+		change(&l)
+		_, err := enrollfsm.New(enrollfsm.FlowFull, enrollfsm.WithLimits(l))
+		assert.ErrorIs(t, err, pimserr.ErrConfig)
+	}
+}

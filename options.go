@@ -53,8 +53,19 @@ func (l Limits) check() error {
 		l.ReadAttempts < 1 || l.Backoff < 0 || l.CodeTTL <= 0 {
 		return fmt.Errorf("%w: limits must be positive (removals and resends may be 0)", pimserr.ErrConfig)
 	}
+	// Bounds far above any use, so that no product of them overflows and
+	// a read's doubling backoff stays a sane duration.
+	if l.CodeAttempts > maxLimit || l.Resends > maxLimit || l.PINAttempts > maxLimit || l.Removals > maxLimit ||
+		l.ReadAttempts > maxReadAttempts || l.Backoff > time.Minute || l.CodeTTL > 24*time.Hour {
+		return fmt.Errorf("%w: limits at most %d (read attempts %d, backoff 1m, code lifetime 24h)", pimserr.ErrConfig, maxLimit, maxReadAttempts)
+	}
 	return nil
 }
+
+const (
+	maxLimit        = 1000
+	maxReadAttempts = 16
+)
 
 // Clock is the engine's only source of time: when an SMS was sent, and the
 // backoff between read attempts. Tests and the replay runner inject one.

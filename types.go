@@ -114,7 +114,7 @@ type Pending struct {
 	Call Call
 	// Also, with WithPrefetch: calls 2 and 3, asked for ahead of need and
 	// made at the same time as call 1. Make each once, by ID; they stay
-	// listed until their reply is delivered. Call itself may be one of them
+	// listed until their reply is delivered or the run goes another way. Call itself may be one of them
 	// already made (Call.Ahead): then only deliver its reply.
 	Also []Call
 
