@@ -150,7 +150,9 @@ func (s *Server) Handler() http.Handler {
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
-		if r.Method == http.MethodPost && !sameOrigin(r) {
+		// Another site's page may not post here, nor start walks (a GET of
+		// / makes one) that would push the user's own out of the store.
+		if r.Method == http.MethodPost && !sameOrigin(r) || r.Header.Get("Sec-Fetch-Site") == "cross-site" {
 			s.fail(w, r, errForeign)
 			return
 		}
@@ -158,9 +160,13 @@ func (s *Server) Handler() http.Handler {
 	})
 }
 
-// errForeign is a post from a page of another site: a form on any web page
-// can post to a local server, so such posts are refused.
-var errForeign = errors.New("a post from another site's page is refused")
+// maxValue bounds a typed value: the longest valid answer (a phone number
+// with spaces) is far shorter, and a walk keeps every value it was given.
+const maxValue = 64
+
+// errForeign is a request from a page of another site: a form or an image on
+// any web page can reach a local server, so such requests are refused.
+var errForeign = errors.New("a request from another site's page is refused")
 
 // sameOrigin: browsers send Origin with every POST; tools such as curl send
 // none, and are let through.
@@ -428,6 +434,10 @@ func (s *Server) move(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if len(m.Input.Value) > maxValue {
+		s.fail(w, r, badInput("a value of %d bytes: no answer is longer than %d", len(m.Input.Value), maxValue))
 		return
 	}
 	se, err := s.get(r)

@@ -385,6 +385,7 @@ func TestBadRequests(t *testing.T) {
 		{"unknown docs page", "GET", "/docs/nope.md", "", "", 404, ""},
 		{"a post from another site", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "value": "0612345678"}`, 403, "http://evil.example"},
 		{"docs outside the folder", "GET", "/docs/..%2fgo.mod", "", "", 404, ""},
+		{"a value longer than any answer", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "value": "` + strings.Repeat("1", 100) + `"}`, 400, ""},
 	}
 	before := map[string]explore.View{}
 	for _, id := range []string{atPrompt, atCall} {
@@ -413,6 +414,25 @@ func TestBadRequests(t *testing.T) {
 	now = now.Add(explore.DefaultIdle + time.Minute)
 	code, data := do(t, srv, "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "value": "0612345678"}`)
 	assert.Equal(t, http.StatusNotFound, code, "%s", data)
+}
+
+// Another site's page cannot start walks here (an image pointing at / would
+// push the user's own walks out of the store).
+func TestCrossSiteGetStartsNoWalk(t *testing.T) {
+	srv := newServer(t)
+	req, err := http.NewRequest("GET", srv.URL+"/", nil)
+	require.NoError(t, err)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err = client.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusSeeOther, resp.StatusCode, "a page of the explorer itself starts one")
 }
 
 func TestSessionsAreBounded(t *testing.T) {
