@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -454,10 +455,13 @@ func saveRun(e *enrollfsm.Engine, sim *simulator.Simulator, file string, at enro
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(file, snap, 0o600); err != nil {
+	// The server first, then the run, each written whole or not at all: a
+	// second Ctrl-C mid-save leaves no half file and no run without its
+	// server.
+	if err := writeAtomic(file+".server", server); err != nil {
 		return err
 	}
-	if err := os.WriteFile(file+".server", server, 0o600); err != nil {
+	if err := writeAtomic(file, snap); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "saved at %s to %s\n(%d bytes, sealed, no PIN or SMS code), as if the app were killed here. Go on with:\n", at, file, len(snap))
@@ -632,4 +636,19 @@ func flowsByKind() (enrollments, operations []string) {
 		}
 	}
 	return enrollments, operations
+}
+
+// writeAtomic writes data to a temporary file beside name, then renames it.
+func writeAtomic(name string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(name), filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), name) // CreateTemp made it 0600
 }

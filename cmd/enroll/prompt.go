@@ -490,6 +490,6 @@ func isTerminal(r io.Reader) bool {
 	if err != nil || info.Mode()&os.ModeCharDevice == 0 {
 		return false
 	}
-	null, err := os.Stat(os.DevNull)
-	return err != nil || !os.SameFile(info, null)
+	// /dev/null and /dev/zero are character devices too, but no terminal.
+	return isTTY(f)
 }
