@@ -29,7 +29,7 @@ type core struct {
 	m     *fsm.Machine
 	run   runState
 	// secrets are the codes and PINs answered, in memory only.
-	secrets steps.Inputs
+	secrets secrets
 	// call is the pending call, at a calling state; ahead the calls asked
 	// for ahead of need (WithPrefetch).
 	call  Call
@@ -164,9 +164,9 @@ func (c *core) nextCall(st *flows.State) *steps.Step {
 
 // inputs are the answers and settings a request is built from.
 func (c *core) inputs() steps.Inputs {
-	in := c.secrets
-	in.Platform, in.VIN, in.Phone = c.cfg.platform, c.cfg.vin, c.run.Phone
-	return in
+	s := &c.secrets
+	return steps.Inputs{Platform: c.cfg.platform, VIN: c.cfg.vin, Phone: c.run.Phone,
+		CertificationCode: s.cert, EnrollmentCode: s.enroll, PIN: s.pin, OldPIN: s.oldPIN}
 }
 
 // deliver takes the reply to call id; took is how long it took.
@@ -279,7 +279,9 @@ func (c *core) apply(src *flows.State, edge *flows.Edge, d steps.Decision) {
 		case flows.CodeSent:
 			*c.run.code(ef.Prompt) = codeState{Sent: true, SentAt: c.cfg.clock.Now().UnixMilli()}
 		case flows.CodeForgotten:
-			c.secrets.Forget(ef.Prompt)
+			in := c.inputs()
+			in.Forget(ef.Prompt)
+			c.secrets = secretsOf(in)
 		case flows.ResendSpent:
 			c.run.Counters.Resends++
 		case flows.TrustedPhoneKept:
@@ -359,7 +361,7 @@ func (c *core) end(s enrollment.State) {
 		c.fail(pimserr.FailureInternal, errors.New("failed without a recorded failure"))
 	}
 	// Secrets are not needed once the run is over.
-	c.secrets = steps.Inputs{}
+	c.secrets = secrets{}
 	c.call = Call{}
 	c.reason = nil
 }
@@ -472,7 +474,7 @@ func (c *core) keep(p enrollment.Prompt, v string) error {
 	if err := in.Keep(p, v); err != nil {
 		return err
 	}
-	c.secrets, c.run.Phone = in.Secrets(), in.Phone
+	c.secrets, c.run.Phone = secretsOf(in), in.Phone
 	return nil
 }
 
@@ -550,4 +552,11 @@ func (c *core) logCall(r CallRecord) {
 		}
 	}
 	c.cfg.logger.LogAttrs(context.Background(), slog.LevelInfo, "call", attrs...)
+}
+
+// secrets are the codes and PINs a run holds in memory and never saves.
+type secrets struct{ cert, enroll, pin, oldPIN redact.Secret }
+
+func secretsOf(in steps.Inputs) secrets {
+	return secrets{cert: in.CertificationCode, enroll: in.EnrollmentCode, pin: in.PIN, oldPIN: in.OldPIN}
 }

@@ -400,12 +400,6 @@ func (in *Inputs) Forget(p enrollment.Prompt) {
 	}
 }
 
-// Secrets returns in with only its secrets: what a run keeps in memory and
-// never saves.
-func (in Inputs) Secrets() Inputs {
-	return Inputs{CertificationCode: in.CertificationCode, EnrollmentCode: in.EnrollmentCode, PIN: in.PIN, OldPIN: in.OldPIN}
-}
-
 // Fills reports whether answering prompt gives the input need names: the
 // PIN and the new PIN are one input.
 func Fills(prompt, need enrollment.Prompt) bool {
