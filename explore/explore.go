@@ -2,7 +2,8 @@
 // walks an enrollment flow or an account operation step by step. At a call
 // they choose what the backend answers (each result the step reads, each
 // documented code, a bridge error, a malformed reply, or what the built-in
-// simulator answers); at a prompt they type what the user types. The page
+// simulator answers); at a prompt they type what the user types, and at a
+// code prompt they may let the code expire. The page
 // shows the flow's diagram with the current state marked, the exact request
 // (a PIN or an SMS code masked) and the same call in Kotlin and Swift, the
 // counters, the warnings and the outcome, and keeps a history to step back
@@ -429,7 +430,7 @@ func (s *Server) move(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return fmt.Errorf("%w: step is not a number", errDecode)
 		}
-		m = moveRequest{Step: n, Input: Input{Reply: get("reply"), Prompt: get("prompt"), Action: get("action"), Value: get("value")}}
+		m = moveRequest{Step: n, Input: Input{Reply: get("reply"), Prompt: get("prompt"), Action: get("action"), Value: get("value"), Wait: get("wait")}}
 		return nil
 	})
 	if err != nil {

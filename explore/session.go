@@ -2,11 +2,13 @@ package explore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/enrollment"
@@ -55,13 +57,31 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Input is one move of the walk: a reply delivered to the pending call, or
-// an answer to the pending prompt.
+// Input is one move of the walk: a reply delivered to the pending call, an
+// answer to the pending prompt, or a wait at a code prompt.
 type Input struct {
 	Reply  string `json:"reply,omitempty"`
 	Prompt string `json:"prompt,omitempty"`
 	Action string `json:"action,omitempty"`
 	Value  string `json:"value,omitempty"`
+	// Wait lets time pass at a code prompt (a Go duration, "11m0s"), so
+	// that the code expires; the downloaded scenario gets a wait entry.
+	Wait string `json:"wait,omitempty"`
+}
+
+// codeWait is the wait the page offers at a code prompt: past the code's
+// lifetime, so that the engine refuses the code as expired.
+var codeWait = enrollfsm.DefaultLimits().CodeTTL + time.Minute
+
+// maxWait bounds a wait: longer says nothing more, and a clock far ahead
+// serves no walk.
+const maxWait = 24 * time.Hour
+
+// waitAt is a wait of the walk, placed before the answer numbered Before
+// (from 0) in the scenario's answers.
+type waitAt struct {
+	Before int
+	D      time.Duration
 }
 
 // answer is the input as the engine takes it.
@@ -99,6 +119,10 @@ type run struct {
 	moves   []enrollfsm.Transition
 	calls   []enrollfsm.CallRecord
 	sms     []simulator.SMS
+	// answered counts the answers the engine was given (refused ones too),
+	// as the recorder lists them; waits are placed among them.
+	answered int
+	waits    []waitAt
 }
 
 // ErrConflict is a move that does not fit what the engine waits for.
@@ -139,7 +163,10 @@ func newRun(cfg Config) (*run, error) {
 			r.calls = append(r.calls, c)
 			rec.Call(c)
 		},
-		Answer: rec.Answer,
+		Answer: func(a enrollfsm.Answer, err error) {
+			r.answered++
+			rec.Answer(a, err)
+		},
 	}
 	opts := []enrollfsm.Option{
 		enrollfsm.WithPlatform(enrollfsm.Platform(cfg.Platform)),
@@ -183,6 +210,20 @@ func (r *run) apply(in Input) error {
 	movesBefore := len(r.moves)
 	entry := Entry{N: len(r.history) + 1, From: string(from)}
 	switch {
+	case in.Wait != "":
+		if in.Reply != "" || in.Prompt != "" || in.Action != "" || in.Value != "" {
+			return badInput("a wait carries no reply, prompt, action or value")
+		}
+		d, err := time.ParseDuration(in.Wait)
+		if err != nil || d <= 0 || d > maxWait {
+			return badInput("a wait is a positive Go duration up to %s, such as %q", maxWait, codeWait.String())
+		}
+		if p.Kind != enrollfsm.PendingPrompt || !p.Prompt.IsCode() {
+			return conflict("no code prompt is pending at %s: waiting only lets a code expire", from)
+		}
+		r.clock.Advance(d)
+		r.waits = append(r.waits, waitAt{Before: r.answered, D: d})
+		entry.Move = "wait " + d.String()
 	case in.Reply != "":
 		if in.Prompt != "" || in.Action != "" || in.Value != "" {
 			return badInput("a reply carries no prompt, action or value")
@@ -269,7 +310,32 @@ func (r *run) transcript() ([]byte, error) {
 		return nil, conflict("the run is not over: a scenario ends in enrolled, done, failed or cancelled")
 	}
 	name := fmt.Sprintf("explored: %s, %s", r.e.Flow(), strings.Join(pathOf(r.history), " "))
-	return r.rec.Transcript(r.e, truncate(name, 200))
+	data, err := r.rec.Transcript(r.e, truncate(name, 200))
+	if err != nil || len(r.waits) == 0 {
+		return data, err
+	}
+	return withWaits(data, r.waits)
+}
+
+// withWaits places the walk's waits among a transcript's answers, where
+// they were made: the recorder sees answers, not the clock.
+func withWaits(data []byte, waits []waitAt) ([]byte, error) {
+	var s scenario.Scenario
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("transcript: %w", err)
+	}
+	answers := make([]scenario.Answer, 0, len(s.Answers)+len(waits))
+	w := 0
+	for i := 0; i <= len(s.Answers); i++ {
+		for ; w < len(waits) && waits[w].Before == i; w++ {
+			answers = append(answers, scenario.Answer{Wait: waits[w].D.String()})
+		}
+		if i < len(s.Answers) {
+			answers = append(answers, s.Answers[i])
+		}
+	}
+	s.Answers = answers
+	return json.MarshalIndent(s, "", "  ")
 }
 
 func pathOf(h []Entry) []string {

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/enrollfsm/enrollfsm"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
@@ -70,6 +71,10 @@ type PromptView struct {
 	// AttemptsLeft and ResendsLeft, when the reason says (-1: not counted).
 	AttemptsLeft *int `json:"attemptsLeft,omitempty"`
 	ResendsLeft  *int `json:"resendsLeft,omitempty"`
+	// Wait is the wait offered at a code prompt ("11m0s"), to post as a
+	// move; WaitLabel its button.
+	Wait      string `json:"wait,omitempty"`
+	WaitLabel string `json:"-"`
 }
 
 // EdgeView is one edge the current state can take, with its docs row.
@@ -149,6 +154,10 @@ func (r *run) view(id string, svg []byte) View {
 			if (p.Prompt == enrollfsm.PromptCertificationCode) == (m.Kind == simulator.KindCertification) && p.Prompt.IsCode() {
 				pv.SimulatedCode = m.Code
 			}
+		}
+		if p.Prompt.IsCode() {
+			pv.Wait = codeWait.String()
+			pv.WaitLabel = fmt.Sprintf("wait %d minutes (the code expires)", int(codeWait/time.Minute))
 		}
 		if p.Reason != nil {
 			pv.Reason = p.Reason.Error()

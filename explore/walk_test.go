@@ -20,7 +20,8 @@ import (
 const secret = "86420975"
 
 // drawInput draws a move the page offers at p: a reply button at a call;
-// at a prompt, a well-formed value, a malformed one, or an offered action.
+// at a prompt, a well-formed value, a malformed one, an offered action, or
+// at a code prompt the wait that lets the code expire.
 // Results and good values are drawn more often than the rest, so that walks
 // go deep as well as fail.
 func drawInput(rng *rand.Rand, r *run, p enrollfsm.Pending) Input {
@@ -33,6 +34,9 @@ func drawInput(rng *rand.Rand, r *run, p enrollfsm.Pending) Input {
 		return Input{Reply: opts[rng.IntN(len(opts))].ID}
 	}
 	prompt := string(p.Prompt)
+	if p.Prompt.IsCode() && rng.IntN(12) == 0 {
+		return Input{Wait: codeWait.String()}
+	}
 	if takesValue(p.Prompt) && rng.IntN(10) < 7 {
 		switch {
 		case rng.IntN(7) == 0:
@@ -55,7 +59,7 @@ func drawInput(rng *rand.Rand, r *run, p enrollfsm.Pending) Input {
 // seed (the failure names it).
 func TestRandomWalksReplay(t *testing.T) {
 	pick := func(rng *rand.Rand, from ...string) string { return from[rng.IntN(len(from))] }
-	ended := 0
+	ended, waited := 0, 0
 	svg, err := fs.ReadFile(docs.Files, "full.svg")
 	require.NoError(t, err)
 	for seed := uint64(1); seed <= 1000; seed++ {
@@ -100,6 +104,9 @@ func TestRandomWalksReplay(t *testing.T) {
 			continue
 		}
 		ended++
+		if len(r.waits) > 0 {
+			waited++
+		}
 		data, err := r.transcript()
 		require.NoError(t, err, "seed %d", seed)
 		s, err := scenario.Parse(data)
@@ -108,4 +115,6 @@ func TestRandomWalksReplay(t *testing.T) {
 		require.NoError(t, res.Err, "seed %d: %s", seed, data)
 	}
 	require.Greater(t, ended, 750, "most walks end")
+	require.Greater(t, waited, 10, "some let a code expire on the way")
+	t.Logf("%d walks ended, %d of them with a wait", ended, waited)
 }
