@@ -89,3 +89,12 @@ func TestMessageHelpers(t *testing.T) {
 	assert.Equal(t, pimserr.CodeTimeout.Label(), f.Error.Label)
 	assert.NoError(t, pims.Success("t", nil).Check())
 }
+
+// Every key call 3 may use for the number is masked in a record.
+func TestMessage_RedactedMasksEveryPhoneKey(t *testing.T) {
+	for _, key := range pims.PhoneKeys {
+		m := pims.Success("t", map[string]any{key: "0612345678", "other": "kept"}).Redacted()
+		assert.Equal(t, "06••••••78", m.Result[key], key)
+		assert.Equal(t, "kept", m.Result["other"])
+	}
+}
