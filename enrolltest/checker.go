@@ -366,24 +366,10 @@ func (c *Checker) made(rec enrollfsm.CallRecord) {
 
 // checkRequest compares the request with docs/contract.md §2 and the answers given.
 func (c *Checker) checkRequest(id string, spec call, got pims.Request) {
-	want := pims.Request{Op: spec.op, API: spec.api, Params: map[string]string{}}
-	for k, v := range spec.fixed {
-		want.Params[k] = v
-	}
-	answers := spec.answers
-	if spec.iosCode && c.settings.Platform == enrollfsm.IOS {
-		answers = map[string]answer{"smsCode": fromEnrollCode}
-		for k, v := range spec.answers {
-			answers[k] = v
-		}
-	}
-	for param, from := range answers {
-		v, ok := c.values[from]
-		if !ok {
-			c.violate(InvariantCall, "step %s needs %s, which no answer gave", id, param)
-			return
-		}
-		want.Params[param] = v
+	want, missing := spec.request(c.settings.Platform, func(a answer) string { return c.values[a] })
+	if missing != "" {
+		c.violate(InvariantCall, "step %s needs %s, which no answer gave", id, missing)
+		return
 	}
 	if d := Diff(want, got); d != "" {
 		c.violate(InvariantCall, "step %s: %s", id, d)

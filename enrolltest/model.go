@@ -40,6 +40,31 @@ type call struct {
 	done    enrollfsm.Event // the event of a success with nothing to read
 }
 
+// request is the request docs/contract.md §2 gives for the call on
+// platform p, its answers read through value; missing names a parameter no
+// answer gave ("" when none is missing).
+func (spec call) request(p enrollfsm.Platform, value func(answer) string) (want pims.Request, missing string) {
+	want = pims.Request{Op: spec.op, API: spec.api, Params: map[string]string{}}
+	for k, v := range spec.fixed {
+		want.Params[k] = v
+	}
+	answers := spec.answers
+	if spec.iosCode && p == enrollfsm.IOS {
+		answers = map[string]answer{"smsCode": fromEnrollCode}
+		for k, v := range spec.answers {
+			answers[k] = v
+		}
+	}
+	for param, from := range answers {
+		v := value(from)
+		if v == "" {
+			return want, param
+		}
+		want.Params[param] = v
+	}
+	return want, ""
+}
+
 const (
 	apiAccount  = "pims.authentication.account"
 	apiPhone    = "pims.authentication.trustedphonenumber"

@@ -253,24 +253,10 @@ func (m *monitor) checkRequest(id string, spec call, got pims.Request) {
 	if m.sameRequest(spec, got) {
 		return
 	}
-	want := pims.Request{Op: spec.op, API: spec.api, Params: map[string]string{}}
-	for k, v := range spec.fixed {
-		want.Params[k] = v
-	}
-	answers := spec.answers
-	if spec.iosCode && m.setup.platform == enrollfsm.IOS {
-		answers = map[string]answer{"smsCode": fromEnrollCode}
-		for k, v := range spec.answers {
-			answers[k] = v
-		}
-	}
-	for param, from := range answers {
-		v := m.values[from]
-		if v == "" {
-			m.violate(PropertyRequest, "step %s sends %s, which no answer gave", id, param)
-			return
-		}
-		want.Params[param] = v
+	want, missing := spec.request(m.setup.platform, func(a answer) string { return m.values[a] })
+	if missing != "" {
+		m.violate(PropertyRequest, "step %s sends %s, which no answer gave", id, missing)
+		return
 	}
 	if d := Diff(want, got); d != "" {
 		m.violate(PropertyRequest, "step %s: %s", id, d)
