@@ -110,6 +110,18 @@ func sdkAtLeast(cfg config, min string) bool {
 	if min == "" {
 		return true
 	}
-	v, err := parseVersion(min)
-	return err == nil && versionAtLeast(cfg.sdkVersion, v)
+	v, ok := minSDK[min]
+	return ok && versionAtLeast(cfg.sdkVersion, v)
 }
+
+// minSDK holds the registry's minimum SDK versions parsed once, since New
+// checks one on every run.
+var minSDK = func() map[string][3]int {
+	out := map[string][3]int{}
+	for _, t := range registry {
+		if v, err := parseVersion(t.MinSDK); err == nil && t.MinSDK != "" {
+			out[t.MinSDK] = v
+		}
+	}
+	return out
+}()

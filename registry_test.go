@@ -30,6 +30,15 @@ func TestRegistry_FlowsTablesAndDescriptionsAgree(t *testing.T) {
 		}
 	}
 	assert.Len(t, tables, len(enrollfsm.Flows())-1, "every flow but auto has a table")
+	for _, f := range enrollfsm.Flows() {
+		info, _ := enrollfsm.Describe(f)
+		opts := []enrollfsm.Option{enrollfsm.WithVIN("VR1AB12C3D4567890")}
+		if info.MinSDK != "" {
+			opts = append(opts, enrollfsm.WithSDKVersion(info.MinSDK))
+		}
+		_, err := enrollfsm.New(f, opts...)
+		assert.NoError(t, err, "%s runs from its minimum SDK %q on", f, info.MinSDK)
+	}
 	_, err := enrollfsm.New("sideways")
 	require.ErrorIs(t, err, pimserr.ErrConfig)
 	assert.ErrorContains(t, err, "remove_vehicle", "the refusal names the flows")
