@@ -463,3 +463,21 @@ func TestWithLimits_RefusesOutOfRange(t *testing.T) {
 		assert.ErrorIs(t, err, pimserr.ErrConfig)
 	}
 }
+
+// Reference: docs/contract.md §4, "a 2316 warning is reported once per
+// step": step 5 warns twice (the code resent), the outcome holds one.
+func TestOutcome_A2316WarningOncePerStep(t *testing.T) {
+	e, err := enrollfsm.New(enrollfsm.FlowFull)
+	require.NoError(t, err)
+	ex := toEnrollmentCode()
+	ex[3].Reply = pims.Failure("t4", pimserr.CodePostSyncFailed)
+	require.Equal(t, enrollfsm.PromptEnrollmentCode, advance(t, e, enrolltest.NewScript(ex...)).Prompt)
+	require.NoError(t, e.Answer(enrollfsm.Act(enrollfsm.PromptEnrollmentCode, enrollfsm.ActionResend)))
+	require.Equal(t, enrollfsm.PromptEnrollmentCode, advance(t, e, enrolltest.NewScript(
+		enrolltest.Exchange{Request: call5, Reply: pims.Failure("t5", pimserr.CodePostSyncFailed)})).Prompt)
+	require.NoError(t, e.Answer(enrollfsm.Act(enrollfsm.PromptEnrollmentCode, enrollfsm.ActionCancel)))
+	out, ok := e.Outcome()
+	require.True(t, ok)
+	require.Len(t, out.Warnings, 1)
+	assert.ErrorIs(t, out.Warnings[0], pimserr.New(pimserr.CodePostSyncFailed))
+}
