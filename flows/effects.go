@@ -74,8 +74,10 @@ var (
 	RetryRead         = Effect{Kind: ReadRetry}
 )
 
-// StartCode and ForgetCode act on the SMS code of prompt p.
-func StartCode(p enrollment.Prompt) Effect  { return Effect{Kind: CodeSent, Prompt: p} }
+// StartCode starts the lifetime of a new SMS code for prompt p.
+func StartCode(p enrollment.Prompt) Effect { return Effect{Kind: CodeSent, Prompt: p} }
+
+// ForgetCode drops the code typed for prompt p.
 func ForgetCode(p enrollment.Prompt) Effect { return Effect{Kind: CodeForgotten, Prompt: p} }
 
 // Label says what the effect does, for the docs: on an edge leaving src
