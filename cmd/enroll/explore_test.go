@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -95,30 +94,12 @@ func postJSON(t *testing.T, url string, body map[string]any, want int) explore.V
 	return v
 }
 
-// syncBuffer is written by the command while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // explore prints its URL, on loopback, serves the first page there, and
 // stops when its context ends.
 func TestExplore_PrintsItsURLAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, errOut syncBuffer
+	var out, errOut lockedBuffer
 	exit := make(chan int, 1)
 	go func() {
 		exit <- run(ctx, []string{"explore", "-addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errOut)
