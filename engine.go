@@ -63,6 +63,22 @@ type Settings struct {
 	VIN        string
 }
 
+// Options returns the options that give a new engine these settings (the
+// flow aside, which New takes): those left empty keep their defaults.
+func (s Settings) Options() []Option {
+	opts := []Option{WithAutoRemove(s.AutoRemove)}
+	if s.Platform != "" {
+		opts = append(opts, WithPlatform(s.Platform))
+	}
+	if s.SDKVersion != "" {
+		opts = append(opts, WithSDKVersion(s.SDKVersion))
+	}
+	if s.VIN != "" {
+		opts = append(opts, WithVIN(s.VIN))
+	}
+	return opts
+}
+
 // Settings returns the run's settings.
 func (e *Engine) Settings() Settings {
 	c := &e.c.cfg

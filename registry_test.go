@@ -109,3 +109,13 @@ func TestEngine_NamesNoStateOrEventOfAFlow(t *testing.T) {
 		})
 	}
 }
+
+// Settings.Options gives a new engine the settings it was built from.
+func TestSettings_OptionsRoundTrip(t *testing.T) {
+	want := enrollfsm.Settings{Flow: enrollfsm.FlowRemoveVehicle, Platform: enrollfsm.IOS, SDKVersion: "2.0.0", AutoRemove: true, VIN: "VR1AB12C3D4567890"}
+	e, err := enrollfsm.New(want.Flow, want.Options()...)
+	require.NoError(t, err)
+	assert.Equal(t, want, e.Settings())
+	_, err = enrollfsm.New(enrollfsm.FlowFull, enrollfsm.Settings{Platform: "symbian"}.Options()...)
+	assert.ErrorIs(t, err, pimserr.ErrConfig)
+}

@@ -75,13 +75,11 @@ func (s Setting) String() string {
 }
 
 func (s Setting) options() []enrollfsm.Option {
-	opts := []enrollfsm.Option{
-		enrollfsm.WithPlatform(s.platform()), enrollfsm.WithSDKVersion(s.sdk()), enrollfsm.WithAutoRemove(s.AutoRemove),
-	}
+	set := enrollfsm.Settings{Platform: s.platform(), SDKVersion: s.sdk(), AutoRemove: s.AutoRemove}
 	if s.Flow == enrollfsm.FlowRemoveVehicle {
-		opts = append(opts, enrollfsm.WithVIN(checkVIN))
+		set.VIN = checkVIN
 	}
-	return opts
+	return set.Options()
 }
 
 // Settings returns every setting of flows (every flow when none is given)

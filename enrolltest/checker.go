@@ -226,17 +226,7 @@ func NewChecker(s enrollfsm.Settings, l enrollfsm.Limits, opts ...CheckerOption)
 // Options returns the engine options that match the Checker's settings and
 // limits, with its observer: pass them to enrollfsm.New or Restore.
 func (c *Checker) Options() []enrollfsm.Option {
-	opts := []enrollfsm.Option{
-		enrollfsm.WithPlatform(c.settings.Platform),
-		enrollfsm.WithSDKVersion(c.settings.SDKVersion),
-		enrollfsm.WithAutoRemove(c.settings.AutoRemove),
-		enrollfsm.WithLimits(c.limits),
-		enrollfsm.WithObserver(c.Observer()),
-	}
-	if c.settings.VIN != "" {
-		opts = append(opts, enrollfsm.WithVIN(c.settings.VIN))
-	}
-	return opts
+	return append(c.settings.Options(), enrollfsm.WithLimits(c.limits), enrollfsm.WithObserver(c.Observer()))
 }
 
 // Observer returns the observer to install on the engine.

@@ -168,16 +168,8 @@ func newRun(cfg Config) (*run, error) {
 			rec.Answer(a, err)
 		},
 	}
-	opts := []enrollfsm.Option{
-		enrollfsm.WithPlatform(enrollfsm.Platform(cfg.Platform)),
-		enrollfsm.WithSDKVersion(cfg.SDKVersion),
-		enrollfsm.WithAutoRemove(cfg.AutoRemove),
-		enrollfsm.WithClock(r.clock),
-		enrollfsm.WithObserver(obs),
-	}
-	if cfg.VIN != "" {
-		opts = append(opts, enrollfsm.WithVIN(cfg.VIN))
-	}
+	set := enrollfsm.Settings{Platform: enrollfsm.Platform(cfg.Platform), SDKVersion: cfg.SDKVersion, AutoRemove: cfg.AutoRemove, VIN: cfg.VIN}
+	opts := append(set.Options(), enrollfsm.WithClock(r.clock), enrollfsm.WithObserver(obs))
 	e, err := enrollfsm.New(enrollfsm.Flow(cfg.Flow), opts...)
 	if err != nil {
 		return nil, badInput("%v", err)
