@@ -11,7 +11,7 @@ import (
 )
 
 func TestWait_ExpiresACode(t *testing.T) {
-	all, err := scenario.Load("testdata/clock/wait_expires_enrollment_code.json")
+	all, err := scenario.Load("../testdata/scenarios/full_wait_expires_the_enrollment_code.json")
 	require.NoError(t, err)
 	s := all[0]
 	require.NoError(t, scenario.Run(context.Background(), s).Err)
@@ -25,7 +25,7 @@ func TestWait_ExpiresACode(t *testing.T) {
 }
 
 func TestRestartAfter_ZeroAndAfterAWait(t *testing.T) {
-	all, err := scenario.Load("testdata/clock/restart_at_first_prompt_and_after_a_wait.json")
+	all, err := scenario.Load("../testdata/scenarios/restart_at_first_prompt_and_after_a_wait.json")
 	require.NoError(t, err)
 	s := all[0]
 	require.Equal(t, []int{0, 1}, s.RestartAfter)
