@@ -33,7 +33,7 @@ func TestObservedValues_NoSecretInAnyEncoding(t *testing.T) {
 	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("97531"), Reply: pims.Success("t5", map[string]any{"status": "AlreadyEnrolled"})}))
 	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "2468")))
 	pending := e.Next()
-	require.Equal(t, "2468", pending.Call.Request.Params["pinCode"], "the bridge gets the real PIN")
+	require.Equal(t, "2468", pending.Call.Request.Params.Value("pinCode"), "the bridge gets the real PIN")
 	// a refused answer is observed too
 	require.Error(t, e.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "2468")))
 

@@ -22,11 +22,7 @@ import (
 )
 
 func req(op pims.Op, api string, kv ...string) pims.Request {
-	p := map[string]string{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		p[kv[i]] = kv[i+1]
-	}
-	return pims.Request{Op: op, API: api, Params: p}
+	return pims.Request{Op: op, API: api, Params: pims.Pairs(kv...)}
 }
 
 var (
@@ -439,7 +435,7 @@ func TestPending_SentToAfterAddingThePhone(t *testing.T) {
 func TestEngine_PrintsNoSecret(t *testing.T) {
 	e, _ := atEnrollmentCode(t, enrollfsm.WithPlatform(enrollfsm.IOS), enrollfsm.WithSnapshotKey([]byte("0123456789abcdef")))
 	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "918273")))
-	require.Equal(t, "918273", e.Next().Call.Request.Params["smsCode"])
+	require.Equal(t, "918273", e.Next().Call.Request.Params.Value("smsCode"))
 	var logs bytes.Buffer
 	slog.New(slog.NewTextHandler(&logs, nil)).Info("engine", "e", e)
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("engine", "e", e)

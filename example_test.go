@@ -64,7 +64,7 @@ func Example() {
 func ExampleEngine_Deliver() {
 	sdk := enrolltest.NewScript(enrolltest.Exchange{
 		Request: pims.Request{Op: pims.Get, API: "pims.authentication.account",
-			Params: map[string]string{"actionType": "strong", "type": "isDeviceActivated"}},
+			Params: pims.Pairs("actionType", "strong", "type", "isDeviceActivated")},
 		Reply: pims.Success("953cfefb-bc72", map[string]any{"isDeviceActivated": true}),
 	})
 	e, _ := enrollfsm.New(enrollfsm.FlowAuto)

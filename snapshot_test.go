@@ -105,7 +105,7 @@ func TestRestore_AsksAgainForALostSecretFirst(t *testing.T) {
 	require.NoError(t, r.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
 	assert.Equal(t, enrollfsm.PromptPIN, r.Next().Prompt)
 	require.NoError(t, r.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "1234")))
-	assert.Equal(t, map[string]string{"action": "enroll", "pinCode": "1234", "smsCode": "2424"}, r.Next().Call.Request.Params)
+	assert.Equal(t, map[string]string{"action": "enroll", "pinCode": "1234", "smsCode": "2424"}, r.Next().Call.Request.Params.Map())
 }
 
 func TestRestore_CancelWhileAskingAgain(t *testing.T) {

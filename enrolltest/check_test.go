@@ -166,7 +166,7 @@ func TestMonitor_FlagsAWrongRequestAndAnEdgeNotInTheTable(t *testing.T) {
 	_, p := toEnrollingDevice(t, m)
 	// iOS sends the enrollment code with step 8: a request without it is wrong
 	req := p.Call.Request
-	req.Params = map[string]string{"action": "enroll", "pinCode": "1357"}
+	req.Params = pims.Pairs("action", "enroll", "pinCode", "1357")
 	m.Observer().Call(enrollfsm.CallRecord{ID: p.Call.ID, State: p.State, Step: "8", Request: req, Status: pims.Succeeded})
 	assert.Equal(t, enrolltest.PropertyRequest, propertyOf(t, m.Err()))
 

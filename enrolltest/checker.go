@@ -323,7 +323,7 @@ func (c *Checker) made(rec enrollfsm.CallRecord) {
 		c.violate(InvariantCall, "step %s reported, %s makes step %s", rec.Step, c.cur, id)
 	}
 	c.checkRequest(id, spec, rec.Request)
-	c.sent[id] = rec.Request.Params
+	c.sent[id] = rec.Request.Params.Map()
 	if spec.enrolls && c.unverified != "" {
 		c.violate(InvariantVerify, "step %s sent while the outcome of %s is unknown and unverified", id, c.unverified)
 	}

@@ -3,7 +3,6 @@ package enrolltest_test
 import (
 	"context"
 	"errors"
-	"maps"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -80,8 +79,13 @@ func TestChecker_Call_IOSCodeMissing(t *testing.T) {
 		o := next
 		o.Call = func(r enrollfsm.CallRecord) {
 			if r.Step == "8" {
-				r.Request.Params = maps.Clone(r.Request.Params)
-				delete(r.Request.Params, "smsCode")
+				var kv []string
+				for k, v := range r.Request.Params.All() {
+					if k != "smsCode" {
+						kv = append(kv, k, v)
+					}
+				}
+				r.Request.Params = pims.Pairs(kv...)
 			}
 			next.Call(r)
 		}
@@ -97,8 +101,9 @@ func TestChecker_Call_WrongPINSent(t *testing.T) {
 		o := next
 		o.Call = func(r enrollfsm.CallRecord) {
 			if r.Step == "7" {
-				r.Request.Params = maps.Clone(r.Request.Params)
-				r.Request.Params["pinCode"] = "55556666"
+				ps := r.Request.Params.Map()
+				ps["pinCode"] = "55556666"
+				r.Request.Params = pims.ParamsFrom(ps)
 			}
 			next.Call(r)
 		}
@@ -184,7 +189,7 @@ func TestChecker_Bound_CallsWithoutEnd(t *testing.T) {
 	c := enrolltest.NewChecker(enrollfsm.Settings{Flow: enrollfsm.FlowFull}, enrollfsm.Limits{})
 	o := c.Observer()
 	o.Transition(enrollfsm.Transition{From: "start", To: "checking_enrollment", Event: "begin"})
-	req := pims.Request{Op: pims.Get, API: "pims.authentication.account", Params: map[string]string{"actionType": "strong", "type": "isDeviceActivated"}}
+	req := pims.Request{Op: pims.Get, API: "pims.authentication.account", Params: pims.Pairs("actionType", "strong", "type", "isDeviceActivated")}
 	for i := 0; i < 20; i++ { // a read retried in place for ever
 		o.Call(enrollfsm.CallRecord{Step: "1", Request: req, Reply: pims.Failure("t", pimserr.CodeNoInternet)})
 		o.Transition(enrollfsm.Transition{From: "checking_enrollment", To: "checking_enrollment", Event: "read_retried"})

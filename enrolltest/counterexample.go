@@ -139,10 +139,7 @@ func (x *explorer) counterexample(i int32, extra []move, perr *PropertyError) *C
 	}
 	mon.Settle(e)
 	exchange := func(p enrollfsm.Pending, r reply) {
-		ex := scenarioExchange{Op: string(p.Call.Request.Op), API: p.Call.Request.API, Params: p.Call.Request.Params}
-		if ex.Params == nil {
-			ex.Params = map[string]string{}
-		}
+		ex := scenarioExchange{Op: string(p.Call.Request.Op), API: p.Call.Request.API, Params: p.Call.Request.Params.Map()}
 		if r.raw == nil {
 			ex.BridgeError = r.bridge
 		} else {

@@ -44,10 +44,11 @@ type call struct {
 // platform p, its answers read through value; missing names a parameter no
 // answer gave ("" when none is missing).
 func (spec call) request(p enrollfsm.Platform, value func(answer) string) (want pims.Request, missing string) {
-	want = pims.Request{Op: spec.op, API: spec.api, Params: map[string]string{}}
+	params := map[string]string{}
 	for k, v := range spec.fixed {
-		want.Params[k] = v
+		params[k] = v
 	}
+	want = pims.Request{Op: spec.op, API: spec.api}
 	answers := spec.answers
 	if spec.iosCode && p == enrollfsm.IOS {
 		answers = map[string]answer{"smsCode": fromEnrollCode}
@@ -58,10 +59,12 @@ func (spec call) request(p enrollfsm.Platform, value func(answer) string) (want 
 	for param, from := range answers {
 		v := value(from)
 		if v == "" {
+			want.Params = pims.ParamsFrom(params)
 			return want, param
 		}
-		want.Params[param] = v
+		params[param] = v
 	}
+	want.Params = pims.ParamsFrom(params)
 	return want, ""
 }
 

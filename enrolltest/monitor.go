@@ -228,20 +228,20 @@ func (m *monitor) sameRequest(spec call, got pims.Request) bool {
 		if _, dup := spec.answers["smsCode"]; !dup {
 			n++
 		}
-		if got.Params["smsCode"] != m.values[fromEnrollCode] || m.values[fromEnrollCode] == "" {
+		if got.Params.Value("smsCode") != m.values[fromEnrollCode] || m.values[fromEnrollCode] == "" {
 			return false
 		}
 	}
-	if len(got.Params) != n {
+	if got.Params.Len() != n {
 		return false
 	}
 	for k, v := range spec.fixed {
-		if got.Params[k] != v {
+		if got.Params.Value(k) != v {
 			return false
 		}
 	}
 	for k, from := range spec.answers {
-		if v := m.values[from]; v == "" || got.Params[k] != v {
+		if v := m.values[from]; v == "" || got.Params.Value(k) != v {
 			return false
 		}
 	}

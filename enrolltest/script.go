@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -84,7 +83,7 @@ func (s *Script) Left() int {
 // Diff describes how got differs from want, or returns "" when they are the
 // same call. Secrets are masked on both sides.
 func Diff(want, got pims.Request) string {
-	if want.Op == got.Op && want.API == got.API && maps.Equal(want.Params, got.Params) {
+	if want.Op == got.Op && want.API == got.API && want.Params.Equal(got.Params) {
 		return ""
 	}
 	var d []string
@@ -92,10 +91,10 @@ func Diff(want, got pims.Request) string {
 		d = append(d, fmt.Sprintf("expected %s %s, got %s %s", want.Op, want.API, got.Op, got.API))
 	}
 	keys := map[string]bool{}
-	for k := range want.Params {
+	for k := range want.Params.All() {
 		keys[k] = true
 	}
-	for k := range got.Params {
+	for k := range got.Params.All() {
 		keys[k] = true
 	}
 	names := make([]string, 0, len(keys))
@@ -105,8 +104,8 @@ func Diff(want, got pims.Request) string {
 	sort.Strings(names)
 	wr, gr := want.RedactedParams(), got.RedactedParams()
 	for _, k := range names {
-		w, wok := want.Params[k]
-		g, gok := got.Params[k]
+		w, wok := want.Params.Get(k)
+		g, gok := got.Params.Get(k)
 		switch {
 		case !gok:
 			d = append(d, fmt.Sprintf("param %s missing (expected %q)", k, wr[k]))

@@ -165,9 +165,9 @@ func (e bridgeError) Error() string { return string(e) }
 //
 //	pims.get("pims.authentication.smscode", mapOf(Pair("type", "enrollment"))) { message -> … }
 func Kotlin(r pims.Request) string {
-	pairs := make([]string, 0, len(r.Params))
-	for _, k := range sortedKeys(r.Params) {
-		pairs = append(pairs, fmt.Sprintf("Pair(%q, %q)", k, shown(k, r.Params[k])))
+	pairs := make([]string, 0, r.Params.Len())
+	for _, k := range r.Params.Names() {
+		pairs = append(pairs, fmt.Sprintf("Pair(%q, %q)", k, shown(k, r.Params.Value(k))))
 	}
 	return fmt.Sprintf("pims.%s(%q, mapOf(%s)) { message -> … }", r.Op, r.API, strings.Join(pairs, ", "))
 }
@@ -177,10 +177,10 @@ func Kotlin(r pims.Request) string {
 //	pims.get(api: "pims.authentication.smscode", parameters: ["type": "enrollment"]) { (message) in … }
 func Swift(r pims.Request) string {
 	params := "[:]"
-	if len(r.Params) > 0 {
-		pairs := make([]string, 0, len(r.Params))
-		for _, k := range sortedKeys(r.Params) {
-			pairs = append(pairs, fmt.Sprintf("%q: %q", k, shown(k, r.Params[k])))
+	if r.Params.Len() > 0 {
+		pairs := make([]string, 0, r.Params.Len())
+		for _, k := range r.Params.Names() {
+			pairs = append(pairs, fmt.Sprintf("%q: %q", k, shown(k, r.Params.Value(k))))
 		}
 		params = "[" + strings.Join(pairs, ", ") + "]"
 	}
@@ -193,13 +193,4 @@ func shown(k, v string) string {
 		return redact.Mask
 	}
 	return v
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

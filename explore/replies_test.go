@@ -77,13 +77,13 @@ func TestReplyOptions(t *testing.T) {
 }
 
 func TestKotlinAndSwiftAsTheTutorialWritesThem(t *testing.T) {
-	req := pims.Request{Op: pims.Get, API: "pims.authentication.smscode", Params: map[string]string{"type": "enrollment"}}
+	req := pims.Request{Op: pims.Get, API: "pims.authentication.smscode", Params: pims.Pairs("type", "enrollment")}
 	assert.Equal(t, `pims.get("pims.authentication.smscode", mapOf(Pair("type", "enrollment"))) { message -> … }`, Kotlin(req))
 	assert.Equal(t, `pims.get(api: "pims.authentication.smscode", parameters: ["type": "enrollment"]) { (message) in … }`, Swift(req))
-	empty := pims.Request{Op: pims.Get, API: "pims.authentication.trustedphonenumber", Params: map[string]string{}}
+	empty := pims.Request{Op: pims.Get, API: "pims.authentication.trustedphonenumber", Params: pims.Pairs()}
 	assert.Equal(t, `pims.get("pims.authentication.trustedphonenumber", mapOf()) { message -> … }`, Kotlin(empty))
 	assert.Equal(t, `pims.get(api: "pims.authentication.trustedphonenumber", parameters: [:]) { (message) in … }`, Swift(empty))
-	secret := pims.Request{Op: pims.Set, API: "pims.authentication.pincode", Params: map[string]string{"action": "update", "oldPIN": "1234", "newPIN": "5678"}}
+	secret := pims.Request{Op: pims.Set, API: "pims.authentication.pincode", Params: pims.Pairs("action", "update", "oldPIN", "1234", "newPIN", "5678")}
 	assert.NotContains(t, Kotlin(secret)+Swift(secret), "1234")
 	assert.NotContains(t, Kotlin(secret)+Swift(secret), "5678")
 }

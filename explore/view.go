@@ -137,8 +137,8 @@ func (r *run) view(id string, svg []byte) View {
 	case enrollfsm.PendingCall:
 		st, _ := r.table.State(p.State)
 		req := p.Call.Request
-		params := make(map[string]string, len(req.Params))
-		for k, val := range req.Params {
+		params := make(map[string]string, req.Params.Len())
+		for k, val := range req.Params.All() {
 			params[k] = shown(k, val)
 		}
 		v.Call = &CallView{
@@ -220,9 +220,9 @@ func smsKind(k string) string {
 // requestText prints the request as it goes to the SDK, a PIN or a code
 // masked: "set pims.authentication.enrollment {action=enroll, pinCode=••••}".
 func requestText(r pims.Request) string {
-	parts := make([]string, 0, len(r.Params))
-	for _, k := range sortedKeys(r.Params) {
-		parts = append(parts, k+"="+shown(k, r.Params[k]))
+	parts := make([]string, 0, r.Params.Len())
+	for _, k := range r.Params.Names() {
+		parts = append(parts, k+"="+shown(k, r.Params.Value(k)))
 	}
 	return string(r.Op) + " " + r.API + " {" + strings.Join(parts, ", ") + "}"
 }

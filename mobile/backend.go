@@ -2,7 +2,6 @@ package mobile
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/enrollfsm/enrollfsm/pims"
 )
@@ -31,11 +30,7 @@ type reply struct {
 }
 
 func (b hostBackend) Call(ctx context.Context, req pims.Request) (pims.Message, error) {
-	body, err := json.Marshal(struct {
-		Op     pims.Op           `json:"op"`
-		API    string            `json:"api"`
-		Params map[string]string `json:"params"`
-	}{req.Op, req.API, nonNil(req.Params)})
+	body, err := req.WireJSON()
 	if err != nil {
 		return pims.Message{}, err
 	}

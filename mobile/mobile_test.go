@@ -55,7 +55,7 @@ func (a *app) Call(request string) ([]byte, error) {
 	if err := json.Unmarshal([]byte(request), &req); err != nil {
 		return nil, err
 	}
-	msg, err := a.sim.Call(context.Background(), pims.Request{Op: pims.Op(req.Op), API: req.API, Params: req.Params})
+	msg, err := a.sim.Call(context.Background(), pims.Request{Op: pims.Op(req.Op), API: req.API, Params: pims.ParamsFrom(req.Params)})
 	if err != nil {
 		return nil, err
 	}

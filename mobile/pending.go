@@ -146,7 +146,7 @@ func (p *Pending) String() string {
 		var params map[string]string
 		_ = json.Unmarshal([]byte(p.Params), &params)
 		b.WriteString(" " + p.Step + " ")
-		b.WriteString(pims.Request{Op: pims.Op(p.Op), API: p.API, Params: params}.String())
+		b.WriteString(pims.Request{Op: pims.Op(p.Op), API: p.API, Params: pims.ParamsFrom(params)}.String())
 	case PendingPrompt:
 		b.WriteString(" " + p.Prompt + " " + p.Actions)
 		if p.Reason != nil {
@@ -172,8 +172,8 @@ func pending(p enrollfsm.Pending) *Pending {
 		out.Step = p.Call.Step
 		out.Op = string(p.Call.Request.Op)
 		out.API = p.Call.Request.API
-		out.Params = paramsJSON(p.Call.Request.Params)
-		out.params = paramList(p.Call.Request.Params)
+		out.Params = paramsJSON(p.Call.Request.Params.Map())
+		out.params = paramList(p.Call.Request.Params.Map())
 		out.DelayMillis = p.Call.Delay.Milliseconds()
 	case enrollfsm.PendingPrompt:
 		out.Kind = PendingPrompt

@@ -68,9 +68,9 @@ func TestDecodeMessage_AResultThatIsNotAnObjectIsKept(t *testing.T) {
 }
 
 func TestRequest_PrintingMasksSecretsAndPhones(t *testing.T) {
-	r := pims.Request{Op: pims.Set, API: "pims.authentication.enrollment", Params: map[string]string{
-		"action": "enrollWithPhoneNumber", "pinCode": "424242", "smsCode": "2424", "phoneNumber": "0612345678",
-	}}
+	r := pims.Request{Op: pims.Set, API: "pims.authentication.enrollment", Params: pims.Pairs(
+		"action", "enrollWithPhoneNumber", "pinCode", "424242", "smsCode", "2424", "phoneNumber", "0612345678",
+	)}
 	want := "set pims.authentication.enrollment{action=enrollWithPhoneNumber phoneNumber=06••••••78 pinCode=•••• smsCode=••••}"
 	assert.Equal(t, want, r.String())
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
@@ -79,7 +79,7 @@ func TestRequest_PrintingMasksSecretsAndPhones(t *testing.T) {
 		assert.NotContains(t, out, "2424", verb)
 		assert.NotContains(t, out, "12345678", verb)
 	}
-	assert.Equal(t, "424242", r.Params["pinCode"], "the request itself keeps the values")
+	assert.Equal(t, "424242", r.Params.Value("pinCode"), "the request itself keeps the values")
 	assert.Equal(t, "••••", r.RedactedParams()["pinCode"])
 }
 

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"sort"
 	"strings"
 
 	"github.com/enrollfsm/enrollfsm/redact"
@@ -27,14 +26,13 @@ const (
 // Request is one call of the facade. Params holds every value as a string,
 // as the SDK samples pass them (a phone number keeps its leading zero).
 //
-// Params holds the real PIN and SMS code: pass it to the SDK and nowhere
-// else. A request the engine hands out may share its map with another
-// request (step 8 sends what step 7 sent): read it, never modify it. Printing a Request (String, fmt verbs, slog, JSON) masks them, and
+// Params holds the real PIN and SMS code: pass them to the SDK and nowhere
+// else. Printing a Request (String, fmt verbs, slog, JSON) masks them, and
 // masks the phone number.
 type Request struct {
 	Op     Op
 	API    string
-	Params map[string]string
+	Params Params
 }
 
 // secretParams are the parameters whose values never leave the request.
@@ -45,13 +43,7 @@ func IsSecretParam(name string) bool { return secretParams[name] }
 
 // RedactedParams returns a copy of the parameters fit for logs and
 // transcripts: secrets masked, phone numbers masked.
-func (r Request) RedactedParams() map[string]string {
-	out := make(map[string]string, len(r.Params))
-	for k, v := range r.Params {
-		out[k] = redactParam(k, v)
-	}
-	return out
-}
+func (r Request) RedactedParams() map[string]string { return r.Params.Redacted() }
 
 func redactParam(k, v string) string {
 	switch {
@@ -66,24 +58,12 @@ func redactParam(k, v string) string {
 // String renders the request with secrets masked, parameters sorted:
 // "set pims.authentication.enrollment{action=enroll pinCode=••••}".
 func (r Request) String() string {
-	keys := make([]string, 0, len(r.Params))
-	for k := range r.Params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var b strings.Builder
 	b.WriteString(string(r.Op))
 	b.WriteByte(' ')
 	b.WriteString(r.API)
 	b.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(redactParam(k, r.Params[k]))
-	}
+	r.Params.writeTo(&b)
 	b.WriteByte('}')
 	return b.String()
 }
@@ -113,11 +93,7 @@ func (r Request) MarshalJSON() ([]byte, error) {
 // WireJSON is the request as the bridge sends it, secrets included:
 // {"op": "set", "api": "...", "params": {...}}. Never log it.
 func (r Request) WireJSON() ([]byte, error) {
-	params := r.Params
-	if params == nil {
-		params = map[string]string{}
-	}
-	return json.Marshal(wireRequest{Op: r.Op, API: r.API, Params: params})
+	return json.Marshal(wireRequest{Op: r.Op, API: r.API, Params: r.Params.Map()})
 }
 
 type wireRequest struct {

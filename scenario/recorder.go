@@ -84,7 +84,7 @@ func isPhoneKey(k string) bool { return strings.Contains(strings.ToLower(k), "ph
 
 func (r *Recorder) exchange(c enrollfsm.CallRecord) Exchange {
 	x := Exchange{Op: string(c.Request.Op), API: c.Request.API, Params: map[string]string{}}
-	for k, v := range c.Request.Params {
+	for k, v := range c.Request.Params.All() {
 		switch {
 		case pims.IsSecretParam(k):
 			r.mark(v, false)

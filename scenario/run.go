@@ -21,11 +21,7 @@ import (
 func (s *Scenario) exchanges() []enrolltest.Exchange {
 	out := make([]enrolltest.Exchange, len(s.Exchanges))
 	for i, x := range s.Exchanges {
-		params := x.Params
-		if params == nil {
-			params = map[string]string{}
-		}
-		out[i].Request = pims.Request{Op: pims.Op(x.Op), API: x.API, Params: params}
+		out[i].Request = pims.Request{Op: pims.Op(x.Op), API: x.API, Params: pims.ParamsFrom(x.Params)}
 		if x.BridgeError != "" {
 			out[i].Err = errors.New(x.BridgeError)
 			continue

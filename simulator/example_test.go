@@ -14,8 +14,8 @@ func Example() {
 	sim := simulator.MustNew(simulator.WithSituation(simulator.SituationPINExists))
 	ctx := context.Background()
 	for _, req := range []pims.Request{
-		{Op: pims.Get, API: simulator.APIAccount, Params: map[string]string{"actionType": "strong", "type": "isDeviceActivated"}},
-		{Op: pims.Get, API: simulator.APIAccount, Params: map[string]string{"actionType": "strong", "type": "isAccountBlocked"}},
+		{Op: pims.Get, API: simulator.APIAccount, Params: pims.Pairs("actionType", "strong", "type", "isDeviceActivated")},
+		{Op: pims.Get, API: simulator.APIAccount, Params: pims.Pairs("actionType", "strong", "type", "isAccountBlocked")},
 		{Op: pims.Get, API: simulator.APITrustedPhone},
 	} {
 		msg, err := sim.Call(ctx, req)
@@ -35,9 +35,9 @@ func Example() {
 func ExampleSimulator_LastCode() {
 	sim := simulator.MustNew(simulator.WithSituation(simulator.SituationHasPhone))
 	ctx := context.Background()
-	_, _ = sim.Call(ctx, pims.Request{Op: pims.Get, API: simulator.APISMSCode, Params: map[string]string{"type": "enrollment"}})
+	_, _ = sim.Call(ctx, pims.Request{Op: pims.Get, API: simulator.APISMSCode, Params: pims.Pairs("type", "enrollment")})
 	code, _ := sim.LastCode(simulator.KindEnrollment)
-	msg, _ := sim.Call(ctx, pims.Request{Op: pims.Set, API: simulator.APISMSCode, Params: map[string]string{"action": "enrollment", "smsCode": code}})
+	msg, _ := sim.Call(ctx, pims.Request{Op: pims.Set, API: simulator.APISMSCode, Params: pims.Pairs("action", "enrollment", "smsCode", code)})
 	fmt.Println(sim.Outbox()[0])
 	fmt.Println(msg.Status, msg.Result["status"])
 	// Output:

@@ -22,17 +22,8 @@ const (
 	newPhone  = "0699887766"
 )
 
-// p builds a parameter map from key, value pairs.
-func p(kv ...string) map[string]string {
-	m := make(map[string]string, len(kv)/2)
-	for i := 0; i+1 < len(kv); i += 2 {
-		m[kv[i]] = kv[i+1]
-	}
-	return m
-}
-
 func req(op pims.Op, api string, kv ...string) pims.Request {
-	return pims.Request{Op: op, API: api, Params: p(kv...)}
+	return pims.Request{Op: op, API: api, Params: pims.Pairs(kv...)}
 }
 
 // The calls of docs/contract.md §2, as the engine sends them.
@@ -78,8 +69,8 @@ func reqResetPIN(pin, code string) pims.Request {
 
 // fill replaces the placeholders by the codes last sent.
 func fill(s *simulator.Simulator, r pims.Request) pims.Request {
-	out := pims.Request{Op: r.Op, API: r.API, Params: map[string]string{}}
-	for k, v := range r.Params {
+	var kv []string
+	for k, v := range r.Params.All() {
 		switch v {
 		case certCode:
 			v, _ = s.LastCode(simulator.KindCertification)
@@ -88,9 +79,9 @@ func fill(s *simulator.Simulator, r pims.Request) pims.Request {
 		case wrongCode:
 			v = "99999999" // 8 digits: never a 6-digit code
 		}
-		out.Params[k] = v
+		kv = append(kv, k, v)
 	}
-	return out
+	return pims.Request{Op: r.Op, API: r.API, Params: pims.Pairs(kv...)}
 }
 
 // do sends r (placeholders filled) and requires a reply, not a Go error.

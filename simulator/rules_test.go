@@ -244,13 +244,13 @@ func TestEnrollWithPhoneNumber(t *testing.T) { // 4·1
 func rightCode(cases []ruleCase, right string) []ruleCase {
 	for i := range cases {
 		ps := map[string]string{}
-		for k, v := range cases[i].call.Params {
+		for k, v := range cases[i].call.Params.All() {
 			if v == "$right" {
 				v = right
 			}
 			ps[k] = v
 		}
-		cases[i].call.Params = ps
+		cases[i].call.Params = pims.ParamsFrom(ps)
 	}
 	return cases
 }

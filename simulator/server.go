@@ -62,13 +62,14 @@ var formats = map[string]func(string) bool{
 // rules. Called with s.mu held.
 func (s *Simulator) reply(txID string, req pims.Request) pims.Message {
 	rt, code := s.match(req)
+	params := req.Params.Map()
 	if code == 0 {
-		code = s.checkParams(rt, req.Params)
+		code = s.checkParams(rt, params)
 	}
 	if code != 0 {
 		return pims.Failure(txID, code)
 	}
-	result, code := rt.handle(s, req.Params)
+	result, code := rt.handle(s, params)
 	if code != 0 {
 		return pims.Failure(txID, code)
 	}
@@ -98,7 +99,7 @@ func (s *Simulator) match(req pims.Request) (route, pimserr.Code) {
 		}
 	}
 	for _, k := range keys {
-		v, ok := req.Params[k]
+		v, ok := req.Params.Get(k)
 		if !ok {
 			continue
 		}

@@ -17,7 +17,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -369,8 +368,7 @@ func (s *Simulator) Call(ctx context.Context, req pims.Request) (pims.Message, e
 	s.mu.Lock()
 	s.tx++
 	txID := fmt.Sprintf("sim-%06d", s.tx)
-	req = cloneRequest(req)
-	s.requests = append(s.requests, cloneRequest(req))
+	s.requests = append(s.requests, req) // Params are immutable: no copy
 	delay := s.latMin
 	if s.latMax > s.latMin {
 		delay += time.Duration(s.rng.Int64N(int64(s.latMax-s.latMin) + 1))
@@ -404,14 +402,6 @@ func (s *Simulator) Call(ctx context.Context, req pims.Request) (pims.Message, e
 		}
 	}
 	return msg, err
-}
-
-func cloneRequest(r pims.Request) pims.Request {
-	r.Params = maps.Clone(r.Params)
-	if r.Params == nil {
-		r.Params = map[string]string{}
-	}
-	return r
 }
 
 // Account returns a copy of the account's current state.
@@ -454,11 +444,7 @@ func (s *Simulator) LastCode(kind string) (string, bool) {
 func (s *Simulator) Requests() []pims.Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]pims.Request, len(s.requests))
-	for i, r := range s.requests {
-		out[i] = cloneRequest(r)
-	}
-	return out
+	return slices.Clone(s.requests)
 }
 
 // InjectNext makes the next call that reaches the server fail with code,

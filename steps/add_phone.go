@@ -12,12 +12,8 @@ var AddPhoneNumber = &Step{
 	ID: "4.2", Name: "add phone number", Op: pims.Set, API: APISMSCode,
 	Blames: enrollment.PromptCertificationCode,
 	needs:  []enrollment.Prompt{enrollment.PromptPhoneNumber, enrollment.PromptCertificationCode},
-	params: func(in Inputs) map[string]string {
-		return map[string]string{
-			"type":        "addPhoneNumber",
-			"smsCode":     in.CertificationCode.Reveal(),
-			"phoneNumber": in.Phone,
-		}
+	params: func(in Inputs) pims.Params {
+		return pims.Pairs("type", "addPhoneNumber", "smsCode", in.CertificationCode.Reveal(), "phoneNumber", in.Phone)
 	},
 	succeed: next(enrollment.PhoneNumberAdded),
 }

@@ -50,7 +50,7 @@ func TestRequest_ExactCalls(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.op, req.Op)
 			assert.Equal(t, tc.api, req.API)
-			assert.Equal(t, tc.params, req.Params)
+			assert.Equal(t, tc.params, req.Params.Map())
 		})
 	}
 }

@@ -12,8 +12,8 @@ var RequestCertificationSMS = &Step{
 	ID: "4a", Name: "request certification SMS", Op: pims.Get, API: APISMSCode,
 	Blames: enrollment.PromptPhoneNumber,
 	needs:  []enrollment.Prompt{enrollment.PromptPhoneNumber},
-	params: func(in Inputs) map[string]string {
-		return map[string]string{"type": "phoneNumberCertification", "phoneNumber": in.Phone}
+	params: func(in Inputs) pims.Params {
+		return pims.Pairs("type", "phoneNumberCertification", "phoneNumber", in.Phone)
 	},
 	succeed: next(enrollment.CertificationSMSSent),
 }

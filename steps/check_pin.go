@@ -16,8 +16,8 @@ var CheckPIN = &Step{
 	ID: "6", Name: "check PIN code", Op: pims.Set, API: APISMSCode,
 	Blames: enrollment.PromptEnrollmentCode, needsResult: true,
 	needs: []enrollment.Prompt{enrollment.PromptEnrollmentCode},
-	params: func(in Inputs) map[string]string {
-		return map[string]string{"action": "enrollment", "smsCode": in.EnrollmentCode.Reveal()}
+	params: func(in Inputs) pims.Params {
+		return pims.Pairs("action", "enrollment", "smsCode", in.EnrollmentCode.Reveal())
 	},
 	succeed: func(result map[string]any, _ Context) (Decision, error) {
 		if result == nil {

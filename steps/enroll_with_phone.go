@@ -15,13 +15,8 @@ var EnrollWithPhoneNumber = &Step{
 	ID: "4.1", Name: "enroll with phone number", Op: pims.Set, API: APIEnrollment,
 	Enrolls: true, Blames: enrollment.PromptCertificationCode,
 	needs: []enrollment.Prompt{enrollment.PromptPhoneNumber, enrollment.PromptCertificationCode, enrollment.PromptNewPIN},
-	params: func(in Inputs) map[string]string {
-		return map[string]string{
-			"action":      "enrollWithPhoneNumber",
-			"pinCode":     in.PIN.Reveal(),
-			"smsCode":     in.CertificationCode.Reveal(),
-			"phoneNumber": in.Phone,
-		}
+	params: func(in Inputs) pims.Params {
+		return pims.Pairs("action", "enrollWithPhoneNumber", "pinCode", in.PIN.Reveal(), "smsCode", in.CertificationCode.Reveal(), "phoneNumber", in.Phone)
 	},
 	succeed: next(enrollment.DeviceEnrolled),
 }

@@ -13,12 +13,8 @@ var ModifyPhoneNumber = &Step{
 	ID: "D", Name: "modify phone number", Op: pims.Set, API: APISMSCode,
 	Blames: enrollment.PromptCertificationCode,
 	needs:  []enrollment.Prompt{enrollment.PromptPhoneNumber, enrollment.PromptCertificationCode},
-	params: func(in Inputs) map[string]string {
-		return map[string]string{
-			"type":        "modifyPhoneNumber",
-			"smsCode":     in.CertificationCode.Reveal(),
-			"phoneNumber": in.Phone,
-		}
+	params: func(in Inputs) pims.Params {
+		return pims.Pairs("type", "modifyPhoneNumber", "smsCode", in.CertificationCode.Reveal(), "phoneNumber", in.Phone)
 	},
 	succeed: next(enrollment.PhoneNumberModified),
 }

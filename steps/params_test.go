@@ -8,32 +8,32 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm/enrollment"
+	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/redact"
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
-// sameMap reports whether two maps are one.
-func sameMap(a, b map[string]string) bool {
-	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+// shared reports whether two Params hold one list.
+func shared(a, b pims.Params) bool {
+	return reflect.ValueOf(a).Field(0).UnsafePointer() == reflect.ValueOf(b).Field(0).UnsafePointer()
 }
 
-// A call that sends only constants shares one map between its requests; a
-// call that carries an answer gets a map of its own each time, so that a
-// request kept by the host (a transcript, the checker) never changes.
+// A call that sends only constants shares its parameters between its
+// requests; a call that carries an answer builds its own each time.
 func TestRequest_ConstantParametersShared_AnswersNever(t *testing.T) {
 	for _, s := range []*steps.Step{steps.CheckEnrollment, steps.CheckAccount, steps.CheckPhone, steps.RequestEnrollmentSMS, steps.RemoveEnrollments} {
 		a, err := s.Request(inputs)
 		require.NoError(t, err)
 		b, err := s.Request(inputs)
 		require.NoError(t, err)
-		assert.True(t, sameMap(a.Params, b.Params), s.Name)
+		assert.True(t, shared(a.Params, b.Params), s.Name)
 	}
 	for _, s := range []*steps.Step{steps.RequestCertificationSMS, steps.AddPhoneNumber, steps.CheckPIN, steps.RegisterPIN, steps.EnrollDevice, steps.EnrollWithPhoneNumber} {
 		a, err := s.Request(inputs)
 		require.NoError(t, err)
 		b, err := s.Request(inputs)
 		require.NoError(t, err)
-		assert.False(t, sameMap(a.Params, b.Params), s.Name)
+		assert.False(t, shared(a.Params, b.Params), s.Name)
 		assert.Equal(t, a.Params, b.Params, s.Name)
 	}
 }
@@ -56,7 +56,7 @@ func TestNormalizePhone_NormalFormKept(t *testing.T) {
 	}
 }
 
-// Step 8 sends the map step 7 sent when the PIN (and on iOS the code) are
+// Step 8 sends the parameters step 7 sent when the PIN (and on iOS the code) are
 // the same, and builds its own otherwise; either way its parameters are
 // Request's.
 func TestRequestAfter_SharesOnlyAnIdenticalCall(t *testing.T) {
@@ -70,21 +70,21 @@ func TestRequestAfter_SharesOnlyAnIdenticalCall(t *testing.T) {
 		want, err := steps.EnrollDevice.Request(in)
 		require.NoError(t, err)
 		assert.Equal(t, want, eight, platform)
-		assert.True(t, sameMap(seven.Params, eight.Params), "%s: the same call with the same PIN", platform)
+		assert.True(t, shared(seven.Params, eight.Params), "%s: the same call with the same PIN", platform)
 
 		other := in
 		other.PIN = redact.NewSecret("9876")
 		eight, err = steps.EnrollDevice.RequestAfter(seven, other)
 		require.NoError(t, err)
-		assert.Equal(t, "9876", eight.Params["pinCode"], platform)
-		assert.False(t, sameMap(seven.Params, eight.Params), platform)
+		assert.Equal(t, "9876", eight.Params.Value("pinCode"), platform)
+		assert.False(t, shared(seven.Params, eight.Params), platform)
 
 		pin, err := steps.CheckPIN.Request(in)
 		require.NoError(t, err)
 		eight, err = steps.EnrollDevice.RequestAfter(pin, in)
 		require.NoError(t, err)
 		assert.Equal(t, want, eight, "%s: after another call", platform)
-		assert.False(t, sameMap(pin.Params, eight.Params), platform)
+		assert.False(t, shared(pin.Params, eight.Params), platform)
 	}
 	onlyPIN := steps.Inputs{Platform: steps.IOS, PIN: inputs.PIN}
 	seven, err := steps.RegisterPIN.Request(inputs)

@@ -29,23 +29,22 @@ var RegisterPIN = &Step{
 
 // enrollParams is shared by steps 7 and 8, which make the same call. On iOS
 // the enrollment code goes with it.
-func enrollParams(in Inputs) map[string]string {
-	p := map[string]string{"action": "enroll", "pinCode": in.PIN.Reveal()}
+func enrollParams(in Inputs) pims.Params {
 	if in.Platform == IOS {
-		p["smsCode"] = in.EnrollmentCode.Reveal()
+		return pims.Pairs("action", "enroll", "pinCode", in.PIN.Reveal(), "smsCode", in.EnrollmentCode.Reveal())
 	}
-	return p
+	return pims.Pairs("action", "enroll", "pinCode", in.PIN.Reveal())
 }
 
 // sameEnrollParams reports whether p is what enrollParams(in) returns: step 8
-// then sends the map step 7 sent, and a call retried sends the one it sent.
-func sameEnrollParams(p map[string]string, in Inputs) bool {
+// then sends the parameters step 7 sent, and a call retried sends the one it sent.
+func sameEnrollParams(p pims.Params, in Inputs) bool {
 	n := 2
 	if in.Platform == IOS {
 		n = 3
-		if code, ok := p["smsCode"]; !ok || code != in.EnrollmentCode.Reveal() {
+		if code, ok := p.Get("smsCode"); !ok || code != in.EnrollmentCode.Reveal() {
 			return false
 		}
 	}
-	return len(p) == n && p["action"] == "enroll" && p["pinCode"] == in.PIN.Reveal()
+	return p.Len() == n && p.Value("action") == "enroll" && p.Value("pinCode") == in.PIN.Reveal()
 }

@@ -13,8 +13,8 @@ import (
 var RemoveVehicle = &Step{
 	ID: "E", Name: "remove vehicle association", Op: pims.Set, API: APIVehicle,
 	needsVIN: true,
-	params: func(in Inputs) map[string]string {
-		return map[string]string{"action": "removeProperty", "vin": in.VIN}
+	params: func(in Inputs) pims.Params {
+		return pims.Pairs("action", "removeProperty", "vin", in.VIN)
 	},
 	succeed: next(enrollment.VehicleRemoved),
 }

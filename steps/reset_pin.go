@@ -13,8 +13,8 @@ var ResetPIN = &Step{
 	ID: "B", Name: "reset PIN", Op: pims.Set, API: APIPINCode,
 	Blames: enrollment.PromptNewPIN,
 	needs:  []enrollment.Prompt{enrollment.PromptEnrollmentCode, enrollment.PromptNewPIN},
-	params: func(in Inputs) map[string]string {
-		return map[string]string{"action": "reset", "pinCode": in.PIN.Reveal(), "smsCode": in.EnrollmentCode.Reveal()}
+	params: func(in Inputs) pims.Params {
+		return pims.Pairs("action", "reset", "pinCode", in.PIN.Reveal(), "smsCode", in.EnrollmentCode.Reveal())
 	},
 	succeed: next(enrollment.PINReset),
 }

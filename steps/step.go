@@ -75,11 +75,11 @@ type Step struct {
 	iOSNeeds []enrollment.Prompt
 	needsVIN bool
 
-	params func(in Inputs) map[string]string
-	// same, when set, reports whether a map params returned holds what
-	// params(in) would: RequestAfter then shares it instead of building
-	// another.
-	same    func(p map[string]string, in Inputs) bool
+	params func(in Inputs) pims.Params
+	// same, when set, reports whether parameters params returned hold what
+	// params(in) would: RequestAfter then shares them instead of building
+	// others.
+	same    func(p pims.Params, in Inputs) bool
 	succeed func(result map[string]any, c Context) (Decision, error)
 	// onFailed, when set, decides a FAILED reply before the rule of its
 	// code's class; it reports false to leave the reply to that rule.
@@ -150,10 +150,10 @@ func (s *Step) Request(in Inputs) (pims.Request, error) {
 // RequestAfter is Request for a call that follows prev, the run's previous
 // request: when prev is the same call with the parameters this one would
 // send (steps 7 and 8 make one call with one PIN; a call retried sends what
-// it sent), it shares prev's map rather than building another. A request's
-// map is never modified once built, so sharing it is safe.
+// it sent), it shares prev's parameters rather than building others. Params are
+// immutable, so sharing them is safe.
 func (s *Step) RequestAfter(prev pims.Request, in Inputs) (pims.Request, error) {
-	if s.same != nil && prev.Params != nil && prev.Op == s.Op && prev.API == s.API {
+	if s.same != nil && prev.Params.Len() > 0 && prev.Op == s.Op && prev.API == s.API {
 		_, missing := s.Missing(in)
 		if !missing && !(s.needsVIN && in.VIN == "") && s.same(prev.Params, in) {
 			return pims.Request{Op: s.Op, API: s.API, Params: prev.Params}, nil
@@ -335,14 +335,11 @@ func next(ev enrollment.Event) func(map[string]any, Context) (Decision, error) {
 }
 
 // fixedParams returns the parameters of a call that sends only constants,
-// given as name, value pairs. The map is built once and every request of the
-// step shares it: a host reads Request.Params, it never modifies them.
-func fixedParams(kv ...string) func(Inputs) map[string]string {
-	p := make(map[string]string, len(kv)/2)
-	for i := 0; i+1 < len(kv); i += 2 {
-		p[kv[i]] = kv[i+1]
-	}
-	return func(Inputs) map[string]string { return p }
+// given as name, value pairs. They are built once and every request of the
+// step shares them: Params are immutable.
+func fixedParams(kv ...string) func(Inputs) pims.Params {
+	p := pims.Pairs(kv...)
+	return func(Inputs) pims.Params { return p }
 }
 
 // errMissing reports an input the engine should have gathered.

@@ -14,8 +14,8 @@ var UpdatePIN = &Step{
 	ID: "C", Name: "update PIN", Op: pims.Set, API: APIPINCode,
 	Blames: enrollment.PromptOldPIN,
 	needs:  []enrollment.Prompt{enrollment.PromptOldPIN, enrollment.PromptNewPIN},
-	params: func(in Inputs) map[string]string {
-		return map[string]string{"action": "update", "oldPIN": in.OldPIN.Reveal(), "newPIN": in.PIN.Reveal()}
+	params: func(in Inputs) pims.Params {
+		return pims.Pairs("action", "update", "oldPIN", in.OldPIN.Reveal(), "newPIN", in.PIN.Reveal())
 	},
 	succeed: next(enrollment.PINUpdated),
 }

@@ -2,7 +2,6 @@ package docgen
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/enrollfsm/enrollfsm"
@@ -34,14 +33,10 @@ func placeholders(p steps.Platform) steps.Inputs {
 // RequestText writes the call a step makes, parameters sorted:
 // "get pims.authentication.smscode {type=enrollment}".
 func RequestText(r pims.Request) string {
-	keys := make([]string, 0, len(r.Params))
-	for k := range r.Params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := r.Params.Names()
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = k + "=" + r.Params[k]
+		parts[i] = k + "=" + r.Params.Value(k)
 	}
 	return fmt.Sprintf("%s %s {%s}", r.Op, r.API, strings.Join(parts, ", "))
 }

@@ -73,7 +73,7 @@ func (s *Simulator) Call(request string) ([]byte, error) {
 	if err := json.Unmarshal([]byte(request), &req); err != nil {
 		return nil, fmt.Errorf("mobilesim: request: %w", err)
 	}
-	msg, err := s.sim.Call(context.Background(), pims.Request{Op: req.Op, API: req.API, Params: req.Params})
+	msg, err := s.sim.Call(context.Background(), pims.Request{Op: req.Op, API: req.API, Params: pims.ParamsFrom(req.Params)})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,163 @@
+package pims
+
+import (
+	"encoding/json"
+	"fmt"
+	"iter"
+	"log/slog"
+	"slices"
+	"strings"
+)
+
+// Param is one string parameter of a request.
+type Param struct {
+	Name  string
+	Value string
+}
+
+// Params are a request's parameters: string values by name, in the order the
+// call declares them. A Params is immutable, so the engine shares one between
+// requests (step 8 sends what step 7 sent) and a host may keep it: no holder
+// can change another's. The zero Params is empty.
+//
+// Params hold the real PIN and SMS code: pass them to the SDK and nowhere
+// else. Printing them (String, fmt verbs, slog, JSON) masks those, and masks
+// the phone number; Map, All and Get give the real values.
+type Params struct {
+	list []Param // never written once built; shared by copies
+}
+
+// ParamsFrom returns the parameters of m, sorted by name.
+func ParamsFrom(m map[string]string) Params {
+	out := make([]Param, 0, len(m))
+	for k, v := range m {
+		out = append(out, Param{Name: k, Value: v})
+	}
+	slices.SortFunc(out, func(a, b Param) int { return strings.Compare(a.Name, b.Name) })
+	return Params{list: out}
+}
+
+// Pairs returns the parameters of name, value pairs, in order:
+// Pairs("action", "enroll", "pinCode", pin). A name given twice keeps its
+// last value, as a map would; a lone last name gets an empty value.
+func Pairs(kv ...string) Params {
+	out := make([]Param, 0, (len(kv)+1)/2)
+	for i := 0; i < len(kv); i += 2 {
+		p := Param{Name: kv[i]}
+		if i+1 < len(kv) {
+			p.Value = kv[i+1]
+		}
+		if j := slices.IndexFunc(out, func(q Param) bool { return q.Name == p.Name }); j >= 0 {
+			out[j].Value = p.Value
+			continue
+		}
+		out = append(out, p)
+	}
+	return Params{list: out}
+}
+
+// Len returns the number of parameters.
+func (p Params) Len() int { return len(p.list) }
+
+// Get returns the value of parameter name.
+func (p Params) Get(name string) (string, bool) {
+	for _, q := range p.list {
+		if q.Name == name {
+			return q.Value, true
+		}
+	}
+	return "", false
+}
+
+// Value returns the value of parameter name, "" if it is absent.
+func (p Params) Value(name string) string {
+	v, _ := p.Get(name)
+	return v
+}
+
+// All yields each parameter, in order.
+func (p Params) All() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for _, q := range p.list {
+			if !yield(q.Name, q.Value) {
+				return
+			}
+		}
+	}
+}
+
+// Names returns the parameters' names, sorted.
+func (p Params) Names() []string {
+	out := make([]string, len(p.list))
+	for i, q := range p.list {
+		out[i] = q.Name
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Map returns the parameters as a new map, real values included: for a
+// bridge that hands the SDK a map.
+func (p Params) Map() map[string]string {
+	m := make(map[string]string, len(p.list))
+	for _, q := range p.list {
+		m[q.Name] = q.Value
+	}
+	return m
+}
+
+// Equal reports whether both hold the same values by name, in any order.
+func (p Params) Equal(o Params) bool {
+	if len(p.list) != len(o.list) {
+		return false
+	}
+	for _, q := range p.list {
+		if v, ok := o.Get(q.Name); !ok || v != q.Value {
+			return false
+		}
+	}
+	return true
+}
+
+// Redacted returns a copy of the parameters fit for logs and transcripts:
+// secrets masked, phone numbers masked.
+func (p Params) Redacted() map[string]string {
+	out := make(map[string]string, len(p.list))
+	for _, q := range p.list {
+		out[q.Name] = redactParam(q.Name, q.Value)
+	}
+	return out
+}
+
+// String renders the parameters sorted by name, masked:
+// "action=enroll pinCode=••••".
+func (p Params) String() string {
+	var b strings.Builder
+	p.writeTo(&b)
+	return b.String()
+}
+
+func (p Params) writeTo(b *strings.Builder) {
+	for i, k := range p.Names() {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(redactParam(k, p.Value(k)))
+	}
+}
+
+// Format prints String for every verb, so %v, %+v and %#v never show a secret.
+func (p Params) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
+
+// GoString prints String.
+func (p Params) GoString() string { return p.String() }
+
+// LogValue makes slog print the masked parameters.
+func (p Params) LogValue() slog.Value { return slog.AnyValue(p.Redacted()) }
+
+// MarshalJSON writes the masked parameters as an object, so that a host
+// encoding what it observes never writes a secret; Request.WireJSON writes
+// the real ones.
+func (p Params) MarshalJSON() ([]byte, error) { return json.Marshal(p.Redacted()) }

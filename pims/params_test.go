@@ -1,0 +1,107 @@
+package pims_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"maps"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+func TestPairs_KeepOrderAndTheLastValueOfAName(t *testing.T) {
+	p := pims.Pairs("action", "enroll", "pinCode", "1111", "pinCode", "2222", "lone")
+	assert.Equal(t, 3, p.Len())
+	var names, values []string
+	for k, v := range p.All() {
+		names, values = append(names, k), append(values, v)
+	}
+	assert.Equal(t, []string{"action", "pinCode", "lone"}, names, "declaration order")
+	assert.Equal(t, []string{"enroll", "2222", ""}, values, "a name given twice keeps its last value")
+	v, ok := p.Get("lone")
+	assert.True(t, ok)
+	assert.Empty(t, v)
+	_, ok = p.Get("smsCode")
+	assert.False(t, ok)
+	assert.Empty(t, p.Value("smsCode"))
+	assert.Equal(t, []string{"action", "lone", "pinCode"}, p.Names(), "Names are sorted")
+
+	for range p.All() {
+		break // stopping early is allowed
+	}
+}
+
+func TestParams_ZeroIsEmpty(t *testing.T) {
+	var p pims.Params
+	assert.Zero(t, p.Len())
+	assert.Equal(t, map[string]string{}, p.Map())
+	assert.True(t, p.Equal(pims.Pairs()))
+	assert.True(t, p.Equal(pims.ParamsFrom(nil)))
+	assert.Equal(t, "", p.String())
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{}`, string(b))
+	w, err := pims.Request{Op: pims.Get, API: "pims.authentication.trustedphonenumber"}.WireJSON()
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"op":"get","api":"pims.authentication.trustedphonenumber","params":{}}`, string(w), "no parameters is an empty object, never null")
+}
+
+// A Params cannot be changed through what it hands out: Map is a copy.
+func TestParams_MapIsACopy(t *testing.T) {
+	src := map[string]string{"type": "addPhoneNumber", "smsCode": "2424"}
+	p := pims.ParamsFrom(src)
+	src["type"] = "changed after"
+	m := p.Map()
+	m["smsCode"] = "changed by the reader"
+	assert.Equal(t, map[string]string{"type": "addPhoneNumber", "smsCode": "2424"}, p.Map())
+	assert.Equal(t, []string{"smsCode", "type"}, inOrder(p), "ParamsFrom sorts by name")
+}
+
+func inOrder(p pims.Params) []string {
+	var out []string
+	for k := range p.All() {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestParams_EqualIgnoresOrder(t *testing.T) {
+	a := pims.Pairs("action", "enroll", "pinCode", "1234")
+	assert.True(t, a.Equal(pims.Pairs("pinCode", "1234", "action", "enroll")))
+	assert.False(t, a.Equal(pims.Pairs("action", "enroll", "pinCode", "4321")))
+	assert.False(t, a.Equal(pims.Pairs("action", "enroll")))
+	assert.False(t, a.Equal(pims.Pairs("action", "enroll", "smsCode", "1234")))
+	assert.True(t, maps.Equal(a.Map(), map[string]string{"action": "enroll", "pinCode": "1234"}))
+}
+
+// Every encoding of Params masks the PIN, the code and the phone number;
+// only Map, All, Get and WireJSON give them.
+func TestParams_EveryEncodingMasks(t *testing.T) {
+	p := pims.Pairs("action", "enrollWithPhoneNumber", "pinCode", "424242", "smsCode", "7373", "phoneNumber", "0612345678")
+	assert.Equal(t, "action=enrollWithPhoneNumber phoneNumber=06••••••78 pinCode=•••• smsCode=••••", p.String())
+	var outs []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		outs = append(outs, fmt.Sprintf(verb, p))
+	}
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	outs = append(outs, string(b))
+	var text, js bytes.Buffer
+	slog.New(slog.NewTextHandler(&text, nil)).Info("call", "params", p)
+	slog.New(slog.NewJSONHandler(&js, nil)).Info("call", "params", p)
+	outs = append(outs, text.String(), js.String())
+	for _, out := range outs {
+		assert.NotContains(t, out, "424242")
+		assert.NotContains(t, out, "7373")
+		assert.NotContains(t, out, "12345678")
+		assert.Contains(t, out, "enrollWithPhoneNumber", "the rest is shown")
+	}
+	w, err := pims.Request{Op: pims.Set, API: "pims.authentication.enrollment", Params: p}.WireJSON()
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"op":"set","api":"pims.authentication.enrollment","params":{"action":"enrollWithPhoneNumber","pinCode":"424242","smsCode":"7373","phoneNumber":"0612345678"}}`, string(w))
+}
