@@ -39,39 +39,48 @@ type core struct {
 	reason   error
 	failErr  error
 	warnErrs []error
+	// restored: Restore made the core, so it may lack a secret a call
+	// needs; a run never restored holds every one it asked.
+	restored bool
 }
 
 // begin leaves the initial state for the first call.
 func (c *core) begin() {
-	c.take(enrollment.Begin, steps.Decision{})
+	c.take(enrollment.Begin, nil)
 	c.prefetch()
 }
 
 // state is the declaration of the current state.
 func (c *core) state() *flows.State { return c.table.At(c.m) }
 
-func (c *core) next() Pending {
-	cur := c.m.Current()
+// next fills p, a zero Pending, with what is pending.
+func (c *core) next(p *Pending) {
 	st := c.state()
+	p.State = st.Name
 	switch st.Kind {
 	case flows.Calling:
-		return Pending{Kind: PendingCall, State: cur, Call: c.call, Also: c.aheadCalls()}
+		p.Kind, p.Call, p.Also = PendingCall, c.call, c.aheadCalls()
 	case flows.Waiting:
+		p.Kind = PendingPrompt
 		if lost, ok := c.reask(st); ok {
-			return Pending{Kind: PendingPrompt, State: cur, Prompt: lost, Actions: []Action{ActionCancel},
-				Reason: &pimserr.PromptError{Prompt: string(lost), Err: pimserr.ErrAskedAgain, AttemptsLeft: -1, ResendsLeft: -1}}
+			p.Prompt, p.Actions = lost, onlyCancel
+			p.Reason = &pimserr.PromptError{Prompt: string(lost), Err: pimserr.ErrAskedAgain, AttemptsLeft: -1, ResendsLeft: -1}
+			return
 		}
-		p := Pending{Kind: PendingPrompt, State: cur, Prompt: st.Prompt, Actions: c.offered(st), Reason: c.promptError(st)}
+		p.Prompt, p.Actions, p.Reason = st.Prompt, c.offered(st), c.promptError(st)
 		switch st.Prompt {
 		case PromptCertificationCode:
 			p.SentTo = redact.Phone(c.run.Phone)
 		case PromptEnrollmentCode:
 			p.SentTo = redact.Phone(c.run.Trusted)
 		}
-		return p
+	default:
+		p.Kind = PendingNone
 	}
-	return Pending{Kind: PendingNone, State: cur}
 }
+
+// onlyCancel is what a prompt asked again after a restore offers.
+var onlyCancel = []Action{ActionCancel}
 
 // offered returns the actions at a waiting state, less those that spend a
 // new SMS once none is left.
@@ -127,8 +136,11 @@ func (c *core) promptError(st *flows.State) error {
 
 // reask returns the answer a waiting state must ask again before its own
 // prompt: a restored run keeps no secret, so the call the state leads to may
-// lack one. In a run that was never restored it finds nothing.
+// lack one. A run never restored lacks none, and skips the search.
 func (c *core) reask(st *flows.State) (enrollment.Prompt, bool) {
+	if !c.restored {
+		return "", false
+	}
 	next := c.nextCall(st)
 	if next == nil {
 		return "", false
@@ -196,7 +208,7 @@ func (c *core) interpret(st *flows.State, msg pims.Message, callErr error) {
 		c.warnErrs = append(c.warnErrs, d.Warning)
 	}
 	c.fail(d.Failure, d.Err)
-	c.take(d.Event, d)
+	c.take(d.Event, &d)
 }
 
 func (c *core) stepContext(s *steps.Step) steps.Context {
@@ -231,10 +243,10 @@ func (c *core) fail(f pimserr.Failure, cause error) {
 }
 
 // take moves the machine by ev, applies the effects of the edge taken with
-// the decision that chose it (zero for an answer), and enters the new
+// the decision that chose it (nil for an answer), and enters the new
 // state. The tables are checked by tests, so an event they do not allow is
 // a bug; it still fails the run, never panics.
-func (c *core) take(ev enrollment.Event, d steps.Decision) {
+func (c *core) take(ev enrollment.Event, d *steps.Decision) {
 	from := c.m.Current()
 	src := c.state()
 	to, err := c.m.Fire(ev)
@@ -262,7 +274,10 @@ func (c *core) take(ev enrollment.Event, d steps.Decision) {
 }
 
 // apply makes the changes an edge declares.
-func (c *core) apply(src *flows.State, edge *flows.Edge, d steps.Decision) {
+func (c *core) apply(src *flows.State, edge *flows.Edge, d *steps.Decision) {
+	if d == nil {
+		d = &noDecision
+	}
 	for _, ef := range edge.Effects {
 		switch ef.Kind {
 		case flows.WrongAnswerCounted, flows.LastWrongAnswerCounted:
@@ -305,6 +320,9 @@ func (c *core) apply(src *flows.State, edge *flows.Edge, d steps.Decision) {
 	}
 }
 
+// noDecision is the decision behind an answer: none.
+var noDecision steps.Decision
+
 // enter runs what entering state s by edge does: a call is made pending, a
 // prompt loses the reason of an earlier ask, an end ends the run.
 func (c *core) enter(edge *flows.Edge, s enrollment.State) {
@@ -342,7 +360,7 @@ func (c *core) prepare(s *steps.Step, delay time.Duration) {
 	req, err := s.RequestAfter(c.call.Request, c.inputs())
 	if err != nil {
 		c.fail(pimserr.FailureInternal, err)
-		c.take(enrollment.CallFailed, steps.Decision{})
+		c.take(enrollment.CallFailed, nil)
 		return
 	}
 	c.call = Call{ID: c.newCallID(), Step: s.ID, Request: req, Delay: delay}
@@ -392,7 +410,7 @@ func (c *core) answer(a Answer) error {
 	if lost, ok := c.reask(st); ok {
 		if a.Prompt == lost && a.Action == ActionCancel {
 			c.notifyAnswer(a, nil)
-			c.take(enrollment.CancelRequested, steps.Decision{})
+			c.take(enrollment.CancelRequested, nil)
 			return nil
 		}
 		err := c.answerAgain(lost, a)
@@ -410,7 +428,7 @@ func (c *core) answer(a Answer) error {
 		}
 		return err
 	}
-	c.take(ev, steps.Decision{})
+	c.take(ev, nil)
 	return nil
 }
 
@@ -484,16 +502,19 @@ func (c *core) cancel() {
 	st := c.state()
 	switch st.Kind {
 	case flows.Calling:
-		c.take(enrollment.CallInterrupted, steps.Decision{Err: context.Canceled, Unknown: st.Step.Enrolls})
-		c.take(enrollment.CancelRequested, steps.Decision{})
+		c.take(enrollment.CallInterrupted, &steps.Decision{Err: context.Canceled, Unknown: st.Step.Enrolls})
+		c.take(enrollment.CancelRequested, nil)
 	case flows.Waiting:
-		c.take(enrollment.CancelRequested, steps.Decision{})
+		c.take(enrollment.CancelRequested, nil)
 	}
 }
 
 // record counts, logs and reports a call whose reply came back.
 func (c *core) record(call Call, state enrollment.State, s *steps.Step, msg pims.Message, callErr error, took time.Duration) {
 	c.run.Counters.Calls++
+	if c.cfg.logger == nil && len(c.cfg.observers) == 0 {
+		return
+	}
 	rec := CallRecord{ID: call.ID, State: state, Step: s.ID, Request: call.Request, Err: callErr, Duration: took}
 	if callErr == nil {
 		rec.Status, rec.TransactionID, rec.Reply = msg.Status, msg.TransactionID, msg

@@ -110,10 +110,11 @@ func (e *Engine) Outcome() (Outcome, bool) {
 }
 
 // Next returns what the engine needs next.
-func (e *Engine) Next() Pending {
+func (e *Engine) Next() (p Pending) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.c.next()
+	e.c.next(&p) // runs no host code, so nothing can panic while the lock is held
+	e.mu.Unlock()
+	return p
 }
 
 // Deliver hands the engine the reply to the pending call id: the message,

@@ -40,7 +40,8 @@ func (e *Engine) Advance(ctx context.Context, backend pims.Backend) (Pending, er
 	defer settle()
 	for {
 		e.mu.Lock()
-		p := e.c.next()
+		var p Pending
+		e.c.next(&p)
 		if p.Kind != PendingCall {
 			e.mu.Unlock()
 			settle()

@@ -147,7 +147,7 @@ func Restore(data []byte, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, snapErr("%v", err)
 	}
-	e := &Engine{c: core{cfg: cfg, flow: flow, table: table, m: m, run: s.runState}}
+	e := &Engine{c: core{cfg: cfg, flow: flow, table: table, m: m, run: s.runState, restored: true}}
 	for _, w := range s.Warnings {
 		e.c.warnErrs = append(e.c.warnErrs, &pimserr.StepError{Step: w.Step, Err: pimserr.New(w.Code)})
 	}

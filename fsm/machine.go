@@ -44,8 +44,16 @@ type Definition struct {
 	// per run would cost more than the run's transitions. One is kept in
 	// spare, which the collector does not empty as it empties pool; pool
 	// serves the transitions made at the same time as another.
-	spare atomic.Pointer[looplab.FSM]
+	spare atomic.Pointer[pooled]
 	pool  sync.Pool
+}
+
+// pooled is a looplab machine of a Definition's pool and the state it was
+// left in, so that a run that takes it back where it left it (the common
+// case: one run at a time) skips looplab's SetState.
+type pooled struct {
+	f  *looplab.FSM
+	at State // "" when not known
 }
 
 // edge is a row seen from its source.
@@ -87,7 +95,7 @@ func Define(name string, initial State, rows []Row) (*Definition, error) {
 		return bad("no initial state")
 	}
 	d := &Definition{name: name, initial: initial}
-	d.pool.New = func() any { return looplab.NewFSM(string(d.initial), d.events, nil) }
+	d.pool.New = func() any { return &pooled{f: looplab.NewFSM(string(d.initial), d.events, nil), at: d.initial} }
 	d.addState(initial)
 	for _, r := range rows {
 		if r.Event == "" || r.Src == "" || r.Dst == "" {
@@ -257,34 +265,40 @@ func (m *Machine) Can(ev Event) bool {
 // *TransitionError and leaves the machine where it was.
 func (m *Machine) Fire(ev Event) (State, error) {
 	src := m.cur
-	f := m.def.spare.Swap(nil)
-	if f == nil {
-		f = m.def.pool.Get().(*looplab.FSM)
+	p := m.def.spare.Swap(nil)
+	if p == nil {
+		p = m.def.pool.Get().(*pooled)
 	}
-	f.SetState(string(src))
+	if p.at != src {
+		p.f.SetState(string(src))
+	}
 	// No callbacks are registered, so no context reaches user code; a
 	// cancelled context would make looplab skip the transition.
-	err := f.Event(context.Background(), string(ev))
-	if !m.def.spare.CompareAndSwap(nil, f) {
-		m.def.pool.Put(f)
-	}
-	switch err := err.(type) {
+	err := p.f.Event(context.Background(), string(ev))
+	p.at = src // where looplab leaves a machine that did not move
+	switch e := err.(type) {
 	case nil:
 	case looplab.NoTransitionError: // a self-loop
-		if err.Err != nil {
-			return src, fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, err)
+		if err = nil; e.Err != nil {
+			err, p.at = fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, e), ""
 		}
 	case looplab.InvalidEventError, looplab.UnknownEventError:
-		return src, &TransitionError{Event: ev, State: src}
+		err = &TransitionError{Event: ev, State: src}
 	default:
-		return src, fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, err)
+		err, p.at = fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, e), ""
 	}
 	// looplab made the move its events allow: they are the table's rows, so
 	// the row gives the new state and its index without asking looplab.
 	dst, ok := m.def.target(m.idx, ev)
-	if !ok {
-		return src, &TransitionError{Event: ev, State: src}
+	if err == nil && !ok { // not a row, yet looplab moved: unreachable
+		err, p.at = &TransitionError{Event: ev, State: src}, ""
 	}
-	m.cur, m.idx = m.def.states[dst], dst
-	return m.cur, nil
+	if err == nil {
+		m.cur, m.idx = m.def.states[dst], dst
+		p.at = m.cur
+	}
+	if !m.def.spare.CompareAndSwap(nil, p) {
+		m.def.pool.Put(p)
+	}
+	return m.cur, err
 }

@@ -126,3 +126,30 @@ func TestMachine_ConcurrentMachinesOfOneDefinition(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Machines that take turns on the Definition's looplab machine each fire
+// from their own state, whatever the other left it in, an event refused
+// included.
+func TestMachine_TakingTurnsOnOneLooplabMachine(t *testing.T) {
+	d := fsm.MustDefine("t", enrollment.Start, rows)
+	a, b := d.NewMachine(), d.NewMachine()
+	_, err := a.Fire(enrollment.Begin)
+	require.NoError(t, err)
+	_, err = b.Fire(enrollment.DeviceActivated)
+	assert.ErrorIs(t, err, fsm.ErrInvalidTransition, "b is still at start, where a left from")
+	to, err := b.Fire(enrollment.Begin)
+	require.NoError(t, err)
+	assert.Equal(t, enrollment.CheckingEnrollment, to)
+	to, err = a.Fire(enrollment.DeviceActivated)
+	require.NoError(t, err)
+	assert.Equal(t, enrollment.Enrolled, to)
+	to, err = b.Fire(enrollment.ReadRetried)
+	require.NoError(t, err, "b fires from checking_enrollment, not from where a left looplab")
+	assert.Equal(t, enrollment.CheckingEnrollment, to)
+	_, err = a.Fire(enrollment.Begin)
+	assert.ErrorIs(t, err, fsm.ErrInvalidTransition, "a is enrolled")
+	to, err = b.Fire(enrollment.DeviceActivated)
+	require.NoError(t, err)
+	assert.Equal(t, enrollment.Enrolled, to)
+	assert.Equal(t, enrollment.Enrolled, a.Current())
+}
