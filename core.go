@@ -255,12 +255,10 @@ func (c *core) take(ev enrollment.Event, d *steps.Decision) {
 		if c.m, err = c.table.Def.NewMachineAt(enrollment.Failed); err != nil {
 			c.m = c.table.Def.NewMachine() // every table declares failed: unreachable
 		}
-		c.run.State = enrollment.Failed
 		c.observe(from, enrollment.Failed, enrollment.CallFailed)
 		c.end(enrollment.Failed)
 		return
 	}
-	c.run.State = to
 	edge, _ := src.Edge(ev)
 	if edge != nil {
 		c.fail(edge.Failure, nil)

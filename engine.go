@@ -48,7 +48,7 @@ func New(flow Flow, opts ...Option) (*Engine, error) {
 	}
 	em.m = *table.Def.NewMachine()
 	e.c.flow, e.c.table, e.c.m = resolved, table, &em.m
-	e.c.run.State, e.c.run.NextCall = em.m.Current(), 1
+	e.c.run.NextCall = 1
 	e.c.begin()
 	return e, nil
 }

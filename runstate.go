@@ -8,12 +8,11 @@ import (
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 )
 
-// runState is everything a run holds but its settings and its secrets, as
-// raft's HardState is what a node persists: the edges' effects change it, a
-// snapshot is it encoded (with the settings), a restore decodes and checks
-// it. Copying it is cheap, so a checker can branch from any state.
+// runState is everything a run holds but its settings, its secrets and its
+// state (the machine's, never copied here), as raft's HardState is what a
+// node persists: the edges' effects change it, a snapshot is it encoded
+// (with the settings and the state), a restore decodes and checks it. Copying it is cheap, so a checker can branch from any state.
 type runState struct {
-	State State `json:"state"`
 	// Phone is the number being registered, normalised; Trusted the number
 	// call 3 returned, as it returned it.
 	Phone    string   `json:"phone,omitempty"`

@@ -29,6 +29,8 @@ type snapshot struct {
 	SDK        string   `json:"sdk"`
 	AutoRemove bool     `json:"autoRemove,omitempty"`
 	VIN        string   `json:"vin,omitempty"`
+	// State is the machine's, read from it when saving.
+	State State `json:"state"`
 	runState
 	// Seal is the HMAC-SHA256 of the rest, with WithSnapshotKey.
 	Seal string `json:"seal,omitempty"`
@@ -66,7 +68,7 @@ func (c *core) snapshot() ([]byte, error) {
 	s := snapshot{
 		Version: SnapshotVersion, Flow: c.flow,
 		Platform: c.cfg.platform, SDK: c.cfg.sdk, AutoRemove: c.cfg.autoRemove, VIN: c.cfg.vin,
-		runState: c.run,
+		State: c.m.Current(), runState: c.run,
 	}
 	data, err := json.Marshal(s)
 	if err != nil || c.cfg.sealKey == nil {

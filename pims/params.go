@@ -47,7 +47,7 @@ func Pairs(kv ...string) Params {
 		if i+1 < len(kv) {
 			p.Value = kv[i+1]
 		}
-		if j := slices.IndexFunc(out, func(q Param) bool { return q.Name == p.Name }); j >= 0 {
+		if j := indexOf(out, p.Name); j >= 0 {
 			out[j].Value = p.Value
 			continue
 		}
@@ -56,15 +56,22 @@ func Pairs(kv ...string) Params {
 	return Params{list: out}
 }
 
+func indexOf(ps []Param, name string) int {
+	for i := range ps {
+		if ps[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
 // Len returns the number of parameters.
 func (p Params) Len() int { return len(p.list) }
 
 // Get returns the value of parameter name.
 func (p Params) Get(name string) (string, bool) {
-	for _, q := range p.list {
-		if q.Name == name {
-			return q.Value, true
-		}
+	if i := indexOf(p.list, name); i >= 0 {
+		return p.list[i].Value, true
 	}
 	return "", false
 }

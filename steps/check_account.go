@@ -46,12 +46,13 @@ func accountStatus(result map[string]any) (string, error) {
 		}
 		return "NotBlocked", nil
 	case string:
-		switch strings.ToLower(v) {
-		case "notblocked", "false":
+		// EqualFold, not ToLower: a reply read on every run copies nothing.
+		switch {
+		case strings.EqualFold(v, "NotBlocked"), strings.EqualFold(v, "false"):
 			return "NotBlocked", nil
-		case "accountblocked", "true":
+		case strings.EqualFold(v, "AccountBlocked"), strings.EqualFold(v, "true"):
 			return "AccountBlocked", nil
-		case "pinblocked":
+		case strings.EqualFold(v, "PINBlocked"):
 			return "PINBlocked", nil
 		}
 		return "", badResult("isAccountBlocked has an unknown value")

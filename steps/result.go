@@ -17,10 +17,10 @@ func boolResult(result map[string]any, key string) (bool, error) {
 	case bool:
 		return v, nil
 	case string:
-		switch strings.ToLower(v) {
-		case "true":
+		switch {
+		case strings.EqualFold(v, "true"):
 			return true, nil
-		case "false":
+		case strings.EqualFold(v, "false"):
 			return false, nil
 		}
 	case nil:

@@ -286,3 +286,23 @@ func TestCheckPhone_UnprintableNumberIsABadReply(t *testing.T) {
 	d := steps.CheckPhone.Interpret(pims.Success("t", map[string]any{"trustedphoneNumber": "+33 6 12 34 56 78"}), nil, inEnrollment)
 	assert.Equal(t, enrollment.PhonePresent, d.Event)
 }
+
+// Steps 1 and 2 read their strings in any case, the documented spelling
+// and the booleans of the tutorial's sample alike.
+func TestInterpret_ResultStringsInAnyCase(t *testing.T) {
+	status := map[any]enrollment.Event{
+		"NotBlocked": enrollment.AccountNotBlocked, "notblocked": enrollment.AccountNotBlocked, "FALSE": enrollment.AccountNotBlocked, false: enrollment.AccountNotBlocked,
+		"AccountBlocked": enrollment.RemovalRequired, "ACCOUNTBLOCKED": enrollment.RemovalRequired, "True": enrollment.RemovalRequired, true: enrollment.RemovalRequired,
+		"pinblocked": enrollment.RemovalRequired,
+	}
+	for v, want := range status {
+		d := steps.CheckAccount.Interpret(pims.Success("t", map[string]any{"isAccountBlocked": v}), nil, inEnrollment)
+		assert.Equal(t, want, d.Event, "%v", v)
+	}
+	d := steps.CheckAccount.Interpret(pims.Success("t", map[string]any{"isAccountBlocked": "NotBlockedAtAll"}), nil, inEnrollment)
+	assert.Equal(t, enrollment.CallFailed, d.Event)
+	for v, want := range map[any]enrollment.Event{"TRUE": enrollment.DeviceActivated, "False": enrollment.DeviceNotActivated, "yes": enrollment.CallFailed} {
+		d := steps.CheckEnrollment.Interpret(pims.Success("t", map[string]any{"isDeviceActivated": v}), nil, inEnrollment)
+		assert.Equal(t, want, d.Event, "%v", v)
+	}
+}
