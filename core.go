@@ -85,7 +85,7 @@ var onlyCancel = []Action{ActionCancel}
 // offered returns the actions at a waiting state, less those that spend a
 // new SMS once none is left.
 func (c *core) offered(st *flows.State) []Action {
-	all := c.table.Actions(st.Name)
+	all := c.table.ActionsAt(c.m)
 	if c.resendsLeft() > 0 {
 		return all
 	}
@@ -125,7 +125,7 @@ func (c *core) promptError(st *flows.State) error {
 	case p.IsPIN():
 		pe.AttemptsLeft = max(0, c.cfg.limits.PINAttempts-c.run.Counters.WrongPINs)
 	}
-	for _, a := range c.table.Actions(st.Name) {
+	for _, a := range c.table.ActionsAt(c.m) {
 		if c.spendsResend(st, a) {
 			pe.ResendsLeft = max(0, c.resendsLeft())
 			break
@@ -187,12 +187,12 @@ func (c *core) deliver(id uint64, msg pims.Message, callErr error, took time.Dur
 	if st.Kind != flows.Calling || id != c.call.ID {
 		if a := c.aheadCall(id); a != nil {
 			a.msg, a.err, a.done = msg, callErr, true
-			c.record(a.call, a.state, a.step, msg, callErr, took)
+			c.record(&a.call, a.state, a.step, &msg, callErr, took)
 			return nil
 		}
 		return fmt.Errorf("%w: %d", pimserr.ErrNoCall, id)
 	}
-	c.record(c.call, st.Name, st.Step, msg, callErr, took)
+	c.record(&c.call, st.Name, st.Step, &msg, callErr, took)
 	c.interpret(st, msg, callErr)
 	return nil
 }
@@ -508,14 +508,14 @@ func (c *core) cancel() {
 }
 
 // record counts, logs and reports a call whose reply came back.
-func (c *core) record(call Call, state enrollment.State, s *steps.Step, msg pims.Message, callErr error, took time.Duration) {
+func (c *core) record(call *Call, state enrollment.State, s *steps.Step, msg *pims.Message, callErr error, took time.Duration) {
 	c.run.Counters.Calls++
 	if c.cfg.logger == nil && len(c.cfg.observers) == 0 {
 		return
 	}
 	rec := CallRecord{ID: call.ID, State: state, Step: s.ID, Request: call.Request, Err: callErr, Duration: took}
 	if callErr == nil {
-		rec.Status, rec.TransactionID, rec.Reply = msg.Status, msg.TransactionID, msg
+		rec.Status, rec.TransactionID, rec.Reply = msg.Status, msg.TransactionID, *msg
 		if msg.Error != nil {
 			rec.Code = msg.Error.Code
 		}

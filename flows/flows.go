@@ -312,6 +312,10 @@ func (t *Table) Actions(s enrollment.State) []enrollment.Action {
 	return nil
 }
 
+// ActionsAt returns Actions of m's current state; m must be a machine of
+// t.Def.
+func (t *Table) ActionsAt(m *fsm.Machine) []enrollment.Action { return t.actions[m.Index()] }
+
 func (t *Table) offered(s enrollment.State) []enrollment.Action {
 	var out []enrollment.Action
 	for _, a := range enrollment.Actions() {

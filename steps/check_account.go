@@ -30,7 +30,7 @@ var CheckAccount = &Step{
 		// the cause a UI shows before asking to remove every enrollment
 		cause := &pimserr.StepError{Step: "2", Op: string(pims.Get), API: APIAccount,
 			Err: &pimserr.Error{Code: pimserr.CodeAccountBlocked, Label: "isAccountBlocked: " + status}}
-		return blocked(pimserr.CodeAccountBlocked, cause, c), nil
+		return blocked(pimserr.CodeAccountBlocked, cause, &c), nil
 	},
 }
 

@@ -135,16 +135,24 @@ func (in Inputs) Has(p enrollment.Prompt) bool {
 // Request builds the call. It fails only if an input the call needs is
 // missing, which the engine prevents.
 func (s *Step) Request(in Inputs) (pims.Request, error) {
-	fail := func(what string) (pims.Request, error) {
-		return pims.Request{}, &pimserr.StepError{Step: s.ID, Op: string(s.Op), API: s.API, Err: errMissing(what)}
-	}
-	if p, missing := s.Missing(in); missing {
-		return fail(string(p))
-	}
-	if s.needsVIN && in.VIN == "" {
-		return fail("vin")
+	if err := s.check(in); err != nil {
+		return pims.Request{}, err
 	}
 	return pims.Request{Op: s.Op, API: s.API, Params: s.params(in)}, nil
+}
+
+// check reports an input the call needs that in lacks.
+func (s *Step) check(in Inputs) error {
+	what := ""
+	if p, missing := s.Missing(in); missing {
+		what = string(p)
+	} else if s.needsVIN && in.VIN == "" {
+		what = "vin"
+	}
+	if what == "" {
+		return nil
+	}
+	return &pimserr.StepError{Step: s.ID, Op: string(s.Op), API: s.API, Err: errMissing(what)}
 }
 
 // RequestAfter is Request for a call that follows prev, the run's previous
@@ -153,13 +161,14 @@ func (s *Step) Request(in Inputs) (pims.Request, error) {
 // it sent), it shares prev's parameters rather than building others. Params are
 // immutable, so sharing them is safe.
 func (s *Step) RequestAfter(prev pims.Request, in Inputs) (pims.Request, error) {
-	if s.same != nil && prev.Params.Len() > 0 && prev.Op == s.Op && prev.API == s.API {
-		_, missing := s.Missing(in)
-		if !missing && !(s.needsVIN && in.VIN == "") && s.same(prev.Params, in) {
-			return pims.Request{Op: s.Op, API: s.API, Params: prev.Params}, nil
-		}
+	if err := s.check(in); err != nil {
+		return pims.Request{}, err
 	}
-	return s.Request(in)
+	params := prev.Params
+	if s.same == nil || params.Len() == 0 || prev.Op != s.Op || prev.API != s.API || !s.same(params, in) {
+		params = s.params(in)
+	}
+	return pims.Request{Op: s.Op, API: s.API, Params: params}, nil
 }
 
 // Context is what Interpret needs to know of the run to decide the guards.
@@ -225,14 +234,14 @@ type Decision struct {
 // cannot be read (a bad reply), anything else when none came back (the
 // bridge failed, or ctx ended).
 func (s *Step) Interpret(msg pims.Message, callErr error, c Context) Decision {
-	d := s.interpret(msg, callErr, c)
+	d := s.interpret(&msg, callErr, &c)
 	if s.after != nil {
 		d = s.after(d, c)
 	}
 	return d
 }
 
-func (s *Step) interpret(msg pims.Message, callErr error, c Context) Decision {
+func (s *Step) interpret(msg *pims.Message, callErr error, c *Context) Decision {
 	wrap := func(err error) error {
 		return &pimserr.StepError{Step: s.ID, Op: string(s.Op), API: s.API, Err: err}
 	}
@@ -254,7 +263,7 @@ func (s *Step) interpret(msg pims.Message, callErr error, c Context) Decision {
 		if msg.NotObject && s.needsResult {
 			return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(badResult("result is not an object"))}
 		}
-		d, err := s.succeed(msg.Result, c)
+		d, err := s.succeed(msg.Result, *c)
 		if err != nil {
 			return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}
 		}
@@ -263,7 +272,7 @@ func (s *Step) interpret(msg pims.Message, callErr error, c Context) Decision {
 	perr := msg.Err()
 	err := wrap(perr)
 	if s.onFailed != nil {
-		if d, ok := s.onFailed(perr.Code, err, c); ok {
+		if d, ok := s.onFailed(perr.Code, err, *c); ok {
 			return d
 		}
 	}
@@ -273,7 +282,7 @@ func (s *Step) interpret(msg pims.Message, callErr error, c Context) Decision {
 	}
 	switch class {
 	case pimserr.ClassSucceededWithWarning:
-		d, serr := s.succeed(nil, c)
+		d, serr := s.succeed(nil, *c)
 		if serr != nil {
 			return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(serr)}
 		}
@@ -293,7 +302,7 @@ func (s *Step) interpret(msg pims.Message, callErr error, c Context) Decision {
 	}
 }
 
-func backoff(c Context) time.Duration {
+func backoff(c *Context) time.Duration {
 	if c.Attempt < 1 {
 		return c.Backoff
 	}
@@ -302,7 +311,7 @@ func backoff(c Context) time.Duration {
 
 // rejected: the user may correct the answer, unless the attempts are used up
 // (the last wrong PIN, or the last wrong code when no new one may be sent).
-func rejected(p enrollment.Prompt, code pimserr.Code, err error, c Context) Decision {
+func rejected(p enrollment.Prompt, code pimserr.Code, err error, c *Context) Decision {
 	switch {
 	case p == "":
 		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureCode(code), Err: err}
@@ -316,7 +325,7 @@ func rejected(p enrollment.Prompt, code pimserr.Code, err error, c Context) Deci
 // blocked decides what a blocked account leads to: removal in an enrollment
 // (with consent unless automatic, and at most RemovalsLeft times), failure in
 // an account operation.
-func blocked(code pimserr.Code, err error, c Context) Decision {
+func blocked(code pimserr.Code, err error, c *Context) Decision {
 	switch {
 	case !c.Enrollment:
 		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureCode(code), Err: err}
