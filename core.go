@@ -264,7 +264,9 @@ func (c *core) take(ev enrollment.Event, d *steps.Decision) {
 		c.fail(edge.Failure, nil)
 		c.apply(src, edge, d)
 	}
-	c.observe(from, to, ev)
+	if c.observed() {
+		c.observe(from, to, ev)
+	}
 	if from == to {
 		return
 	}
@@ -510,7 +512,7 @@ func (c *core) cancel() {
 // record counts, logs and reports a call whose reply came back.
 func (c *core) record(call *Call, state enrollment.State, s *steps.Step, msg *pims.Message, callErr error, took time.Duration) {
 	c.run.Counters.Calls++
-	if c.cfg.logger == nil && len(c.cfg.observers) == 0 {
+	if !c.observed() {
 		return
 	}
 	rec := CallRecord{ID: call.ID, State: state, Step: s.ID, Request: call.Request, Err: callErr, Duration: took}
@@ -527,6 +529,10 @@ func (c *core) record(call *Call, state enrollment.State, s *steps.Step, msg *pi
 		}
 	}
 }
+
+// observed reports whether a logger or an observer watches the run: if
+// none does, no record of a call or a transition is built.
+func (c *core) observed() bool { return c.cfg.logger != nil || len(c.cfg.observers) > 0 }
 
 func (c *core) observe(from, to enrollment.State, ev enrollment.Event) {
 	if l := c.cfg.logger; l != nil {

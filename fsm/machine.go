@@ -53,7 +53,7 @@ type Definition struct {
 // case: one run at a time) skips looplab's SetState.
 type pooled struct {
 	f  *looplab.FSM
-	at State // "" when not known
+	at int // the state's index, -1 when not known
 }
 
 // edge is a row seen from its source.
@@ -95,7 +95,7 @@ func Define(name string, initial State, rows []Row) (*Definition, error) {
 		return bad("no initial state")
 	}
 	d := &Definition{name: name, initial: initial}
-	d.pool.New = func() any { return &pooled{f: looplab.NewFSM(string(d.initial), d.events, nil), at: d.initial} }
+	d.pool.New = func() any { return &pooled{f: looplab.NewFSM(string(d.initial), d.events, nil), at: 0} }
 	d.addState(initial)
 	for _, r := range rows {
 		if r.Event == "" || r.Src == "" || r.Dst == "" {
@@ -216,7 +216,7 @@ func (d *Definition) Has(s State) bool {
 
 // NewMachine returns a machine in the initial state.
 func (d *Definition) NewMachine() *Machine {
-	return &Machine{def: d, cur: d.initial}
+	return &Machine{def: d}
 }
 
 // NewMachineAt returns a machine in state s, for a restored run.
@@ -225,7 +225,7 @@ func (d *Definition) NewMachineAt(s State) (*Machine, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %s has no state %q", ErrInvalidTransition, d.name, s)
 	}
-	return &Machine{def: d, cur: s, idx: i}, nil
+	return &Machine{def: d, idx: i}, nil
 }
 
 // Mermaid returns looplab's stateDiagram-v2 of a fresh machine, so the
@@ -241,15 +241,14 @@ func (d *Definition) Mermaid() (string, error) {
 // from NewMachine's is.
 type Machine struct {
 	def *Definition
-	cur State
-	idx int // of cur in def; the initial state's is 0
+	idx int // of the current state in def; the initial state's is 0
 }
 
 // Definition returns the machine's table.
 func (m *Machine) Definition() *Definition { return m.def }
 
 // Current returns the current state.
-func (m *Machine) Current() State { return m.cur }
+func (m *Machine) Current() State { return m.def.states[m.idx] }
 
 // Index returns the index of the current state in Definition.States.
 func (m *Machine) Index() int { return m.idx }
@@ -264,41 +263,41 @@ func (m *Machine) Can(ev Event) bool {
 // success. An event the current state does not allow returns a
 // *TransitionError and leaves the machine where it was.
 func (m *Machine) Fire(ev Event) (State, error) {
-	src := m.cur
+	src := m.def.states[m.idx]
 	p := m.def.spare.Swap(nil)
 	if p == nil {
 		p = m.def.pool.Get().(*pooled)
 	}
-	if p.at != src {
+	if p.at != m.idx {
 		p.f.SetState(string(src))
 	}
 	// No callbacks are registered, so no context reaches user code; a
 	// cancelled context would make looplab skip the transition.
 	err := p.f.Event(context.Background(), string(ev))
-	p.at = src // where looplab leaves a machine that did not move
+	at := m.idx // where looplab leaves a machine that did not move
 	switch e := err.(type) {
 	case nil:
 	case looplab.NoTransitionError: // a self-loop
 		if err = nil; e.Err != nil {
-			err, p.at = fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, e), ""
+			err, at = fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, e), -1
 		}
 	case looplab.InvalidEventError, looplab.UnknownEventError:
 		err = &TransitionError{Event: ev, State: src}
 	default:
-		err, p.at = fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, e), ""
-	}
-	// looplab made the move its events allow: they are the table's rows, so
-	// the row gives the new state and its index without asking looplab.
-	dst, ok := m.def.target(m.idx, ev)
-	if err == nil && !ok { // not a row, yet looplab moved: unreachable
-		err, p.at = &TransitionError{Event: ev, State: src}, ""
+		err, at = fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, e), -1
 	}
 	if err == nil {
-		m.cur, m.idx = m.def.states[dst], dst
-		p.at = m.cur
+		// looplab made the move its events allow: they are the table's
+		// rows, so the row gives the new state without asking looplab.
+		if dst, ok := m.def.target(m.idx, ev); ok {
+			m.idx, at = dst, dst
+		} else { // not a row, yet looplab moved: unreachable
+			err, at = &TransitionError{Event: ev, State: src}, -1
+		}
 	}
+	p.at = at
 	if !m.def.spare.CompareAndSwap(nil, p) {
 		m.def.pool.Put(p)
 	}
-	return m.cur, err
+	return m.def.states[m.idx], err
 }
