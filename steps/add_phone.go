@@ -15,5 +15,5 @@ var AddPhoneNumber = &Step{
 	params: func(in Inputs) pims.Params {
 		return pims.Pairs("type", "addPhoneNumber", "smsCode", in.CertificationCode.Reveal(), "phoneNumber", in.Phone)
 	},
-	succeed: next(enrollment.PhoneNumberAdded),
+	done: enrollment.PhoneNumberAdded,
 }

@@ -15,5 +15,5 @@ var RequestCertificationSMS = &Step{
 	params: func(in Inputs) pims.Params {
 		return pims.Pairs("type", "phoneNumberCertification", "phoneNumber", in.Phone)
 	},
-	succeed: next(enrollment.CertificationSMSSent),
+	done: enrollment.CertificationSMSSent,
 }

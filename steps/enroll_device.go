@@ -21,7 +21,7 @@ var EnrollDevice = &Step{
 	Enrolls: true, Blames: enrollment.PromptPIN,
 	needs: []enrollment.Prompt{enrollment.PromptPIN}, iOSNeeds: []enrollment.Prompt{enrollment.PromptEnrollmentCode, enrollment.PromptPIN},
 	params: enrollParams, same: sameEnrollParams,
-	succeed: next(enrollment.DeviceEnrolled),
+	done: enrollment.DeviceEnrolled,
 	onFailed: func(code pimserr.Code, err error, c Context) (Decision, bool) {
 		if c.AfterUnsurePIN && code == pimserr.CodeForbidden {
 			return Decision{Event: enrollment.DeviceMaybeEnrolled, Err: err, Unknown: true}, true

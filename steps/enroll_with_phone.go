@@ -18,5 +18,5 @@ var EnrollWithPhoneNumber = &Step{
 	params: func(in Inputs) pims.Params {
 		return pims.Pairs("action", "enrollWithPhoneNumber", "pinCode", in.PIN.Reveal(), "smsCode", in.CertificationCode.Reveal(), "phoneNumber", in.Phone)
 	},
-	succeed: next(enrollment.DeviceEnrolled),
+	done: enrollment.DeviceEnrolled,
 }

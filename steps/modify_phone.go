@@ -16,5 +16,5 @@ var ModifyPhoneNumber = &Step{
 	params: func(in Inputs) pims.Params {
 		return pims.Pairs("type", "modifyPhoneNumber", "smsCode", in.CertificationCode.Reveal(), "phoneNumber", in.Phone)
 	},
-	succeed: next(enrollment.PhoneNumberModified),
+	done: enrollment.PhoneNumberModified,
 }

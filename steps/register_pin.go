@@ -13,7 +13,7 @@ var RegisterPIN = &Step{
 	Enrolls: true, Blames: enrollment.PromptNewPIN,
 	needs: []enrollment.Prompt{enrollment.PromptNewPIN}, iOSNeeds: []enrollment.Prompt{enrollment.PromptEnrollmentCode, enrollment.PromptNewPIN},
 	params: enrollParams, same: sameEnrollParams,
-	succeed: next(enrollment.PINRegistered),
+	done: enrollment.PINRegistered,
 	// An unknown outcome may have left the PIN on the server; a later step 7
 	// then registers it over that one, and step 8 reads the fact.
 	after: func(d Decision, c Context) Decision {

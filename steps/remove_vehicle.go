@@ -16,5 +16,5 @@ var RemoveVehicle = &Step{
 	params: func(in Inputs) pims.Params {
 		return pims.Pairs("action", "removeProperty", "vin", in.VIN)
 	},
-	succeed: next(enrollment.VehicleRemoved),
+	done: enrollment.VehicleRemoved,
 }

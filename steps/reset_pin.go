@@ -16,5 +16,5 @@ var ResetPIN = &Step{
 	params: func(in Inputs) pims.Params {
 		return pims.Pairs("action", "reset", "pinCode", in.PIN.Reveal(), "smsCode", in.EnrollmentCode.Reveal())
 	},
-	succeed: next(enrollment.PINReset),
+	done: enrollment.PINReset,
 }

@@ -79,7 +79,10 @@ type Step struct {
 	// same, when set, reports whether parameters params returned hold what
 	// params(in) would: RequestAfter then shares them instead of building
 	// others.
-	same    func(p pims.Params, in Inputs) bool
+	same func(p pims.Params, in Inputs) bool
+	// done is where a success leads when the step reads nothing of it;
+	// succeed, when set, reads the result instead.
+	done    enrollment.Event
 	succeed func(result map[string]any, c Context) (Decision, error)
 	// onFailed, when set, decides a FAILED reply before the rule of its
 	// code's class; it reports false to leave the reply to that rule.
@@ -106,9 +109,12 @@ func (s *Step) Needs(p Platform) []enrollment.Prompt {
 }
 
 // Missing returns the first answer the call needs that in lacks.
-func (s *Step) Missing(in Inputs) (enrollment.Prompt, bool) {
+func (s *Step) Missing(in Inputs) (enrollment.Prompt, bool) { return s.missing(&in) }
+
+// missing is Missing without a copy of the inputs per answer looked at.
+func (s *Step) missing(in *Inputs) (enrollment.Prompt, bool) {
 	for _, p := range s.Needs(in.Platform) {
-		if !in.Has(p) {
+		if !in.has(p) {
 			return p, true
 		}
 	}
@@ -116,7 +122,9 @@ func (s *Step) Missing(in Inputs) (enrollment.Prompt, bool) {
 }
 
 // Has reports whether the answer to prompt p is held.
-func (in Inputs) Has(p enrollment.Prompt) bool {
+func (in Inputs) Has(p enrollment.Prompt) bool { return in.has(p) }
+
+func (in *Inputs) has(p enrollment.Prompt) bool {
 	switch p {
 	case enrollment.PromptPhoneNumber:
 		return in.Phone != ""
@@ -135,16 +143,16 @@ func (in Inputs) Has(p enrollment.Prompt) bool {
 // Request builds the call. It fails only if an input the call needs is
 // missing, which the engine prevents.
 func (s *Step) Request(in Inputs) (pims.Request, error) {
-	if err := s.check(in); err != nil {
+	if err := s.check(&in); err != nil {
 		return pims.Request{}, err
 	}
 	return pims.Request{Op: s.Op, API: s.API, Params: s.params(in)}, nil
 }
 
 // check reports an input the call needs that in lacks.
-func (s *Step) check(in Inputs) error {
+func (s *Step) check(in *Inputs) error {
 	what := ""
-	if p, missing := s.Missing(in); missing {
+	if p, missing := s.missing(in); missing {
 		what = string(p)
 	} else if s.needsVIN && in.VIN == "" {
 		what = "vin"
@@ -161,7 +169,7 @@ func (s *Step) check(in Inputs) error {
 // it sent), it shares prev's parameters rather than building others. Params are
 // immutable, so sharing them is safe.
 func (s *Step) RequestAfter(prev pims.Request, in Inputs) (pims.Request, error) {
-	if err := s.check(in); err != nil {
+	if err := s.check(&in); err != nil {
 		return pims.Request{}, err
 	}
 	params := prev.Params
@@ -263,7 +271,7 @@ func (s *Step) interpret(msg *pims.Message, callErr error, c *Context) Decision 
 		if msg.NotObject && s.needsResult {
 			return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(badResult("result is not an object"))}
 		}
-		d, err := s.succeed(msg.Result, *c)
+		d, err := s.succeeded(msg.Result, c)
 		if err != nil {
 			return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}
 		}
@@ -282,7 +290,7 @@ func (s *Step) interpret(msg *pims.Message, callErr error, c *Context) Decision 
 	}
 	switch class {
 	case pimserr.ClassSucceededWithWarning:
-		d, serr := s.succeed(nil, *c)
+		d, serr := s.succeeded(nil, c)
 		if serr != nil {
 			return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(serr)}
 		}
@@ -338,9 +346,12 @@ func blocked(code pimserr.Code, err error, c *Context) Decision {
 	}
 }
 
-// next is the decision of a step that succeeded with no result to read.
-func next(ev enrollment.Event) func(map[string]any, Context) (Decision, error) {
-	return func(map[string]any, Context) (Decision, error) { return Decision{Event: ev}, nil }
+// succeeded is the decision of a success with result.
+func (s *Step) succeeded(result map[string]any, c *Context) (Decision, error) {
+	if s.succeed == nil {
+		return Decision{Event: s.done}, nil
+	}
+	return s.succeed(result, *c)
 }
 
 // fixedParams returns the parameters of a call that sends only constants,

@@ -17,5 +17,5 @@ var UpdatePIN = &Step{
 	params: func(in Inputs) pims.Params {
 		return pims.Pairs("action", "update", "oldPIN", in.OldPIN.Reveal(), "newPIN", in.PIN.Reveal())
 	},
-	succeed: next(enrollment.PINUpdated),
+	done: enrollment.PINUpdated,
 }
