@@ -182,25 +182,25 @@ func (c *core) inputs() steps.Inputs {
 }
 
 // deliver takes the reply to call id; took is how long it took.
-func (c *core) deliver(id uint64, msg pims.Message, callErr error, took time.Duration) error {
+func (c *core) deliver(id uint64, msg *pims.Message, callErr error, took time.Duration) error {
 	st := c.state()
 	if st.Kind != flows.Calling || id != c.call.ID {
 		if a := c.aheadCall(id); a != nil {
-			a.msg, a.err, a.done = msg, callErr, true
-			c.record(&a.call, a.state, a.step, &msg, callErr, took)
+			a.msg, a.err, a.done = *msg, callErr, true
+			c.record(&a.call, a.state, a.step, msg, callErr, took)
 			return nil
 		}
 		return fmt.Errorf("%w: %d", pimserr.ErrNoCall, id)
 	}
-	c.record(&c.call, st.Name, st.Step, &msg, callErr, took)
+	c.record(&c.call, st.Name, st.Step, msg, callErr, took)
 	c.interpret(st, msg, callErr)
 	return nil
 }
 
 // interpret asks the calling state's step what its reply means, keeps the
 // facts of the decision, and takes the edge of its event.
-func (c *core) interpret(st *flows.State, msg pims.Message, callErr error) {
-	d := st.Step.Interpret(msg, callErr, c.stepContext(st.Step))
+func (c *core) interpret(st *flows.State, msg *pims.Message, callErr error) {
+	d := st.Step.Interpret(*msg, callErr, c.stepContext(st.Step))
 	c.run.PINMayBeSet = c.run.PINMayBeSet || d.PINMayBeSet
 	c.run.AfterUnsurePIN = d.AfterUnsurePIN
 	if d.Warning != nil && !c.run.warned(st.Step.ID) {
@@ -341,7 +341,7 @@ func (c *core) enter(edge *flows.Edge, s enrollment.State) {
 		}
 		c.call = ahead.call
 		if ahead.done {
-			c.interpret(st, ahead.msg, ahead.err)
+			c.interpret(st, &ahead.msg, ahead.err)
 		}
 	case flows.Waiting:
 		c.run.Attempt = 0

@@ -128,7 +128,7 @@ func (e *Engine) Deliver(id uint64, msg pims.Message, callErr error) error {
 	if e.inFlight != 0 {
 		return fmt.Errorf("%w: call %d is being made by Advance", pimserr.ErrNoCall, e.inFlight)
 	}
-	return e.c.deliver(id, msg, callErr, 0)
+	return e.c.deliver(id, &msg, callErr, 0)
 }
 
 // Answer gives the user's answer to the pending prompt. A refused answer
@@ -166,7 +166,7 @@ func (e *Engine) Cancel() error {
 // deliverMade takes the reply to a call Advance made, and ends the run if
 // Cancel asked for it meanwhile.
 func (e *Engine) deliverMade(id uint64, r result) error {
-	err := e.c.deliver(id, r.msg, r.err, r.took)
+	err := e.c.deliver(id, &r.msg, r.err, r.took)
 	if e.cancelPending && e.inFlight == 0 {
 		e.cancelPending = false
 		if !e.c.ended() {

@@ -32,7 +32,7 @@ func (e *Engine) Advance(ctx context.Context, backend pims.Backend) (Pending, er
 		for id, ch := range ahead {
 			r := <-ch
 			e.mu.Lock()
-			_ = e.c.deliver(id, r.msg, r.err, r.took)
+			_ = e.c.deliver(id, &r.msg, r.err, r.took)
 			e.mu.Unlock()
 			delete(ahead, id)
 		}
