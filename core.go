@@ -212,7 +212,7 @@ func (c *core) interpret(st *flows.State, msg *pims.Message, callErr error) {
 }
 
 func (c *core) stepContext(s *steps.Step) steps.Context {
-	l, n := c.cfg.limits, c.run.Counters
+	l, n := &c.cfg.limits, &c.run.Counters
 	ctx := steps.Context{
 		Enrollment:       c.table.Enrollment,
 		AutoRemove:       c.cfg.autoRemove,
