@@ -200,7 +200,12 @@ func (c *core) deliver(id uint64, msg *pims.Message, callErr error, took time.Du
 // interpret asks the calling state's step what its reply means, keeps the
 // facts of the decision, and takes the edge of its event.
 func (c *core) interpret(st *flows.State, msg *pims.Message, callErr error) {
-	d := st.Step.Interpret(*msg, callErr, c.stepContext(st.Step))
+	var d steps.Decision
+	if ev, ok := st.Step.Done(msg, callErr); ok {
+		d.Event = ev // a bare success: no context to build
+	} else {
+		d = st.Step.Interpret(*msg, callErr, c.stepContext(st.Step))
+	}
 	c.run.PINMayBeSet = c.run.PINMayBeSet || d.PINMayBeSet
 	c.run.AfterUnsurePIN = d.AfterUnsurePIN
 	if d.Warning != nil && !c.run.warned(st.Step.ID) {

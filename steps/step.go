@@ -249,6 +249,17 @@ func (s *Step) Interpret(msg pims.Message, callErr error, c Context) Decision {
 	return d
 }
 
+// Done returns where a reply leads without a context, when it can: a
+// SUCCEEDED reply to a step that reads nothing of it and adds no fact goes
+// to the step's done event, the whole of what Interpret decides. ok is
+// false otherwise; Interpret decides then.
+func (s *Step) Done(msg *pims.Message, callErr error) (ev enrollment.Event, ok bool) {
+	if callErr != nil || s.succeed != nil || s.after != nil || msg.Status != pims.Succeeded {
+		return "", false
+	}
+	return s.done, true
+}
+
 func (s *Step) interpret(msg *pims.Message, callErr error, c *Context) Decision {
 	wrap := func(err error) error {
 		return &pimserr.StepError{Step: s.ID, Op: string(s.Op), API: s.API, Err: err}

@@ -306,3 +306,39 @@ func TestInterpret_ResultStringsInAnyCase(t *testing.T) {
 		assert.Equal(t, want, d.Event, "%v", v)
 	}
 }
+
+// Done decides a reply only where it is the whole of Interpret's decision,
+// in every context: a success to a step that reads nothing of it; any other
+// reply, or error, is left to Interpret.
+func TestDone_IsInterpretWhereItDecides(t *testing.T) {
+	replies := []struct {
+		msg pims.Message
+		err error
+	}{
+		{pims.Success("t", nil), nil},
+		{pims.Success("t", map[string]any{"isDeviceActivated": true, "isAccountBlocked": "NotBlocked", "status": "NotEnrolled"}), nil},
+		{pims.Message{TransactionID: "t", Status: pims.Succeeded, NotObject: true}, nil},
+		{pims.Failure("t", pimserr.CodePostSyncFailed), nil},
+		{pims.Failure("t", pimserr.CodeTimeout), nil},
+		{pims.Message{}, errors.New("bridge down")},
+		{pims.Success("t", nil), errors.New("a message and an error")},
+	}
+	decided := 0
+	for _, tc := range byStep {
+		for _, r := range replies {
+			ev, ok := tc.step.Done(&r.msg, r.err)
+			if !ok {
+				continue
+			}
+			decided++
+			for _, c := range []steps.Context{tc.ctx, operation, {}} {
+				assert.Equal(t, steps.Decision{Event: ev}, tc.step.Interpret(r.msg, r.err, c), "step %s, %v", tc.step.ID, r.msg)
+			}
+		}
+	}
+	assert.Positive(t, decided, "Done decides the plain successes of steps that read nothing")
+	_, ok := steps.RegisterPIN.Done(&replies[0].msg, nil)
+	assert.False(t, ok, "step 7 adds a fact to its decisions")
+	_, ok = steps.CheckPIN.Done(&replies[0].msg, nil)
+	assert.False(t, ok, "step 6 reads its result")
+}
