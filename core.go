@@ -252,30 +252,28 @@ func (c *core) fail(f pimserr.Failure, cause error) {
 // state. The tables are checked by tests, so an event they do not allow is
 // a bug; it still fails the run, never panics.
 func (c *core) take(ev enrollment.Event, d *steps.Decision) {
-	from := c.m.Current()
 	src := c.state()
-	to, err := c.m.Fire(ev)
-	if err != nil {
+	if _, err := c.m.Fire(ev); err != nil {
 		c.fail(pimserr.FailureInternal, err)
 		if c.m, err = c.table.Def.NewMachineAt(enrollment.Failed); err != nil {
 			c.m = c.table.Def.NewMachine() // every table declares failed: unreachable
 		}
-		c.observe(from, enrollment.Failed, enrollment.CallFailed)
+		c.observe(src.Name, enrollment.Failed, enrollment.CallFailed)
 		c.end(enrollment.Failed)
 		return
 	}
+	dst := c.state()
 	edge, _ := src.Edge(ev)
 	if edge != nil {
 		c.fail(edge.Failure, nil)
 		c.apply(src, edge, d)
 	}
 	if c.observed() {
-		c.observe(from, to, ev)
+		c.observe(src.Name, dst.Name, ev)
 	}
-	if from == to {
-		return
+	if dst != src {
+		c.enter(edge, dst)
 	}
-	c.enter(edge, to)
 }
 
 // apply makes the changes an edge declares.
@@ -328,15 +326,14 @@ func (c *core) apply(src *flows.State, edge *flows.Edge, d *steps.Decision) {
 // noDecision is the decision behind an answer: none.
 var noDecision steps.Decision
 
-// enter runs what entering state s by edge does: a call is made pending, a
+// enter runs what entering state st by edge does: a call is made pending, a
 // prompt loses the reason of an earlier ask, an end ends the run.
-func (c *core) enter(edge *flows.Edge, s enrollment.State) {
-	st := c.state()
+func (c *core) enter(edge *flows.Edge, st *flows.State) {
 	ev := enrollment.Event("")
 	if edge != nil {
 		ev = edge.Event
 	}
-	ahead := c.takeAhead(ev, s)
+	ahead := c.takeAhead(ev, st.Name)
 	switch st.Kind {
 	case flows.Calling:
 		c.run.Attempt = 1
@@ -354,7 +351,7 @@ func (c *core) enter(edge *flows.Edge, s enrollment.State) {
 			c.reason = nil
 		}
 	case flows.Terminal:
-		c.end(s)
+		c.end(st.Name)
 	}
 }
 

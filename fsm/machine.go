@@ -263,41 +263,41 @@ func (m *Machine) Can(ev Event) bool {
 // success. An event the current state does not allow returns a
 // *TransitionError and leaves the machine where it was.
 func (m *Machine) Fire(ev Event) (State, error) {
-	src := m.def.states[m.idx]
-	p := m.def.spare.Swap(nil)
+	d, idx := m.def, m.idx
+	p := d.spare.Swap(nil)
 	if p == nil {
-		p = m.def.pool.Get().(*pooled)
+		p = d.pool.Get().(*pooled)
 	}
-	if p.at != m.idx {
-		p.f.SetState(string(src))
+	if p.at != idx {
+		p.f.SetState(string(d.states[idx]))
 	}
 	// No callbacks are registered, so no context reaches user code; a
 	// cancelled context would make looplab skip the transition.
 	err := p.f.Event(context.Background(), string(ev))
-	at := m.idx // where looplab leaves a machine that did not move
+	at := idx // where looplab leaves a machine that did not move
 	switch e := err.(type) {
 	case nil:
 	case looplab.NoTransitionError: // a self-loop
 		if err = nil; e.Err != nil {
-			err, at = fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, e), -1
+			err, at = fmt.Errorf("looplab/fsm: %s in %s: %w", ev, d.states[idx], e), -1
 		}
 	case looplab.InvalidEventError, looplab.UnknownEventError:
-		err = &TransitionError{Event: ev, State: src}
+		err = &TransitionError{Event: ev, State: d.states[idx]}
 	default:
-		err, at = fmt.Errorf("looplab/fsm: %s in %s: %w", ev, src, e), -1
+		err, at = fmt.Errorf("looplab/fsm: %s in %s: %w", ev, d.states[idx], e), -1
 	}
 	if err == nil {
 		// looplab made the move its events allow: they are the table's
 		// rows, so the row gives the new state without asking looplab.
-		if dst, ok := m.def.target(m.idx, ev); ok {
+		if dst, ok := d.target(idx, ev); ok {
 			m.idx, at = dst, dst
 		} else { // not a row, yet looplab moved: unreachable
-			err, at = &TransitionError{Event: ev, State: src}, -1
+			err, at = &TransitionError{Event: ev, State: d.states[idx]}, -1
 		}
 	}
 	p.at = at
-	if !m.def.spare.CompareAndSwap(nil, p) {
-		m.def.pool.Put(p)
+	if !d.spare.CompareAndSwap(nil, p) {
+		d.pool.Put(p)
 	}
-	return m.def.states[m.idx], err
+	return d.states[m.idx], err
 }
