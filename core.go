@@ -359,7 +359,11 @@ func (c *core) enter(edge *flows.Edge, st *flows.State) {
 // never expected: it fails the run rather than sending a wrong request.
 func (c *core) prepare(s *steps.Step, delay time.Duration) {
 	// c.call is still the previous call: step 8 shares step 7's parameters.
-	req, err := s.RequestAfter(c.call.Request, c.inputs())
+	req, constant := s.Constant()
+	var err error
+	if !constant {
+		req, err = s.RequestAfter(c.call.Request, c.inputs())
+	}
 	if err != nil {
 		c.fail(pimserr.FailureInternal, err)
 		c.take(enrollment.CallFailed, nil)

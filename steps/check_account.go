@@ -18,7 +18,7 @@ import (
 var CheckAccount = &Step{
 	ID: "2", Name: "check account status", Op: pims.Get, API: APIAccount,
 	Read: true, needsResult: true,
-	params: fixedParams("actionType", "strong", "type", "isAccountBlocked"),
+	fixed: pims.Pairs("actionType", "strong", "type", "isAccountBlocked"),
 	succeed: func(result map[string]any, c Context) (Decision, error) {
 		status, err := accountStatus(result)
 		if err != nil {

@@ -13,7 +13,7 @@ import (
 var CheckEnrollment = &Step{
 	ID: "1", Name: "check enrollment status", Op: pims.Get, API: APIAccount,
 	Read: true, needsResult: true,
-	params: checkEnrollmentParams,
+	fixed: checkEnrollmentParams,
 	succeed: func(result map[string]any, _ Context) (Decision, error) {
 		activated, err := boolResult(result, "isDeviceActivated")
 		if err != nil {
@@ -32,7 +32,7 @@ var CheckEnrollment = &Step{
 var VerifyEnrollment = &Step{
 	ID: "1", Name: "verify enrollment", Op: pims.Get, API: APIAccount,
 	Read: true, needsResult: true,
-	params: checkEnrollmentParams,
+	fixed: checkEnrollmentParams,
 	succeed: func(result map[string]any, c Context) (Decision, error) {
 		activated, err := boolResult(result, "isDeviceActivated")
 		if err != nil {
@@ -48,4 +48,4 @@ var VerifyEnrollment = &Step{
 	},
 }
 
-var checkEnrollmentParams = fixedParams("actionType", "strong", "type", "isDeviceActivated")
+var checkEnrollmentParams = pims.Pairs("actionType", "strong", "type", "isDeviceActivated")

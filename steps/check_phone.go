@@ -18,7 +18,7 @@ import (
 var CheckPhone = &Step{
 	ID: "3", Name: "check phone number", Op: pims.Get, API: APITrustedPhone,
 	Read: true, needsResult: true,
-	params: fixedParams(),
+	fixed: pims.Pairs(),
 	succeed: func(result map[string]any, _ Context) (Decision, error) {
 		if result == nil {
 			return Decision{}, badResult("no result, expected phoneNumber")

@@ -92,3 +92,25 @@ func TestRequestAfter_SharesOnlyAnIdenticalCall(t *testing.T) {
 	_, err = steps.EnrollDevice.RequestAfter(seven, onlyPIN)
 	assert.Error(t, err, "an input missing is still refused")
 }
+
+// Constant is the request of the calls that send only constants, the one
+// Request builds from any inputs; a call that sends an answer has none.
+func TestConstant_IsRequestWhateverTheInputs(t *testing.T) {
+	all := []*steps.Step{steps.CheckEnrollment, steps.VerifyEnrollment, steps.CheckAccount, steps.CheckPhone, steps.RequestCertificationSMS,
+		steps.EnrollWithPhoneNumber, steps.AddPhoneNumber, steps.RequestEnrollmentSMS, steps.CheckPIN, steps.RegisterPIN, steps.EnrollDevice,
+		steps.RemoveEnrollments, steps.ResetPIN, steps.UpdatePIN, steps.ModifyPhoneNumber, steps.RemoveVehicle}
+	var constant []string
+	for _, s := range all {
+		req, ok := s.Constant()
+		if !ok {
+			continue
+		}
+		constant = append(constant, s.ID)
+		for _, in := range []steps.Inputs{inputs, {}, {Platform: steps.IOS}} {
+			want, err := s.Request(in)
+			require.NoError(t, err, s.ID)
+			assert.Equal(t, want, req, s.ID)
+		}
+	}
+	assert.Equal(t, []string{"1", "1", "2", "3", "5", "A"}, constant, "steps 1 and the verification (call 1 again), 2, 3, 5 and A")
+}

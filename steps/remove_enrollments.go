@@ -19,6 +19,6 @@ var RemoveEnrollments = &Step{
 		blocked := code.Class() == pimserr.ClassBlocked && c.Enrollment
 		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureAccountLocked, Err: err}, blocked
 	},
-	params: fixedParams("action", "remove"),
-	done:   enrollment.EnrollmentsRemoved,
+	fixed: pims.Pairs("action", "remove"),
+	done:  enrollment.EnrollmentsRemoved,
 }

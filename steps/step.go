@@ -75,7 +75,11 @@ type Step struct {
 	iOSNeeds []enrollment.Prompt
 	needsVIN bool
 
+	// params builds the parameters from the answers; fixed are those of a
+	// call that sends only constants (params nil), built once and shared
+	// by every request of the step (Params are immutable).
 	params func(in Inputs) pims.Params
+	fixed  pims.Params
 	// same, when set, reports whether parameters params returned hold what
 	// params(in) would: RequestAfter then shares them instead of building
 	// others.
@@ -146,7 +150,23 @@ func (s *Step) Request(in Inputs) (pims.Request, error) {
 	if err := s.check(&in); err != nil {
 		return pims.Request{}, err
 	}
-	return pims.Request{Op: s.Op, API: s.API, Params: s.params(in)}, nil
+	return pims.Request{Op: s.Op, API: s.API, Params: s.paramsOf(in)}, nil
+}
+
+// Constant returns the request of a call that sends only constants, the
+// same in every run; ok is false for a call that sends an answer.
+func (s *Step) Constant() (req pims.Request, ok bool) {
+	if s.params != nil || s.needsVIN || len(s.needs) > 0 {
+		return pims.Request{}, false
+	}
+	return pims.Request{Op: s.Op, API: s.API, Params: s.fixed}, true
+}
+
+func (s *Step) paramsOf(in Inputs) pims.Params {
+	if s.params == nil {
+		return s.fixed
+	}
+	return s.params(in)
 }
 
 // check reports an input the call needs that in lacks.
@@ -174,7 +194,7 @@ func (s *Step) RequestAfter(prev pims.Request, in Inputs) (pims.Request, error) 
 	}
 	params := prev.Params
 	if s.same == nil || params.Len() == 0 || prev.Op != s.Op || prev.API != s.API || !s.same(params, in) {
-		params = s.params(in)
+		params = s.paramsOf(in)
 	}
 	return pims.Request{Op: s.Op, API: s.API, Params: params}, nil
 }
@@ -363,14 +383,6 @@ func (s *Step) succeeded(result map[string]any, c *Context) (Decision, error) {
 		return Decision{Event: s.done}, nil
 	}
 	return s.succeed(result, *c)
-}
-
-// fixedParams returns the parameters of a call that sends only constants,
-// given as name, value pairs. They are built once and every request of the
-// step shares them: Params are immutable.
-func fixedParams(kv ...string) func(Inputs) pims.Params {
-	p := pims.Pairs(kv...)
-	return func(Inputs) pims.Params { return p }
 }
 
 // errMissing reports an input the engine should have gathered.
