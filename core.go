@@ -42,6 +42,9 @@ type core struct {
 	// restored: Restore made the core, so it may lack a secret a call
 	// needs; a run never restored holds every one it asked.
 	restored bool
+	// mask is the last number masked for Pending.SentTo, and its mask:
+	// both code prompts of a run usually show the same number.
+	mask struct{ number, masked string }
 }
 
 // begin leaves the initial state for the first call.
@@ -70,13 +73,21 @@ func (c *core) next(p *Pending) {
 		p.Prompt, p.Actions, p.Reason = st.Prompt, c.offered(st), c.promptError(st)
 		switch st.Prompt {
 		case PromptCertificationCode:
-			p.SentTo = redact.Phone(c.run.Phone)
+			p.SentTo = c.masked(c.run.Phone)
 		case PromptEnrollmentCode:
-			p.SentTo = redact.Phone(c.run.Trusted)
+			p.SentTo = c.masked(c.run.Trusted)
 		}
 	default:
 		p.Kind = PendingNone
 	}
+}
+
+// masked returns number masked as redact.Phone masks it.
+func (c *core) masked(number string) string {
+	if c.mask.number != number || c.mask.masked == "" {
+		c.mask.number, c.mask.masked = number, redact.Phone(number)
+	}
+	return c.mask.masked
 }
 
 // onlyCancel is what a prompt asked again after a restore offers.

@@ -100,14 +100,14 @@ type config struct {
 	platform   steps.Platform
 	sdk        string
 	sdkVersion [3]int // sdk, parsed
-	autoRemove bool
 	vin        string
 	limits     Limits
 	clock      Clock
-	prefetch   bool
 	logger     *slog.Logger
 	observers  []Observer
 	sealKey    []byte // WithSnapshotKey
+	autoRemove bool
+	prefetch   bool
 	// set by an option, to refuse one that contradicts a snapshot
 	platformSet, sdkSet, autoRemoveSet, vinSet bool
 }
