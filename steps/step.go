@@ -186,8 +186,8 @@ func (s *Step) check(in *Inputs) error {
 // RequestAfter is Request for a call that follows prev, the run's previous
 // request: when prev is the same call with the parameters this one would
 // send (steps 7 and 8 make one call with one PIN; a call retried sends what
-// it sent), it shares prev's parameters rather than building others. Params are
-// immutable, so sharing them is safe.
+// it sent), it shares prev's parameters rather than building others.
+// Params are immutable, so sharing them is safe.
 func (s *Step) RequestAfter(prev pims.Request, in Inputs) (pims.Request, error) {
 	if err := s.check(&in); err != nil {
 		return pims.Request{}, err
@@ -274,7 +274,7 @@ func (s *Step) Interpret(msg pims.Message, callErr error, c Context) Decision {
 // to the step's done event, the whole of what Interpret decides. ok is
 // false otherwise; Interpret decides then.
 func (s *Step) Done(msg *pims.Message, callErr error) (ev enrollment.Event, ok bool) {
-	if callErr != nil || s.succeed != nil || s.after != nil || msg.Status != pims.Succeeded {
+	if callErr != nil || s.succeed != nil || s.after != nil || s.needsResult || msg.Status != pims.Succeeded {
 		return "", false
 	}
 	return s.done, true
