@@ -51,10 +51,3 @@ func (b hostBackend) Call(ctx context.Context, req pims.Request) (pims.Message, 
 		return pims.DecodeMessage(r.msg)
 	}
 }
-
-func nonNil(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
-	}
-	return m
-}

@@ -2,7 +2,6 @@ package mobile
 
 import (
 	"encoding/json"
-	"sort"
 	"strings"
 
 	"github.com/enrollfsm/enrollfsm"
@@ -172,8 +171,8 @@ func pending(p enrollfsm.Pending) *Pending {
 		out.Step = p.Call.Step
 		out.Op = string(p.Call.Request.Op)
 		out.API = p.Call.Request.API
-		out.Params = paramsJSON(p.Call.Request.Params.Map())
-		out.params = paramList(p.Call.Request.Params.Map())
+		out.Params = paramsJSON(p.Call.Request.Params)
+		out.params = paramList(p.Call.Request.Params)
 		out.DelayMillis = p.Call.Delay.Milliseconds()
 	case enrollfsm.PendingPrompt:
 		out.Kind = PendingPrompt
@@ -192,21 +191,20 @@ func pending(p enrollfsm.Pending) *Pending {
 	return out
 }
 
-func paramList(params map[string]string) [][2]string {
-	keys := make([]string, 0, len(params))
-	for k := range params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([][2]string, len(keys))
-	for i, k := range keys {
-		out[i] = [2]string{k, params[k]}
+// paramList is params sorted by name, real values included.
+func paramList(params pims.Params) [][2]string {
+	names := params.Names()
+	out := make([][2]string, len(names))
+	for i, k := range names {
+		out[i] = [2]string{k, params.Value(k)}
 	}
 	return out
 }
 
-func paramsJSON(params map[string]string) string {
-	b, _ := json.Marshal(nonNil(params))
+// paramsJSON is params as the JSON object the SDK is given, real values
+// included (Params' own encoding masks them).
+func paramsJSON(params pims.Params) string {
+	b, _ := json.Marshal(params.Map())
 	return string(b)
 }
 
