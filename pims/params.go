@@ -22,7 +22,8 @@ type Param struct {
 //
 // Params hold the real PIN and SMS code: pass them to the SDK and nowhere
 // else. Printing them (String, fmt verbs, slog, JSON) masks those, and masks
-// the phone number; Map, All and Get give the real values.
+// the phone number; Map, All and Get give the real values. Params decode
+// from no JSON: decode a map[string]string and call ParamsFrom.
 type Params struct {
 	list []Param // never written once built; shared by copies
 }
