@@ -42,7 +42,7 @@ func New(flow Flow, opts ...Option) (*Engine, error) {
 			return nil, err
 		}
 	}
-	resolved, table, err := resolve(flow, e.c.cfg)
+	resolved, table, err := resolve(flow, &e.c.cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -83,7 +83,7 @@ func lookup(f Flow) (*flows.Table, bool) {
 
 // resolve picks the table of flow under cfg: auto by the SDK version, and
 // every flow checked against its minimum SDK and the settings it needs.
-func resolve(flow Flow, cfg config) (Flow, *flows.Table, error) {
+func resolve(flow Flow, cfg *config) (Flow, *flows.Table, error) {
 	if flow == FlowAuto {
 		flow = FlowFull
 		if sdkAtLeast(cfg, shortcut.Table.MinSDK) {
@@ -106,7 +106,7 @@ func resolve(flow Flow, cfg config) (Flow, *flows.Table, error) {
 	return flow, t, nil
 }
 
-func sdkAtLeast(cfg config, min string) bool {
+func sdkAtLeast(cfg *config, min string) bool {
 	if min == "" {
 		return true
 	}

@@ -135,7 +135,7 @@ func Restore(data []byte, opts ...Option) (*Engine, error) {
 	if err := cfg.adopt(s); err != nil {
 		return nil, err
 	}
-	flow, table, err := resolve(s.Flow, cfg)
+	flow, table, err := resolve(s.Flow, &cfg)
 	if err != nil {
 		return nil, snapErr("%v", err)
 	}
