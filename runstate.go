@@ -11,7 +11,8 @@ import (
 // runState is everything a run holds but its settings, its secrets and its
 // state (the machine's, never copied here), as raft's HardState is what a
 // node persists: the edges' effects change it, a snapshot is it encoded
-// (with the settings and the state), a restore decodes and checks it. Copying it is cheap, so a checker can branch from any state.
+// (with the settings and the state), a restore decodes and checks it.
+// Copying it is cheap, so a checker can branch from any state.
 type runState struct {
 	// Phone is the number being registered, normalised; Trusted the number
 	// call 3 returned, as it returned it.
