@@ -373,14 +373,16 @@ func (c *core) prepare(s *steps.Step, delay time.Duration) {
 	req, constant := s.Constant()
 	var err error
 	if !constant {
-		req, err = s.RequestAfter(c.call.Request, c.inputs())
+		in := c.inputs()
+		req, err = s.RequestAfter(&c.call.Request, &in)
 	}
 	if err != nil {
 		c.fail(pimserr.FailureInternal, err)
 		c.take(enrollment.CallFailed, nil)
 		return
 	}
-	c.call = Call{ID: c.newCallID(), Step: s.ID, Request: req, Delay: delay}
+	// field by field: a composite literal would be built, then copied
+	c.call.ID, c.call.Step, c.call.Request, c.call.Delay, c.call.Ahead = c.newCallID(), s.ID, req, delay, false
 }
 
 func (c *core) newCallID() uint64 {

@@ -65,7 +65,7 @@ func TestRequestAfter_SharesOnlyAnIdenticalCall(t *testing.T) {
 		in.Platform = platform
 		seven, err := steps.RegisterPIN.Request(in)
 		require.NoError(t, err)
-		eight, err := steps.EnrollDevice.RequestAfter(seven, in)
+		eight, err := steps.EnrollDevice.RequestAfter(&seven, &in)
 		require.NoError(t, err)
 		want, err := steps.EnrollDevice.Request(in)
 		require.NoError(t, err)
@@ -74,14 +74,14 @@ func TestRequestAfter_SharesOnlyAnIdenticalCall(t *testing.T) {
 
 		other := in
 		other.PIN = redact.NewSecret("9876")
-		eight, err = steps.EnrollDevice.RequestAfter(seven, other)
+		eight, err = steps.EnrollDevice.RequestAfter(&seven, &other)
 		require.NoError(t, err)
 		assert.Equal(t, "9876", eight.Params.Value("pinCode"), platform)
 		assert.False(t, shared(seven.Params, eight.Params), platform)
 
 		pin, err := steps.CheckPIN.Request(in)
 		require.NoError(t, err)
-		eight, err = steps.EnrollDevice.RequestAfter(pin, in)
+		eight, err = steps.EnrollDevice.RequestAfter(&pin, &in)
 		require.NoError(t, err)
 		assert.Equal(t, want, eight, "%s: after another call", platform)
 		assert.False(t, shared(pin.Params, eight.Params), platform)
@@ -89,7 +89,7 @@ func TestRequestAfter_SharesOnlyAnIdenticalCall(t *testing.T) {
 	onlyPIN := steps.Inputs{Platform: steps.IOS, PIN: inputs.PIN}
 	seven, err := steps.RegisterPIN.Request(inputs)
 	require.NoError(t, err)
-	_, err = steps.EnrollDevice.RequestAfter(seven, onlyPIN)
+	_, err = steps.EnrollDevice.RequestAfter(&seven, &onlyPIN)
 	assert.Error(t, err, "an input missing is still refused")
 }
 

@@ -187,14 +187,15 @@ func (s *Step) check(in *Inputs) error {
 // request: when prev is the same call with the parameters this one would
 // send (steps 7 and 8 make one call with one PIN; a call retried sends what
 // it sent), it shares prev's parameters rather than building others.
-// Params are immutable, so sharing them is safe.
-func (s *Step) RequestAfter(prev pims.Request, in Inputs) (pims.Request, error) {
-	if err := s.check(&in); err != nil {
+// Params are immutable, so sharing them is safe. prev and in are only read:
+// pointers, as the engine calls it for every call of a run.
+func (s *Step) RequestAfter(prev *pims.Request, in *Inputs) (pims.Request, error) {
+	if err := s.check(in); err != nil {
 		return pims.Request{}, err
 	}
 	params := prev.Params
-	if s.same == nil || params.Len() == 0 || prev.Op != s.Op || prev.API != s.API || !s.same(params, in) {
-		params = s.paramsOf(in)
+	if s.same == nil || params.Len() == 0 || prev.Op != s.Op || prev.API != s.API || !s.same(params, *in) {
+		params = s.paramsOf(*in)
 	}
 	return pims.Request{Op: s.Op, API: s.API, Params: params}, nil
 }
