@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // Param is one string parameter of a request.
@@ -22,10 +23,33 @@ type Param struct {
 //
 // Params hold the real PIN and SMS code: pass them to the SDK and nowhere
 // else. Printing them (String, fmt verbs, slog, JSON) masks those, and masks
-// the phone number; Map, All and Get give the real values. Params decode
-// from no JSON: decode a map[string]string and call ParamsFrom.
+// the phone number, and fmt over a struct that holds Params in an
+// unexported field prints an address; Map, All and Get give the real
+// values. Params decode from no JSON: decode a map[string]string and call
+// ParamsFrom.
 type Params struct {
-	list []Param // never written once built; shared by copies
+	// first is the list's first element, nil when it is empty; n its
+	// length. The list is never written once built, and copies share it.
+	// A pointer rather than a slice, so that reflection over a struct that
+	// holds Params (fmt on an unexported field) prints an address, as for
+	// redact.Secret, not the values.
+	first *Param
+	n     int
+}
+
+func paramsOf(list []Param) Params {
+	if len(list) == 0 {
+		return Params{}
+	}
+	return Params{first: &list[0], n: len(list)}
+}
+
+// list is the parameters as a slice: read it, never write to it.
+func (p Params) list() []Param {
+	if p.n == 0 {
+		return nil
+	}
+	return unsafe.Slice(p.first, p.n)
 }
 
 // ParamsFrom returns the parameters of m, sorted by name.
@@ -35,7 +59,7 @@ func ParamsFrom(m map[string]string) Params {
 		out = append(out, Param{Name: k, Value: v})
 	}
 	slices.SortFunc(out, func(a, b Param) int { return strings.Compare(a.Name, b.Name) })
-	return Params{list: out}
+	return paramsOf(out)
 }
 
 // Pairs returns the parameters of name, value pairs, in order:
@@ -54,7 +78,7 @@ func Pairs(kv ...string) Params {
 		}
 		out = append(out, p)
 	}
-	return Params{list: out}
+	return paramsOf(out)
 }
 
 func indexOf(ps []Param, name string) int {
@@ -67,12 +91,13 @@ func indexOf(ps []Param, name string) int {
 }
 
 // Len returns the number of parameters.
-func (p Params) Len() int { return len(p.list) }
+func (p Params) Len() int { return p.n }
 
 // Get returns the value of parameter name.
 func (p Params) Get(name string) (string, bool) {
-	if i := indexOf(p.list, name); i >= 0 {
-		return p.list[i].Value, true
+	l := p.list()
+	if i := indexOf(l, name); i >= 0 {
+		return l[i].Value, true
 	}
 	return "", false
 }
@@ -86,7 +111,7 @@ func (p Params) Value(name string) string {
 // All yields each parameter, in order.
 func (p Params) All() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
-		for _, q := range p.list {
+		for _, q := range p.list() {
 			if !yield(q.Name, q.Value) {
 				return
 			}
@@ -96,8 +121,8 @@ func (p Params) All() iter.Seq2[string, string] {
 
 // Names returns the parameters' names, sorted.
 func (p Params) Names() []string {
-	out := make([]string, len(p.list))
-	for i, q := range p.list {
+	out := make([]string, p.n)
+	for i, q := range p.list() {
 		out[i] = q.Name
 	}
 	slices.Sort(out)
@@ -107,8 +132,8 @@ func (p Params) Names() []string {
 // Map returns the parameters as a new map, real values included: for a
 // bridge that hands the SDK a map.
 func (p Params) Map() map[string]string {
-	m := make(map[string]string, len(p.list))
-	for _, q := range p.list {
+	m := make(map[string]string, p.n)
+	for _, q := range p.list() {
 		m[q.Name] = q.Value
 	}
 	return m
@@ -116,10 +141,10 @@ func (p Params) Map() map[string]string {
 
 // Equal reports whether both hold the same values by name, in any order.
 func (p Params) Equal(o Params) bool {
-	if len(p.list) != len(o.list) {
+	if p.n != o.n {
 		return false
 	}
-	for _, q := range p.list {
+	for _, q := range p.list() {
 		if v, ok := o.Get(q.Name); !ok || v != q.Value {
 			return false
 		}
@@ -130,8 +155,8 @@ func (p Params) Equal(o Params) bool {
 // Redacted returns a copy of the parameters fit for logs and transcripts:
 // secrets masked, phone numbers masked.
 func (p Params) Redacted() map[string]string {
-	out := make(map[string]string, len(p.list))
-	for _, q := range p.list {
+	out := make(map[string]string, p.n)
+	for _, q := range p.list() {
 		out[q.Name] = redactParam(q.Name, q.Value)
 	}
 	return out

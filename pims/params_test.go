@@ -101,6 +101,20 @@ func TestParams_EveryEncodingMasks(t *testing.T) {
 		assert.NotContains(t, out, "12345678")
 		assert.Contains(t, out, "enrollWithPhoneNumber", "the rest is shown")
 	}
+	// fmt cannot call Format on an unexported field: it walks the value by
+	// reflection, and finds a pointer.
+	type holder struct {
+		params pims.Params
+		req    pims.Request
+	}
+	h := holder{params: p, req: pims.Request{Op: pims.Set, API: "pims.authentication.enrollment", Params: p}}
+	text.Reset()
+	slog.New(slog.NewTextHandler(&text, nil)).Info("state", "h", h)
+	for _, out := range []string{fmt.Sprintf("%v", h), fmt.Sprintf("%+v", h), fmt.Sprintf("%#v", h), fmt.Sprint([]holder{h}), text.String()} {
+		assert.NotContains(t, out, "424242")
+		assert.NotContains(t, out, "7373")
+		assert.NotContains(t, out, "12345678")
+	}
 	w, err := pims.Request{Op: pims.Set, API: "pims.authentication.enrollment", Params: p}.WireJSON()
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"op":"set","api":"pims.authentication.enrollment","params":{"action":"enrollWithPhoneNumber","pinCode":"424242","smsCode":"7373","phoneNumber":"0612345678"}}`, string(w))
