@@ -140,7 +140,7 @@ type Checker struct {
 
 	values   map[answer]string
 	ahead    map[string]enrollfsm.CallRecord // prefetched calls by step, until used
-	sent     map[string]map[string]string    // the last request of each step
+	sent     map[string]pims.Params          // the last request of each step
 	secrets  map[string]bool
 	codes    map[string]bool // error codes seen, which may look like a PIN
 	phones   map[string]bool // phone numbers seen, as typed and as sent
@@ -197,7 +197,7 @@ func NewChecker(s enrollfsm.Settings, l enrollfsm.Limits, opts ...CheckerOption)
 	c := &Checker{
 		settings: s, limits: l, cur: "start",
 		codeWrong: map[enrollfsm.Prompt]int{}, sentAt: map[enrollfsm.Prompt]time.Time{}, warned: map[string]bool{},
-		values: map[answer]string{}, sent: map[string]map[string]string{}, secrets: map[string]bool{}, codes: map[string]bool{},
+		values: map[answer]string{}, sent: map[string]pims.Params{}, secrets: map[string]bool{}, codes: map[string]bool{},
 		phones: map[string]bool{}, ahead: map[string]enrollfsm.CallRecord{},
 	}
 	for _, o := range opts {
@@ -323,7 +323,7 @@ func (c *Checker) made(rec enrollfsm.CallRecord) {
 		c.violate(InvariantCall, "step %s reported, %s makes step %s", rec.Step, c.cur, id)
 	}
 	c.checkRequest(id, spec, rec.Request)
-	c.sent[id] = rec.Request.Params.Map()
+	c.sent[id] = rec.Request.Params
 	if spec.enrolls && c.unverified != "" {
 		c.violate(InvariantVerify, "step %s sent while the outcome of %s is unknown and unverified", id, c.unverified)
 	}
@@ -540,11 +540,11 @@ func (c *Checker) checkSimulator(end enrollfsm.State) {
 	case end != "done":
 	case c.flow == "reset_pin" && !acct.DeviceActivated:
 		c.violate(InvariantSimulator, "reset_pin done, but the device is not enrolled again")
-	case c.flow == "reset_pin" && acct.PIN != c.sent["B"]["pinCode"]:
+	case c.flow == "reset_pin" && acct.PIN != c.sent["B"].Value("pinCode"):
 		c.violate(InvariantSimulator, "reset_pin done, but the account's PIN is not the one step B sent")
-	case c.flow == "update_pin" && acct.PIN != c.sent["C"]["newPIN"]:
+	case c.flow == "update_pin" && acct.PIN != c.sent["C"].Value("newPIN"):
 		c.violate(InvariantSimulator, "update_pin done, but the account's PIN is not the one step C sent")
-	case c.flow == "modify_phone" && acct.Phone != c.sent["D"]["phoneNumber"]:
+	case c.flow == "modify_phone" && acct.Phone != c.sent["D"].Value("phoneNumber"):
 		c.violate(InvariantSimulator, "modify_phone done, but the account's phone is not the new one")
 	case c.flow == "remove_enrollments" && (acct.DeviceActivated || acct.PIN != ""):
 		c.violate(InvariantSimulator, "remove_enrollments done, but an enrollment is left")
