@@ -28,14 +28,18 @@ type Engine struct {
 	cancelPending bool
 }
 
+// withMachine is what New allocates: the engine and its machine in one
+// object.
+type withMachine struct {
+	e Engine
+	m fsm.Machine
+}
+
 // New returns an engine for flow that has begun: its first call is pending.
 func New(flow Flow, opts ...Option) (*Engine, error) {
 	// One allocation holds the engine and its machine, and the options
 	// write into the engine itself: a config of their own would escape.
-	em := &struct {
-		e Engine
-		m fsm.Machine
-	}{e: Engine{c: core{cfg: defaults()}}}
+	em := &withMachine{e: Engine{c: core{cfg: defaults()}}}
 	e := &em.e
 	for _, o := range opts {
 		if err := o(&e.c.cfg); err != nil {
