@@ -76,9 +76,6 @@ func Phone(number string) string {
 	if plus {
 		number = number[1:]
 	}
-	if len(number) <= maxFast && asciiDigits(number) {
-		return maskDigits(plus, number)
-	}
 	n := 0 // digits, that is runes other than spaces, dots and dashes
 	for _, r := range number {
 		if r != ' ' && r != '.' && r != '-' {
@@ -112,43 +109,4 @@ func Phone(number string) string {
 		i++
 	}
 	return b.String()
-}
-
-// bullets are enough for any number maskDigits takes: maxFast digits, the
-// last two shown at most.
-var bullets = strings.Repeat("•", maxFast)
-
-const maxFast = 64
-
-// maskDigits is Phone for a number of ASCII digits alone, the common case
-// (the engine's own numbers are normalised), in one allocation and without
-// decoding runes.
-func maskDigits(plus bool, digits string) string {
-	n := len(digits)
-	head, tail := 0, 0
-	if n >= 6 {
-		tail = 2
-	}
-	if n >= 10 {
-		head = 2
-	}
-	masked := n - head - tail
-	var b strings.Builder
-	b.Grow(1 + head + 3*masked + tail)
-	if plus {
-		b.WriteByte('+')
-	}
-	b.WriteString(digits[:head])
-	b.WriteString(bullets[:3*masked])
-	b.WriteString(digits[n-tail:])
-	return b.String()
-}
-
-func asciiDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -72,17 +72,15 @@ func TestPhone_HidesMostDigits(t *testing.T) {
 	}
 }
 
-// The fast path for plain digits masks as the general one does, which a
-// separator sends the number through.
+// A separator changes nothing of a number's mask, at any length.
 func TestPhone_DigitsAloneAsWithSeparators(t *testing.T) {
 	for _, n := range []string{"", "1", "1234", "12345", "123456", "123456789", "0612345678", "33612345678", "123456789012345", strings.Repeat("7", 64), strings.Repeat("7", 65)} {
 		for _, plus := range []string{"", "+"} {
-			fast := redact.Phone(plus + n)
-			general := redact.Phone(plus + n + " ")
+			separated := redact.Phone(plus + n + " ")
 			if len(n) > 0 {
-				general = redact.Phone(plus + n[:1] + "-" + n[1:])
+				separated = redact.Phone(plus + n[:1] + "-" + n[1:])
 			}
-			assert.Equal(t, general, fast, plus+n)
+			assert.Equal(t, separated, redact.Phone(plus+n), plus+n)
 		}
 	}
 }
