@@ -279,9 +279,7 @@ func (c *core) take(ev enrollment.Event, d *steps.Decision) {
 		c.fail(edge.Failure, nil)
 		c.apply(src, edge, d)
 	}
-	if c.observed() {
-		c.observe(src.Name, dst.Name, ev)
-	}
+	c.observe(src.Name, dst.Name, ev)
 	if dst != src {
 		c.enter(edge, dst)
 	}
@@ -554,6 +552,9 @@ func (c *core) record(call *Call, state enrollment.State, s *steps.Step, msg *pi
 func (c *core) observed() bool { return c.cfg.logger != nil || len(c.cfg.observers) > 0 }
 
 func (c *core) observe(from, to enrollment.State, ev enrollment.Event) {
+	if !c.observed() {
+		return
+	}
 	if l := c.cfg.logger; l != nil {
 		l.LogAttrs(context.Background(), slog.LevelDebug, "transition",
 			slog.String("flow", string(c.flow)),
