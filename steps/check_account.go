@@ -1,8 +1,6 @@
 package steps
 
 import (
-	"strings"
-
 	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/pims"
@@ -46,13 +44,12 @@ func accountStatus(result map[string]any) (string, error) {
 		}
 		return "NotBlocked", nil
 	case string:
-		// EqualFold, not ToLower: a reply read on every run copies nothing.
 		switch {
-		case strings.EqualFold(v, "NotBlocked"), strings.EqualFold(v, "false"):
+		case asciiFold(v, "notblocked"), asciiFold(v, "false"):
 			return "NotBlocked", nil
-		case strings.EqualFold(v, "AccountBlocked"), strings.EqualFold(v, "true"):
+		case asciiFold(v, "accountblocked"), asciiFold(v, "true"):
 			return "AccountBlocked", nil
-		case strings.EqualFold(v, "PINBlocked"):
+		case asciiFold(v, "pinblocked"):
 			return "PINBlocked", nil
 		}
 		return "", badResult("isAccountBlocked has an unknown value")

@@ -1,8 +1,6 @@
 package steps
 
 import (
-	"strings"
-
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 )
 
@@ -18,9 +16,9 @@ func boolResult(result map[string]any, key string) (bool, error) {
 		return v, nil
 	case string:
 		switch {
-		case strings.EqualFold(v, "true"):
+		case asciiFold(v, "true"):
 			return true, nil
-		case strings.EqualFold(v, "false"):
+		case asciiFold(v, "false"):
 			return false, nil
 		}
 	case nil:
@@ -40,4 +38,24 @@ func stringResult(result map[string]any, key string) (s string, ok bool, err err
 		return "", false, badResult(key + " is not a string")
 	}
 	return s, true, nil
+}
+
+// asciiFold reports whether s is lower in any ASCII case; lower is in lower
+// case. It copies nothing, as a reply read on every run should, and unlike
+// strings.EqualFold it takes no other letter for an ASCII one (ſ for s, the
+// Kelvin sign for k): such a reply is malformed.
+func asciiFold(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -287,8 +287,8 @@ func TestCheckPhone_UnprintableNumberIsABadReply(t *testing.T) {
 	assert.Equal(t, enrollment.PhonePresent, d.Event)
 }
 
-// Steps 1 and 2 read their strings in any case, the documented spelling
-// and the booleans of the tutorial's sample alike.
+// Steps 1 and 2 read their strings in any ASCII case, the documented
+// spelling and the booleans of the tutorial's sample alike.
 func TestInterpret_ResultStringsInAnyCase(t *testing.T) {
 	status := map[any]enrollment.Event{
 		"NotBlocked": enrollment.AccountNotBlocked, "notblocked": enrollment.AccountNotBlocked, "FALSE": enrollment.AccountNotBlocked, false: enrollment.AccountNotBlocked,
@@ -299,9 +299,12 @@ func TestInterpret_ResultStringsInAnyCase(t *testing.T) {
 		d := steps.CheckAccount.Interpret(pims.Success("t", map[string]any{"isAccountBlocked": v}), nil, inEnrollment)
 		assert.Equal(t, want, d.Event, "%v", v)
 	}
-	d := steps.CheckAccount.Interpret(pims.Success("t", map[string]any{"isAccountBlocked": "NotBlockedAtAll"}), nil, inEnrollment)
-	assert.Equal(t, enrollment.CallFailed, d.Event)
-	for v, want := range map[any]enrollment.Event{"TRUE": enrollment.DeviceActivated, "False": enrollment.DeviceNotActivated, "yes": enrollment.CallFailed} {
+	// another letter that folds to an ASCII one is a malformed reply: ſ, the Kelvin sign
+	for _, v := range []string{"NotBlockedAtAll", "NotBloc\u212Aed", "falſe"} {
+		d := steps.CheckAccount.Interpret(pims.Success("t", map[string]any{"isAccountBlocked": v}), nil, inEnrollment)
+		assert.Equal(t, enrollment.CallFailed, d.Event, v)
+	}
+	for v, want := range map[any]enrollment.Event{"TRUE": enrollment.DeviceActivated, "False": enrollment.DeviceNotActivated, "yes": enrollment.CallFailed, "falſe": enrollment.CallFailed} {
 		d := steps.CheckEnrollment.Interpret(pims.Success("t", map[string]any{"isDeviceActivated": v}), nil, inEnrollment)
 		assert.Equal(t, want, d.Event, "%v", v)
 	}
