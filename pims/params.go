@@ -10,10 +10,11 @@ import (
 	"unsafe"
 )
 
-// Param is one string parameter of a request.
-type Param struct {
-	Name  string
-	Value string
+// param is one string parameter of a request. Unexported: nothing hands
+// one out, so none can be printed without its mask.
+type param struct {
+	name  string
+	value string
 }
 
 // Params are a request's parameters: string values by name, in the order the
@@ -33,11 +34,11 @@ type Params struct {
 	// A pointer rather than a slice, so that reflection over a struct that
 	// holds Params (fmt on an unexported field) prints an address, as for
 	// redact.Secret, not the values.
-	first *Param
+	first *param
 	n     int
 }
 
-func paramsOf(list []Param) Params {
+func paramsOf(list []param) Params {
 	if len(list) == 0 {
 		return Params{}
 	}
@@ -45,7 +46,7 @@ func paramsOf(list []Param) Params {
 }
 
 // list is the parameters as a slice: read it, never write to it.
-func (p Params) list() []Param {
+func (p Params) list() []param {
 	if p.n == 0 {
 		return nil
 	}
@@ -54,11 +55,11 @@ func (p Params) list() []Param {
 
 // ParamsFrom returns the parameters of m, sorted by name.
 func ParamsFrom(m map[string]string) Params {
-	out := make([]Param, 0, len(m))
+	out := make([]param, 0, len(m))
 	for k, v := range m {
-		out = append(out, Param{Name: k, Value: v})
+		out = append(out, param{name: k, value: v})
 	}
-	slices.SortFunc(out, func(a, b Param) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b param) int { return strings.Compare(a.name, b.name) })
 	return paramsOf(out)
 }
 
@@ -66,14 +67,14 @@ func ParamsFrom(m map[string]string) Params {
 // Pairs("action", "enroll", "pinCode", pin). A name given twice keeps its
 // last value, as a map would; a lone last name gets an empty value.
 func Pairs(kv ...string) Params {
-	out := make([]Param, 0, (len(kv)+1)/2)
+	out := make([]param, 0, (len(kv)+1)/2)
 	for i := 0; i < len(kv); i += 2 {
-		p := Param{Name: kv[i]}
+		p := param{name: kv[i]}
 		if i+1 < len(kv) {
-			p.Value = kv[i+1]
+			p.value = kv[i+1]
 		}
-		if j := indexOf(out, p.Name); j >= 0 {
-			out[j].Value = p.Value
+		if j := indexOf(out, p.name); j >= 0 {
+			out[j].value = p.value
 			continue
 		}
 		out = append(out, p)
@@ -81,9 +82,9 @@ func Pairs(kv ...string) Params {
 	return paramsOf(out)
 }
 
-func indexOf(ps []Param, name string) int {
+func indexOf(ps []param, name string) int {
 	for i := range ps {
-		if ps[i].Name == name {
+		if ps[i].name == name {
 			return i
 		}
 	}
@@ -97,7 +98,7 @@ func (p Params) Len() int { return p.n }
 func (p Params) Get(name string) (string, bool) {
 	l := p.list()
 	if i := indexOf(l, name); i >= 0 {
-		return l[i].Value, true
+		return l[i].value, true
 	}
 	return "", false
 }
@@ -112,7 +113,7 @@ func (p Params) Value(name string) string {
 func (p Params) All() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
 		for _, q := range p.list() {
-			if !yield(q.Name, q.Value) {
+			if !yield(q.name, q.value) {
 				return
 			}
 		}
@@ -123,7 +124,7 @@ func (p Params) All() iter.Seq2[string, string] {
 func (p Params) Names() []string {
 	out := make([]string, p.n)
 	for i, q := range p.list() {
-		out[i] = q.Name
+		out[i] = q.name
 	}
 	slices.Sort(out)
 	return out
@@ -134,7 +135,7 @@ func (p Params) Names() []string {
 func (p Params) Map() map[string]string {
 	m := make(map[string]string, p.n)
 	for _, q := range p.list() {
-		m[q.Name] = q.Value
+		m[q.name] = q.value
 	}
 	return m
 }
@@ -145,7 +146,7 @@ func (p Params) Equal(o Params) bool {
 		return false
 	}
 	for _, q := range p.list() {
-		if v, ok := o.Get(q.Name); !ok || v != q.Value {
+		if v, ok := o.Get(q.name); !ok || v != q.value {
 			return false
 		}
 	}
@@ -157,7 +158,7 @@ func (p Params) Equal(o Params) bool {
 func (p Params) Redacted() map[string]string {
 	out := make(map[string]string, p.n)
 	for _, q := range p.list() {
-		out[q.Name] = redactParam(q.Name, q.Value)
+		out[q.name] = redactParam(q.name, q.value)
 	}
 	return out
 }
