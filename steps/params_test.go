@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm/enrollment"
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/redact"
 	"github.com/enrollfsm/enrollfsm/steps"
@@ -91,6 +92,16 @@ func TestRequestAfter_SharesOnlyAnIdenticalCall(t *testing.T) {
 	require.NoError(t, err)
 	_, err = steps.EnrollDevice.RequestAfter(&seven, &onlyPIN)
 	assert.Error(t, err, "an input missing is still refused")
+
+	// nil is no previous request, or no inputs: never a panic
+	want, err := steps.EnrollDevice.Request(inputs)
+	require.NoError(t, err)
+	got, err := steps.EnrollDevice.RequestAfter(nil, &inputs)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	_, err = steps.EnrollDevice.RequestAfter(&seven, nil)
+	var serr *pimserr.StepError
+	assert.ErrorAs(t, err, &serr, "no inputs: the PIN is missing")
 }
 
 // Constant is the request of the calls that send only constants, the one

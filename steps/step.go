@@ -188,8 +188,15 @@ func (s *Step) check(in *Inputs) error {
 // send (steps 7 and 8 make one call with one PIN; a call retried sends what
 // it sent), it shares prev's parameters rather than building others.
 // Params are immutable, so sharing them is safe. prev and in are only read:
-// pointers, as the engine calls it for every call of a run.
+// pointers, as the engine calls it for every call of a run. A nil prev is
+// no previous request; a nil in holds no input.
 func (s *Step) RequestAfter(prev *pims.Request, in *Inputs) (pims.Request, error) {
+	if in == nil {
+		in = &Inputs{}
+	}
+	if prev == nil {
+		prev = &pims.Request{}
+	}
 	if err := s.check(in); err != nil {
 		return pims.Request{}, err
 	}
