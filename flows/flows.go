@@ -312,9 +312,14 @@ func (t *Table) Actions(s enrollment.State) []enrollment.Action {
 	return nil
 }
 
-// ActionsAt returns Actions of m's current state; m must be a machine of
-// t.Def.
-func (t *Table) ActionsAt(m *fsm.Machine) []enrollment.Action { return t.actions[m.Index()] }
+// ActionsAt returns Actions of m's current state, without looking its name
+// up; nil when m is not a machine of t.Def.
+func (t *Table) ActionsAt(m *fsm.Machine) []enrollment.Action {
+	if m == nil || m.Definition() != t.Def {
+		return nil
+	}
+	return t.actions[m.Index()]
+}
 
 func (t *Table) offered(s enrollment.State) []enrollment.Action {
 	var out []enrollment.Action

@@ -27,6 +27,7 @@ func TestTable_LookupsAgree(t *testing.T) {
 
 			actions := table.Actions(name)
 			assert.Equal(t, len(actions), cap(actions), name)
+			assert.Equal(t, actions, table.ActionsAt(m), "by index as by name: %s", name)
 			if st.Kind != flows.Waiting {
 				assert.Empty(t, actions, name)
 			}
@@ -34,6 +35,12 @@ func TestTable_LookupsAgree(t *testing.T) {
 		_, ok := table.State("no_such_state")
 		assert.False(t, ok)
 		assert.Nil(t, table.Actions("no_such_state"))
+		assert.Nil(t, table.ActionsAt(nil))
+		other := shortcut.Table
+		if table == shortcut.Table {
+			other = full.Table
+		}
+		assert.Nil(t, table.ActionsAt(other.Def.NewMachine()), "a machine of another table")
 		for _, r := range table.Def.Rows() {
 			f, ok := table.EdgeFailure(r)
 			if r.Dst != enrollment.Failed {

@@ -282,7 +282,7 @@ func (s *Step) Interpret(msg pims.Message, callErr error, c Context) Decision {
 // to the step's done event, the whole of what Interpret decides. ok is
 // false otherwise; Interpret decides then.
 func (s *Step) Done(msg *pims.Message, callErr error) (ev enrollment.Event, ok bool) {
-	if callErr != nil || s.succeed != nil || s.after != nil || s.needsResult || msg.Status != pims.Succeeded {
+	if msg == nil || callErr != nil || s.succeed != nil || s.after != nil || s.needsResult || msg.Status != pims.Succeeded {
 		return "", false
 	}
 	return s.done, true

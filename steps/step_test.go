@@ -344,4 +344,6 @@ func TestDone_IsInterpretWhereItDecides(t *testing.T) {
 	assert.False(t, ok, "step 7 adds a fact to its decisions")
 	_, ok = steps.CheckPIN.Done(&replies[0].msg, nil)
 	assert.False(t, ok, "step 6 reads its result")
+	_, ok = steps.AddPhoneNumber.Done(nil, nil)
+	assert.False(t, ok, "no message: Interpret decides")
 }
