@@ -358,7 +358,7 @@ func pendingOf(st enrollment.State, c *enrollfsm.Call) (p enrollfsm.Pending) {
 // engines, taken and given back at each), the clock read four times (the
 // two SMS times, the two expiry checks), and the 14 Pending values Next
 // returns. It decides nothing: no reply is read, no answer checked, no
-// effect applied. Its x-floor less 1.5 is what the target leaves the logic.
+// effect applied. 1.5 less its x-floor is what the target leaves the logic.
 func BenchmarkRatioNoLogic(b *testing.B) {
 	fl := newFloor(b, fullRun, nil)
 	def := enrollfsm.Tables()[fullRun.flow].Def
@@ -370,6 +370,9 @@ func BenchmarkRatioNoLogic(b *testing.B) {
 			if _, err := m.Fire(ev); err != nil {
 				b.Fatal(err)
 			}
+		}
+		if m.Current() != enrollment.Enrolled {
+			b.Fatalf("the no-logic run ended %s", m.Current())
 		}
 	}
 	api := apiFloor(b, fire)
