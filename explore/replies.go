@@ -166,8 +166,8 @@ func (e bridgeError) Error() string { return string(e) }
 //	pims.get("pims.authentication.smscode", mapOf(Pair("type", "enrollment"))) { message -> … }
 func Kotlin(r pims.Request) string {
 	pairs := make([]string, 0, r.Params.Len())
-	for _, k := range r.Params.Names() {
-		pairs = append(pairs, fmt.Sprintf("Pair(%q, %q)", k, shown(k, r.Params.Value(k))))
+	for k, v := range r.Params.Sorted() {
+		pairs = append(pairs, fmt.Sprintf("Pair(%q, %q)", k, shown(k, v)))
 	}
 	return fmt.Sprintf("pims.%s(%q, mapOf(%s)) { message -> … }", r.Op, r.API, strings.Join(pairs, ", "))
 }
@@ -179,8 +179,8 @@ func Swift(r pims.Request) string {
 	params := "[:]"
 	if r.Params.Len() > 0 {
 		pairs := make([]string, 0, r.Params.Len())
-		for _, k := range r.Params.Names() {
-			pairs = append(pairs, fmt.Sprintf("%q: %q", k, shown(k, r.Params.Value(k))))
+		for k, v := range r.Params.Sorted() {
+			pairs = append(pairs, fmt.Sprintf("%q: %q", k, shown(k, v)))
 		}
 		params = "[" + strings.Join(pairs, ", ") + "]"
 	}

@@ -221,8 +221,8 @@ func smsKind(k string) string {
 // masked: "set pims.authentication.enrollment {action=enroll, pinCode=••••}".
 func requestText(r pims.Request) string {
 	parts := make([]string, 0, r.Params.Len())
-	for _, k := range r.Params.Names() {
-		parts = append(parts, k+"="+shown(k, r.Params.Value(k)))
+	for k, v := range r.Params.Sorted() {
+		parts = append(parts, k+"="+shown(k, v))
 	}
 	return string(r.Op) + " " + r.API + " {" + strings.Join(parts, ", ") + "}"
 }

@@ -193,10 +193,9 @@ func pending(p enrollfsm.Pending) *Pending {
 
 // paramList is params sorted by name, real values included.
 func paramList(params pims.Params) [][2]string {
-	names := params.Names()
-	out := make([][2]string, len(names))
-	for i, k := range names {
-		out[i] = [2]string{k, params.Value(k)}
+	out := make([][2]string, 0, params.Len())
+	for k, v := range params.Sorted() {
+		out = append(out, [2]string{k, v})
 	}
 	return out
 }

@@ -59,9 +59,11 @@ func ParamsFrom(m map[string]string) Params {
 	for k, v := range m {
 		out = append(out, param{name: k, value: v})
 	}
-	slices.SortFunc(out, func(a, b param) int { return strings.Compare(a.name, b.name) })
+	slices.SortFunc(out, byName)
 	return paramsOf(out)
 }
+
+func byName(a, b param) int { return strings.Compare(a.name, b.name) }
 
 // Pairs returns the parameters of name, value pairs, in order:
 // Pairs("action", "enroll", "pinCode", pin). A name given twice keeps its
@@ -120,13 +122,30 @@ func (p Params) All() iter.Seq2[string, string] {
 	}
 }
 
+// Sorted yields each parameter in order of name: what a transcript or a
+// page shows, the same whatever order the call declares them in.
+func (p Params) Sorted() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for _, q := range p.sorted() {
+			if !yield(q.name, q.value) {
+				return
+			}
+		}
+	}
+}
+
+func (p Params) sorted() []param {
+	l := slices.Clone(p.list())
+	slices.SortFunc(l, byName)
+	return l
+}
+
 // Names returns the parameters' names, sorted.
 func (p Params) Names() []string {
 	out := make([]string, p.n)
-	for i, q := range p.list() {
+	for i, q := range p.sorted() {
 		out[i] = q.name
 	}
-	slices.Sort(out)
 	return out
 }
 
@@ -172,13 +191,13 @@ func (p Params) String() string {
 }
 
 func (p Params) writeTo(b *strings.Builder) {
-	for i, k := range p.Names() {
+	for i, q := range p.sorted() {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(k)
+		b.WriteString(q.name)
 		b.WriteByte('=')
-		b.WriteString(redactParam(k, p.Value(k)))
+		b.WriteString(redactParam(q.name, q.value))
 	}
 }
 

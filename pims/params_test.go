@@ -119,3 +119,28 @@ func TestParams_EveryEncodingMasks(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"op":"set","api":"pims.authentication.enrollment","params":{"action":"enrollWithPhoneNumber","pinCode":"424242","smsCode":"7373","phoneNumber":"0612345678"}}`, string(w))
 }
+
+func TestParams_SortedYieldsByName(t *testing.T) {
+	p := pims.Pairs("type", "addPhoneNumber", "smsCode", "2424", "phoneNumber", "0612345678")
+	var names, values []string
+	for k, v := range p.Sorted() {
+		names, values = append(names, k), append(values, v)
+	}
+	assert.Equal(t, []string{"phoneNumber", "smsCode", "type"}, names)
+	assert.Equal(t, []string{"0612345678", "2424", "addPhoneNumber"}, values, "real values, for a bridge")
+	assert.Equal(t, names, p.Names())
+	var first []string
+	for k := range p.Sorted() {
+		first = append(first, k)
+		break
+	}
+	assert.Equal(t, []string{"phoneNumber"}, first, "stops when the loop does")
+	var declared []string
+	for k := range p.All() {
+		declared = append(declared, k)
+	}
+	assert.Equal(t, []string{"type", "smsCode", "phoneNumber"}, declared, "Sorted sorts a copy: All keeps the declared order")
+	for range (pims.Params{}).Sorted() {
+		t.Fatal("the zero Params yields nothing")
+	}
+}

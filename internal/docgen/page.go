@@ -33,10 +33,9 @@ func placeholders(p steps.Platform) steps.Inputs {
 // RequestText writes the call a step makes, parameters sorted:
 // "get pims.authentication.smscode {type=enrollment}".
 func RequestText(r pims.Request) string {
-	keys := r.Params.Names()
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + "=" + r.Params.Value(k)
+	parts := make([]string, 0, r.Params.Len())
+	for k, v := range r.Params.Sorted() {
+		parts = append(parts, k+"="+v)
 	}
 	return fmt.Sprintf("%s %s {%s}", r.Op, r.API, strings.Join(parts, ", "))
 }
