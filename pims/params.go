@@ -26,8 +26,8 @@ type param struct {
 // else. Printing them (String, fmt verbs, slog, JSON) masks those, and masks
 // the phone number, and fmt over a struct that holds Params in an
 // unexported field prints an address; Map, All and Get give the real
-// values. Params decode from no JSON: decode a map[string]string and call
-// ParamsFrom.
+// values. Params decode from a JSON object of strings, as a
+// map[string]string does (what MarshalJSON wrote decodes to its masks).
 type Params struct {
 	// first is the list's first element, nil when it is empty; n its
 	// length. The list is never written once built, and copies share it.
@@ -214,3 +214,15 @@ func (p Params) LogValue() slog.Value { return slog.AnyValue(p.Redacted()) }
 // encoding what it observes never writes a secret; Request.WireJSON writes
 // the real ones.
 func (p Params) MarshalJSON() ([]byte, error) { return json.Marshal(p.Redacted()) }
+
+// UnmarshalJSON reads a JSON object of strings, as Request.WireJSON writes
+// it: the parameters sorted by name, as ParamsFrom gives them. A value that
+// is not a string is a *json.UnmarshalTypeError; null is no parameter.
+func (p *Params) UnmarshalJSON(data []byte) error {
+	var m map[string]string
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	*p = ParamsFrom(m)
+	return nil
+}

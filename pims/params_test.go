@@ -120,6 +120,28 @@ func TestParams_EveryEncodingMasks(t *testing.T) {
 	assert.JSONEq(t, `{"op":"set","api":"pims.authentication.enrollment","params":{"action":"enrollWithPhoneNumber","pinCode":"424242","smsCode":"7373","phoneNumber":"0612345678"}}`, string(w))
 }
 
+// Reference: docs/contract.md §4, "Secrets": a decoded Params holds what the
+// JSON held, so the masked encoding decodes to masks, never to a secret.
+func TestParams_DecodeFromAnObjectOfStrings(t *testing.T) {
+	var r pims.Request
+	require.NoError(t, json.Unmarshal([]byte(`{"op":"set","api":"pims.authentication.enrollment","params":{"pinCode":"1234","action":"enroll"}}`), &r))
+	assert.Equal(t, map[string]string{"action": "enroll", "pinCode": "1234"}, r.Params.Map(), "a request's parameters are not dropped")
+
+	masked, err := json.Marshal(pims.Pairs("pinCode", "1234"))
+	require.NoError(t, err)
+	var back pims.Params
+	require.NoError(t, json.Unmarshal(masked, &back))
+	assert.NotEqual(t, "1234", back.Value("pinCode"), "the masked encoding holds no secret to decode")
+
+	var none pims.Params
+	require.NoError(t, json.Unmarshal([]byte(`null`), &none))
+	assert.Zero(t, none.Len())
+
+	var typeErr *json.UnmarshalTypeError
+	assert.ErrorAs(t, json.Unmarshal([]byte(`{"pinCode":1234}`), &none), &typeErr, "a number is not a parameter")
+	assert.Error(t, json.Unmarshal([]byte(`["pinCode"]`), &none))
+}
+
 func TestParams_SortedYieldsByName(t *testing.T) {
 	p := pims.Pairs("type", "addPhoneNumber", "smsCode", "2424", "phoneNumber", "0612345678")
 	var names, values []string
