@@ -156,7 +156,7 @@ func (s *Step) Request(in Inputs) (pims.Request, error) {
 // Constant returns the request of a call that sends only constants, the
 // same in every run; ok is false for a call that sends an answer.
 func (s *Step) Constant() (req pims.Request, ok bool) {
-	if s.params != nil || s.needsVIN || len(s.needs) > 0 {
+	if s.params != nil || s.needsVIN || len(s.needs) > 0 || len(s.iOSNeeds) > 0 {
 		return pims.Request{}, false
 	}
 	return pims.Request{Op: s.Op, API: s.API, Params: s.fixed}, true
