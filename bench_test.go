@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -186,6 +185,25 @@ func TestBenchRuns(t *testing.T) {
 	}
 	assert.Len(t, sequence(t, fullRun), 14)
 	assert.Len(t, sequence(t, shortcutRun), 9)
+	assert.Equal(t, 28, apiCalls(fullRun))
+
+	clk := &countingClock{}
+	require.True(t, playBench(t, fullRun, enrollfsm.WithClock(clk)).OK())
+	assert.Equal(t, clockReads, clk.reads, "the clock reads BenchmarkRatioNoLogic makes")
+}
+
+// countingClock is the system clock, counting its reads.
+type countingClock struct{ reads int }
+
+func (c *countingClock) Now() time.Time { c.reads++; return time.Now() }
+
+func (c *countingClock) Sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-time.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // perRun returns the heap allocations and bytes of one call of f, averaged
@@ -288,9 +306,28 @@ var (
 	paramsSink []pims.Params
 )
 
-// apiCalls are the engine's calls in a full run that take its lock: 14
-// Next (9 calls, 4 prompts, the end), 9 Deliver, 4 Answer, 1 Outcome.
-const apiCalls = 14 + 9 + 4 + 1
+// nexts are the Next calls of run r in playBench: one per call, per prompt
+// and for the end.
+func nexts(r benchRun) int { return len(r.replies) + len(r.answers) + 1 }
+
+// apiCalls are the calls of run r in playBench that take the engine's
+// lock: every Next, a Deliver per reply, an Answer per answer, and Outcome
+// (28 in a full run).
+func apiCalls(r benchRun) int { return nexts(r) + len(r.replies) + len(r.answers) + 1 }
+
+// clockReads are the engine's clock reads in a full run: the two SMS times
+// and the two expiry checks (TestBenchRuns counts them).
+const clockReads = 4
+
+// benchAnswer is the value r answers to prompt p.
+func benchAnswer(r benchRun, p enrollfsm.Prompt) string {
+	for _, a := range r.answers {
+		if a.Prompt == p {
+			return a.Value
+		}
+	}
+	return ""
+}
 
 // BenchmarkRatioAPIFloor is not the engine: it is the floor plus what the
 // API makes any engine on it pay for a full run, timed as BenchmarkRatio
@@ -302,22 +339,22 @@ const apiCalls = 14 + 9 + 4 + 1
 // part of the 1.5 target the engine's own logic cannot have.
 func BenchmarkRatioAPIFloor(b *testing.B) {
 	fl := newFloor(b, fullRun, nil)
-	run := apiFloor(b, fl.run)
-	allocs, _ := perRun(200, run)
-	floorAllocs, _ := perRun(200, fl.run)
-	interleave(b, "api", run, fl.run)
-	b.ReportMetric(allocs-floorAllocs, "allocs-over-floor")
+	ratioOverFloor(b, "api", apiFloor(b, fl.run), fl)
 }
 
 // apiFloor returns a run of the API floor whose transitions fire makes.
 func apiFloor(b *testing.B, fire func()) func() {
-	in := steps.Inputs{Platform: steps.Android, Phone: "0612345678", CertificationCode: redact.NewSecret("2424"),
-		EnrollmentCode: redact.NewSecret("24242424"), PIN: redact.NewSecret("1234")}
+	r := fullRun
+	in := steps.Inputs{Platform: steps.Android, Phone: benchAnswer(r, enrollfsm.PromptPhoneNumber)}
+	secrets := []string{benchAnswer(r, enrollfsm.PromptCertificationCode), benchAnswer(r, enrollfsm.PromptEnrollmentCode), benchAnswer(r, enrollfsm.PromptNewPIN)}
+	in.CertificationCode, in.EnrollmentCode, in.PIN = redact.NewSecret(secrets[0]), redact.NewSecret(secrets[1]), redact.NewSecret(secrets[2])
 	answered := []*steps.Step{steps.RequestCertificationSMS, steps.AddPhoneNumber, steps.CheckPIN, steps.RegisterPIN}
-	var mu sync.Mutex
+	calls := apiCalls(r)
 	return func() {
 		fire()
-		sink = append(sink[:0], enrollfsm.NewEngineSized())
+		// the engine's own lock, in the object New allocates for it
+		e, mu := enrollfsm.NewEngineSized()
+		sink = append(sink[:0], e)
 		paramsSink = paramsSink[:0]
 		for _, s := range answered {
 			req, err := s.Request(in)
@@ -326,15 +363,24 @@ func apiFloor(b *testing.B, fire func()) func() {
 			}
 			paramsSink = append(paramsSink, req.Params)
 		}
-		for _, v := range []string{"2424", "24242424", "1234"} {
+		for _, v := range secrets {
 			sink = append(sink, redact.NewSecret(v))
 		}
-		for range apiCalls {
+		for range calls {
 			mu.Lock()
 			//lint:ignore SA2001 the lock's own cost is what is measured
 			mu.Unlock()
 		}
 	}
+}
+
+// ratioOverFloor times run against the floor fl by interleave, and reports
+// the allocations run makes beyond the floor's.
+func ratioOverFloor(b *testing.B, name string, run func(), fl *floor) {
+	allocs, _ := perRun(200, run)
+	floorAllocs, _ := perRun(200, fl.run)
+	interleave(b, name, run, fl.run)
+	b.ReportMetric(allocs-floorAllocs, "allocs-over-floor")
 }
 
 // The no-logic floor's sinks.
@@ -355,10 +401,10 @@ func pendingOf(st enrollment.State, c *enrollfsm.Call) (p enrollfsm.Pending) {
 // the machinery every run of this engine has whatever its logic, timed as
 // BenchmarkRatio times the engine: the run's transitions fired through the
 // engine's own fsm.Machine (the table's looplab machine, shared between
-// engines, taken and given back at each), the clock read four times (the
-// two SMS times, the two expiry checks), and the 14 Pending values Next
-// returns. It decides nothing: no reply is read, no answer checked, no
-// effect applied. 1.5 less its x-floor is what the target leaves the logic.
+// engines, taken and given back at each), the clock read as the engine
+// reads it, and a Pending value for each Next. It decides nothing: no reply
+// is read, no answer checked, no effect applied. 1.5 less its x-floor is
+// what the target leaves the logic.
 func BenchmarkRatioNoLogic(b *testing.B) {
 	fl := newFloor(b, fullRun, nil)
 	def := enrollfsm.Tables()[fullRun.flow].Def
@@ -376,20 +422,18 @@ func BenchmarkRatioNoLogic(b *testing.B) {
 		}
 	}
 	api := apiFloor(b, fire)
+	n := nexts(fullRun)
 	run := func() {
 		api()
-		for range 4 {
+		for range clockReads {
 			clockSink = time.Now().UnixMilli()
 		}
-		for range 14 {
+		for range n {
 			p := pendingOf(enrollment.Start, &call)
 			pendingSink = p.Call.Request
 		}
 	}
-	allocs, _ := perRun(200, run)
-	floorAllocs, _ := perRun(200, fl.run)
-	interleave(b, "nologic", run, fl.run)
-	b.ReportMetric(allocs-floorAllocs, "allocs-over-floor")
+	ratioOverFloor(b, "nologic", run, fl)
 }
 
 // benchFlow times each row apart: the engine, the floor, and the two

@@ -1,5 +1,11 @@
 package enrollfsm
 
-// NewEngineSized allocates what New allocates for an engine itself, for the
-// benchmark of what the API costs any engine.
-func NewEngineSized() any { return new(withMachine) }
+import "sync"
+
+// NewEngineSized allocates what New allocates for an engine itself, and
+// returns the lock in it, for the benchmark of what the API costs any
+// engine.
+func NewEngineSized() (any, *sync.Mutex) {
+	em := new(withMachine)
+	return em, &em.e.mu
+}
