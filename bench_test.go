@@ -334,8 +334,8 @@ func benchAnswer(r benchRun, p enrollfsm.Prompt) string {
 // times the engine: one object of the engine's own type (New allocates
 // one), the parameters of the four calls that carry a new answer (4a, 4·2,
 // 6, 7; a host may keep a request, and step 8 shares step 7's), the three
-// answers kept as secrets, and a lock taken and released by each of the
-// run's calls (an Engine is safe for concurrent use). Its x-floor is the
+// answers kept as secrets, and that object's lock taken and released by
+// each of the run's calls (an Engine is safe for concurrent use). Its x-floor is the
 // part of the 1.5 target the engine's own logic cannot have.
 func BenchmarkRatioAPIFloor(b *testing.B) {
 	fl := newFloor(b, fullRun, nil)
