@@ -1,8 +1,11 @@
 package mobile_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -328,6 +331,35 @@ func TestPendingPrintsNoSecret(t *testing.T) {
 	assert.Equal(t, "call 8 set pims.authentication.enrollment{action=enroll pinCode=••••}", p.String())
 	assert.NotContains(t, p.String(), "86420")
 	assert.Empty(t, (&mobile.Pending{Kind: mobile.PendingPrompt}).Request())
+
+	// Reference: docs/contract.md §4, "Secrets": every way an app may print
+	// or encode it, by pointer or by value.
+	var outs []string
+	for _, v := range []any{p, *p} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			outs = append(outs, fmt.Sprintf(verb, v))
+		}
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		outs = append(outs, string(b))
+		for _, h := range []func(*bytes.Buffer) slog.Handler{
+			func(w *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+			func(w *bytes.Buffer) slog.Handler { return slog.NewTextHandler(w, nil) },
+		} {
+			var w bytes.Buffer
+			slog.New(h(&w)).Info("pending", "p", v)
+			outs = append(outs, w.String())
+		}
+	}
+	for _, out := range outs {
+		assert.NotContains(t, out, "86420", out)
+	}
+	var decoded struct{ Step, Params string }
+	b, _ := json.Marshal(p)
+	require.NoError(t, json.Unmarshal(b, &decoded))
+	assert.Equal(t, "8", decoded.Step, "the JSON keeps the other fields")
+	assert.Contains(t, decoded.Params, `"action":"enroll"`)
+	assert.Equal(t, "86420", p.ParamValue(1), "the app still reads the real PIN")
 }
 
 type backendFunc func(string) ([]byte, error)

@@ -137,7 +137,9 @@ func (p *Pending) Request() string {
 
 // String describes p with secrets and phone numbers masked:
 // "call 8 set pims.authentication.enrollment{action=enroll pinCode=••••}".
-func (p *Pending) String() string {
+// Its receiver is a value, as GoString's and MarshalJSON's, so that a
+// Pending printed or encoded by value masks them too.
+func (p Pending) String() string {
 	var b strings.Builder
 	b.WriteString(p.Kind)
 	switch p.Kind {
@@ -155,6 +157,25 @@ func (p *Pending) String() string {
 		b.WriteString(" " + p.State)
 	}
 	return b.String()
+}
+
+// GoString is String, so that %#v masks the secrets too.
+func (p Pending) GoString() string { return p.String() }
+
+// MarshalJSON encodes p's fields with Params' secrets and phone number
+// masked, as pims.Params encodes them, so that an app that logs what is
+// pending as JSON (slog's JSON handler included) writes no secret.
+func (p Pending) MarshalJSON() ([]byte, error) {
+	type fields Pending // the fields without the methods
+	var params map[string]string
+	_ = json.Unmarshal([]byte(p.Params), &params)
+	masked, err := json.Marshal(pims.ParamsFrom(params))
+	if err != nil {
+		return nil, err
+	}
+	q := fields(p)
+	q.Params = string(masked)
+	return json.Marshal(q)
 }
 
 func quote(s string) string {
