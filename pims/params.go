@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"unsafe"
 )
 
 // param is one string parameter of a request. Unexported: nothing hands
@@ -29,38 +28,59 @@ type param struct {
 // values. Params decode from a JSON object of strings, as a
 // map[string]string does (what MarshalJSON wrote decodes to its masks).
 type Params struct {
-	// first is the list's first element, nil when it is empty; n its
-	// length. The list is never written once built, and copies share it.
-	// A pointer rather than a slice, so that reflection over a struct that
-	// holds Params (fmt on an unexported field) prints an address, as for
-	// redact.Secret, not the values.
-	first *param
-	n     int
+	// list is nil when empty, and never written once built: copies share
+	// it. A pointer, so that reflection over a struct that holds Params
+	// (fmt on an unexported field) prints an address, as for
+	// redact.Secret, not the values, while reflect.DeepEqual (testify's
+	// Equal) still compares every parameter.
+	list *[]param
+	// Params are not comparable with ==, which would compare addresses.
+	_ [0]func()
 }
 
-func paramsOf(list []param) Params {
-	if len(list) == 0 {
-		return Params{}
+// newList returns an empty list with room for n parameters. Up to four
+// (every call of the facade sends at most four), the list and its room are
+// one allocation, as a slice alone was.
+func newList(n int) *[]param {
+	switch {
+	case n <= 2:
+		b := new(struct {
+			l []param
+			a [2]param
+		})
+		b.l = b.a[:0]
+		return &b.l
+	case n <= 4:
+		b := new(struct {
+			l []param
+			a [4]param
+		})
+		b.l = b.a[:0]
+		return &b.l
 	}
-	return Params{first: &list[0], n: len(list)}
+	l := make([]param, 0, n)
+	return &l
 }
 
-// list is the parameters as a slice: read it, never write to it.
-func (p Params) list() []param {
-	if p.n == 0 {
+// params is the parameters as a slice: read it, never write to it.
+func (p Params) params() []param {
+	if p.list == nil {
 		return nil
 	}
-	return unsafe.Slice(p.first, p.n)
+	return *p.list
 }
 
 // ParamsFrom returns the parameters of m, sorted by name.
 func ParamsFrom(m map[string]string) Params {
-	out := make([]param, 0, len(m))
-	for k, v := range m {
-		out = append(out, param{name: k, value: v})
+	if len(m) == 0 {
+		return Params{}
 	}
-	slices.SortFunc(out, byName)
-	return paramsOf(out)
+	l := newList(len(m))
+	for k, v := range m {
+		*l = append(*l, param{name: k, value: v})
+	}
+	slices.SortFunc(*l, byName)
+	return Params{list: l}
 }
 
 func byName(a, b param) int { return strings.Compare(a.name, b.name) }
@@ -69,19 +89,22 @@ func byName(a, b param) int { return strings.Compare(a.name, b.name) }
 // Pairs("action", "enroll", "pinCode", pin). A name given twice keeps its
 // last value, as a map would; a lone last name gets an empty value.
 func Pairs(kv ...string) Params {
-	out := make([]param, 0, (len(kv)+1)/2)
+	if len(kv) == 0 {
+		return Params{}
+	}
+	l := newList((len(kv) + 1) / 2)
 	for i := 0; i < len(kv); i += 2 {
 		p := param{name: kv[i]}
 		if i+1 < len(kv) {
 			p.value = kv[i+1]
 		}
-		if j := indexOf(out, p.name); j >= 0 {
-			out[j].value = p.value
+		if j := indexOf(*l, p.name); j >= 0 {
+			(*l)[j].value = p.value
 			continue
 		}
-		out = append(out, p)
+		*l = append(*l, p)
 	}
-	return paramsOf(out)
+	return Params{list: l}
 }
 
 func indexOf(ps []param, name string) int {
@@ -94,11 +117,11 @@ func indexOf(ps []param, name string) int {
 }
 
 // Len returns the number of parameters.
-func (p Params) Len() int { return p.n }
+func (p Params) Len() int { return len(p.params()) }
 
 // Get returns the value of parameter name.
 func (p Params) Get(name string) (string, bool) {
-	l := p.list()
+	l := p.params()
 	if i := indexOf(l, name); i >= 0 {
 		return l[i].value, true
 	}
@@ -114,7 +137,7 @@ func (p Params) Value(name string) string {
 // All yields each parameter, in order.
 func (p Params) All() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
-		for _, q := range p.list() {
+		for _, q := range p.params() {
 			if !yield(q.name, q.value) {
 				return
 			}
@@ -135,25 +158,16 @@ func (p Params) Sorted() iter.Seq2[string, string] {
 }
 
 func (p Params) sorted() []param {
-	l := slices.Clone(p.list())
+	l := slices.Clone(p.params())
 	slices.SortFunc(l, byName)
 	return l
-}
-
-// Names returns the parameters' names, sorted.
-func (p Params) Names() []string {
-	out := make([]string, p.n)
-	for i, q := range p.sorted() {
-		out[i] = q.name
-	}
-	return out
 }
 
 // Map returns the parameters as a new map, real values included: for a
 // bridge that hands the SDK a map.
 func (p Params) Map() map[string]string {
-	m := make(map[string]string, p.n)
-	for _, q := range p.list() {
+	m := make(map[string]string, p.Len())
+	for _, q := range p.params() {
 		m[q.name] = q.value
 	}
 	return m
@@ -161,10 +175,10 @@ func (p Params) Map() map[string]string {
 
 // Equal reports whether both hold the same values by name, in any order.
 func (p Params) Equal(o Params) bool {
-	if p.n != o.n {
+	if p.Len() != o.Len() {
 		return false
 	}
-	for _, q := range p.list() {
+	for _, q := range p.params() {
 		if v, ok := o.Get(q.name); !ok || v != q.value {
 			return false
 		}
@@ -175,8 +189,8 @@ func (p Params) Equal(o Params) bool {
 // Redacted returns a copy of the parameters fit for logs and transcripts:
 // secrets masked, phone numbers masked.
 func (p Params) Redacted() map[string]string {
-	out := make(map[string]string, p.n)
-	for _, q := range p.list() {
+	out := make(map[string]string, p.Len())
+	for _, q := range p.params() {
 		out[q.name] = redactParam(q.name, q.value)
 	}
 	return out

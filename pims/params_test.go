@@ -29,7 +29,11 @@ func TestPairs_KeepOrderAndTheLastValueOfAName(t *testing.T) {
 	_, ok = p.Get("smsCode")
 	assert.False(t, ok)
 	assert.Empty(t, p.Value("smsCode"))
-	assert.Equal(t, []string{"action", "lone", "pinCode"}, p.Names(), "Names are sorted")
+	var sorted []string
+	for k := range p.Sorted() {
+		sorted = append(sorted, k)
+	}
+	assert.Equal(t, []string{"action", "lone", "pinCode"}, sorted, "Sorted is by name")
 
 	for range p.All() {
 		break // stopping early is allowed
@@ -150,7 +154,6 @@ func TestParams_SortedYieldsByName(t *testing.T) {
 	}
 	assert.Equal(t, []string{"phoneNumber", "smsCode", "type"}, names)
 	assert.Equal(t, []string{"0612345678", "2424", "addPhoneNumber"}, values, "real values, for a bridge")
-	assert.Equal(t, names, p.Names())
 	var first []string
 	for k := range p.Sorted() {
 		first = append(first, k)
@@ -165,4 +168,22 @@ func TestParams_SortedYieldsByName(t *testing.T) {
 	for range (pims.Params{}).Sorted() {
 		t.Fatal("the zero Params yields nothing")
 	}
+}
+
+// testify's Equal (reflect.DeepEqual) compares every parameter, not only
+// the first: the tests that compare requests rely on it.
+func TestParams_DeepEqualSeesEveryValue(t *testing.T) {
+	a := pims.Request{Op: pims.Set, API: "pims.authentication.enrollment", Params: pims.Pairs("action", "enroll", "pinCode", "1111")}
+	b := a
+	b.Params = pims.Pairs("action", "enroll", "pinCode", "2222")
+	assert.NotEqual(t, a, b)
+	b.Params = pims.Pairs("action", "enroll", "pinCode", "1111")
+	assert.Equal(t, a, b, "equal values, another list")
+	assert.NotEqual(t, pims.Pairs("actionType", "strong", "type", "isDeviceActivated"), pims.Pairs("actionType", "strong", "type", "isAccountBlocked"))
+
+	// more parameters than any call sends: a list of another size
+	five := pims.Pairs("a", "1", "b", "2", "c", "3", "d", "4", "e", "5")
+	assert.Equal(t, map[string]string{"a": "1", "b": "2", "c": "3", "d": "4", "e": "5"}, five.Map())
+	assert.Equal(t, five, pims.ParamsFrom(five.Map()))
+	assert.NotEqual(t, five, pims.Pairs("a", "1", "b", "2", "c", "3", "d", "4", "e", "6"))
 }
