@@ -53,8 +53,22 @@ func (c *core) begin() {
 	c.prefetch()
 }
 
-// state is the declaration of the current state.
-func (c *core) state() *flows.State { return c.table.At(c.m) }
+// state is the declaration of the current state. An engine New or Restore
+// did not make has none: it is over (see outcome).
+func (c *core) state() *flows.State {
+	if c.m == nil {
+		return &notStarted
+	}
+	return c.table.At(c.m)
+}
+
+// notStarted is the state of an engine New or Restore did not make: no call,
+// no prompt, an end.
+var notStarted = flows.State{Kind: flows.Terminal}
+
+// errNotStarted is why such an engine's run failed.
+var errNotStarted = &pimserr.RunError{Failure: pimserr.FailureInternal,
+	Err: fmt.Errorf("%w: the Engine was not made by New or Restore", pimserr.ErrConfig)}
 
 // next fills p, a zero Pending, with what is pending.
 func (c *core) next(p *Pending) {
@@ -408,6 +422,9 @@ func (c *core) ended() bool { return c.state().Kind == flows.Terminal }
 func (c *core) outcome() (Outcome, bool) {
 	if !c.ended() {
 		return Outcome{}, false
+	}
+	if c.m == nil {
+		return Outcome{State: enrollment.Failed, Failure: pimserr.FailureInternal, Err: errNotStarted}, true
 	}
 	o := Outcome{State: c.m.Current(), Warnings: c.warnErrs}
 	if o.State == enrollment.Failed {

@@ -18,6 +18,10 @@ import (
 // An Engine is safe for concurrent use: it owns the lock around a core that
 // has none, and a backend call in flight does not hold it, so Cancel can
 // interrupt the call.
+//
+// Make one with New or Restore. A zero Engine is a run that failed before
+// it began: Next returns PendingNone, Outcome an internal failure whose
+// error matches pimserr.ErrConfig, and Snapshot that error.
 type Engine struct {
 	mu sync.Mutex
 	c  core
@@ -116,8 +120,8 @@ func (e *Engine) Outcome() (Outcome, bool) {
 // Next returns what the engine needs next.
 func (e *Engine) Next() (p Pending) {
 	e.mu.Lock()
-	e.c.next(&p) // runs no host code, so nothing can panic while the lock is held
-	e.mu.Unlock()
+	defer e.mu.Unlock()
+	e.c.next(&p)
 	return p
 }
 

@@ -477,3 +477,28 @@ func TestOutcome_A2316WarningOncePerStep(t *testing.T) {
 	require.Len(t, out.Warnings, 1)
 	assert.ErrorIs(t, out.Warnings[0], pimserr.New(pimserr.CodePostSyncFailed))
 }
+
+// A zero Engine is a run that failed before it began: every method answers,
+// none panics or leaves the lock held.
+func TestEngine_ZeroIsAFailedRunNotAPanic(t *testing.T) {
+	var e enrollfsm.Engine
+	assert.Equal(t, enrollfsm.PendingNone, e.Next().Kind)
+	assert.ErrorIs(t, e.Deliver(1, pims.Success("t", nil), nil), pimserr.ErrNoCall)
+	assert.ErrorIs(t, e.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "1234")), pimserr.ErrEnded)
+	assert.ErrorIs(t, e.Cancel(), pimserr.ErrEnded)
+	out, ok := e.Outcome()
+	require.True(t, ok)
+	assert.Equal(t, enrollfsm.Failed, out.State)
+	assert.Equal(t, pimserr.FailureInternal, out.Failure)
+	assert.ErrorIs(t, out.Err, pimserr.ErrConfig)
+	_, err := e.Snapshot()
+	assert.ErrorIs(t, err, pimserr.ErrConfig)
+	assert.Equal(t, enrollfsm.State(""), e.State())
+	p, err := e.Advance(context.Background(), simulator.MustNew())
+	require.NoError(t, err)
+	assert.Equal(t, enrollfsm.PendingNone, p.Kind)
+	out, err = e.Run(context.Background(), simulator.MustNew(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, enrollfsm.Failed, out.State)
+	assert.Equal(t, enrollfsm.PendingNone, e.Next().Kind, "the lock was given back")
+}

@@ -62,6 +62,9 @@ func (e *Engine) Snapshot() ([]byte, error) {
 }
 
 func (c *core) snapshot() ([]byte, error) {
+	if c.m == nil {
+		return nil, errNotStarted.Err
+	}
 	if st := c.state(); st.Kind != flows.Waiting && st.Kind != flows.Terminal {
 		return nil, fmt.Errorf("%w: %s makes a call; save at a prompt", pimserr.ErrNotWaiting, st.Name)
 	}

@@ -283,9 +283,17 @@ func (t *Table) State(s enrollment.State) (*State, bool) {
 	return st, ok
 }
 
-// At returns the declaration of m's current state; m must be a machine of
-// t.Def.
-func (t *Table) At(m *fsm.Machine) *State { return t.byIndex[m.Index()] }
+// At returns the declaration of m's current state; nil when m is not a
+// machine of t.Def.
+func (t *Table) At(m *fsm.Machine) *State {
+	if !t.owns(m) {
+		return nil
+	}
+	return t.byIndex[m.Index()]
+}
+
+// owns reports whether m is a machine of t.Def.
+func (t *Table) owns(m *fsm.Machine) bool { return m != nil && m.Definition() == t.Def }
 
 // Declared reports whether r was written in the spec, rather than added by
 // Compile (the families above).
@@ -315,7 +323,7 @@ func (t *Table) Actions(s enrollment.State) []enrollment.Action {
 // ActionsAt returns Actions of m's current state, without looking its name
 // up; nil when m is not a machine of t.Def.
 func (t *Table) ActionsAt(m *fsm.Machine) []enrollment.Action {
-	if m == nil || m.Definition() != t.Def {
+	if !t.owns(m) {
 		return nil
 	}
 	return t.actions[m.Index()]

@@ -41,6 +41,8 @@ func TestTable_LookupsAgree(t *testing.T) {
 			other = full.Table
 		}
 		assert.Nil(t, table.ActionsAt(other.Def.NewMachine()), "a machine of another table")
+		assert.Nil(t, table.At(other.Def.NewMachine()), "a machine of another table")
+		assert.Nil(t, table.At(nil))
 		for _, r := range table.Def.Rows() {
 			f, ok := table.EdgeFailure(r)
 			if r.Dst != enrollment.Failed {

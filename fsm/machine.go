@@ -237,8 +237,9 @@ func (d *Definition) Mermaid() (string, error) {
 // Machine is one run's position in a Definition: its current state. Each
 // transition is made by a looplab machine of the Definition's pool, set to
 // that state. A Machine is not safe for concurrent use; the engine
-// serialises access. The zero Machine is not usable; a Machine value copied
-// from NewMachine's is.
+// serialises access. The zero Machine belongs to no table: it has no state
+// ("") and fires nothing (a *TransitionError); a Machine value copied from
+// NewMachine's is usable.
 type Machine struct {
 	def *Definition
 	idx int // of the current state in def; the initial state's is 0
@@ -247,14 +248,23 @@ type Machine struct {
 // Definition returns the machine's table.
 func (m *Machine) Definition() *Definition { return m.def }
 
-// Current returns the current state.
-func (m *Machine) Current() State { return m.def.states[m.idx] }
+// Current returns the current state; "" for the zero Machine, which has
+// none.
+func (m *Machine) Current() State {
+	if m == nil || m.def == nil {
+		return ""
+	}
+	return m.def.states[m.idx]
+}
 
 // Index returns the index of the current state in Definition.States.
 func (m *Machine) Index() int { return m.idx }
 
 // Can reports whether ev is allowed in the current state.
 func (m *Machine) Can(ev Event) bool {
+	if m == nil || m.def == nil {
+		return false
+	}
 	_, ok := m.def.target(m.idx, ev)
 	return ok
 }
@@ -263,6 +273,9 @@ func (m *Machine) Can(ev Event) bool {
 // success. An event the current state does not allow returns a
 // *TransitionError and leaves the machine where it was.
 func (m *Machine) Fire(ev Event) (State, error) {
+	if m == nil || m.def == nil {
+		return "", &TransitionError{Event: ev}
+	}
 	d, idx := m.def, m.idx
 	p := d.spare.Swap(nil)
 	if p == nil {

@@ -153,3 +153,14 @@ func TestMachine_TakingTurnsOnOneLooplabMachine(t *testing.T) {
 	assert.Equal(t, enrollment.Enrolled, to)
 	assert.Equal(t, enrollment.Enrolled, a.Current())
 }
+
+// The zero Machine answers rather than panics.
+func TestMachine_ZeroHasNoState(t *testing.T) {
+	var m fsm.Machine
+	assert.Equal(t, fsm.State(""), m.Current())
+	assert.False(t, m.Can("begin"))
+	_, err := m.Fire("begin")
+	assert.ErrorIs(t, err, fsm.ErrInvalidTransition)
+	var nilMachine *fsm.Machine
+	assert.Equal(t, fsm.State(""), nilMachine.Current())
+}
