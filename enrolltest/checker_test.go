@@ -351,3 +351,35 @@ func TestChecker_PrefetchDeliveredEarly(t *testing.T) {
 		assert.True(t, out.OK(), "%s: %s", sit, out.State)
 	}
 }
+
+// The Checker reads step 2's names as the engine does: in any ASCII case, and
+// a letter of another alphabet that lower-cases to an ASCII one (the Kelvin
+// sign) is a bad reply, not NotBlocked (decision 80).
+func TestChecker_ReadsStep2AsTheEngine(t *testing.T) {
+	for reply, want := range map[string]enrollfsm.State{"NOTBLOCKED": enrollfsm.Cancelled, "NotBloc\u212Aed": enrollfsm.Failed} {
+		replies := []pims.Message{
+			pims.Success("t1", map[string]any{"isDeviceActivated": false}),
+			pims.Success("t2", map[string]any{"isAccountBlocked": reply}),
+			pims.Success("t3", map[string]any{"phoneNumber": nil}),
+		}
+		n := 0
+		backend := pims.BackendFunc(func(context.Context, pims.Request) (pims.Message, error) {
+			if n == len(replies) {
+				return pims.Message{}, errors.New("no more replies")
+			}
+			n++
+			return replies[n-1], nil
+		})
+		c := enrolltest.NewChecker(enrollfsm.Settings{Flow: enrollfsm.FlowFull, Platform: enrollfsm.Android}, enrollfsm.Limits{})
+		eng, err := enrollfsm.New(enrollfsm.FlowFull, enrollfsm.WithObserver(c.Observer()))
+		require.NoError(t, err)
+		cancel := enrollfsm.AnswerFunc(func(_ context.Context, p enrollfsm.Pending) (enrollfsm.Answer, error) {
+			return enrollfsm.Act(p.Prompt, enrollfsm.ActionCancel), nil
+		})
+		out, err := eng.Run(context.Background(), backend, cancel)
+		require.NoError(t, err)
+		c.CheckOutcome(out)
+		assert.Equal(t, want, out.State, reply)
+		assert.NoError(t, c.Err(), reply)
+	}
+}

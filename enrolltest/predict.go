@@ -3,6 +3,7 @@ package enrolltest
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/enrollfsm/enrollfsm"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
@@ -161,12 +162,24 @@ func (c *Checker) success(id string, spec call, result map[string]any, why strin
 	return ok(spec.done)
 }
 
+// lowerASCII is v in lower case when it is all ASCII, "" otherwise: a
+// spelling in any ASCII case, never another alphabet's letter that lower-cases
+// to an ASCII one (decision 80).
+func lowerASCII(v string) string {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			return ""
+		}
+	}
+	return strings.ToLower(v)
+}
+
 func boolOf(result map[string]any, key string) (bool, bool) {
 	switch v := result[key].(type) {
 	case bool:
 		return v, true
 	case string:
-		switch strings.ToLower(v) {
+		switch lowerASCII(v) {
 		case "true":
 			return true, true
 		case "false":
@@ -176,7 +189,7 @@ func boolOf(result map[string]any, key string) (bool, bool) {
 	return false, false
 }
 
-// blockStatus: the three names in any case, and the booleans (docs/contract.md §7).
+// blockStatus: the three names in any ASCII case, and the booleans (docs/contract.md §7).
 func blockStatus(result map[string]any) string {
 	switch v := result["isAccountBlocked"].(type) {
 	case bool:
@@ -185,7 +198,7 @@ func blockStatus(result map[string]any) string {
 		}
 		return "NotBlocked"
 	case string:
-		switch strings.ToLower(v) {
+		switch lowerASCII(v) {
 		case "notblocked", "false":
 			return "NotBlocked"
 		case "accountblocked", "true":
