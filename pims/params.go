@@ -42,24 +42,16 @@ type Params struct {
 // (every call of the facade sends at most four), the list and its room are
 // one allocation, as a slice alone was.
 func newList(n int) *[]param {
-	switch {
-	case n <= 2:
-		b := new(struct {
-			l []param
-			a [2]param
-		})
-		b.l = b.a[:0]
-		return &b.l
-	case n <= 4:
-		b := new(struct {
-			l []param
-			a [4]param
-		})
-		b.l = b.a[:0]
-		return &b.l
+	if n > 4 {
+		l := make([]param, 0, n)
+		return &l
 	}
-	l := make([]param, 0, n)
-	return &l
+	b := new(struct {
+		l []param
+		a [4]param
+	})
+	b.l = b.a[:0]
+	return &b.l
 }
 
 // params is the parameters as a slice: read it, never write to it.
