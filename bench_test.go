@@ -586,7 +586,7 @@ func BenchmarkSeededRuns(b *testing.B) {
 func BenchmarkCheck(b *testing.B) {
 	for _, flow := range []enrollfsm.Flow{enrollfsm.FlowFull, enrollfsm.FlowShortcut} {
 		b.Run(string(flow), func(b *testing.B) {
-			settings := enrolltest.Settings([]enrollfsm.Flow{flow}, []enrollfsm.Platform{enrollfsm.Android})
+			settings := enrolltest.Settings([]enrollfsm.Flow{flow}, []enrollfsm.Platform{enrollfsm.Android}, enrollfsm.Limits{})
 			var rep enrolltest.Report
 			for b.Loop() {
 				var err error

@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/internal/core"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -24,7 +24,9 @@ import (
 // error matches pimserr.ErrConfig, and Snapshot that error.
 type Engine struct {
 	mu sync.Mutex
-	c  core
+	// c is the run; behind a pointer, so that printing an Engine by
+	// reflection (%+v of *e) shows an address, never what the run holds.
+	c *core.Core
 	// The call Advance is making, 0 if none; how to stop it; and whether
 	// Cancel asked to end the run once its reply is in.
 	inFlight      uint64
@@ -32,96 +34,145 @@ type Engine struct {
 	cancelPending bool
 }
 
-// withMachine is what New allocates: the engine and its machine in one
-// object.
-type withMachine struct {
+// withCore is what New and Restore allocate: the engine and its core in
+// one object.
+type withCore struct {
 	e Engine
-	m fsm.Machine
+	c core.Core
 }
 
 // New returns an engine for flow that has begun: its first call is pending.
 func New(flow Flow, opts ...Option) (*Engine, error) {
-	// One allocation holds the engine and its machine, and the options
-	// write into the engine itself: a config of their own would escape.
-	em := &withMachine{e: Engine{c: core{cfg: defaults()}}}
-	e := &em.e
+	cfg := core.Defaults()
 	for _, o := range opts {
-		if err := o(&e.c.cfg); err != nil {
+		if err := o(&cfg); err != nil {
 			return nil, err
 		}
 	}
-	resolved, table, err := resolve(flow, &e.c.cfg)
-	if err != nil {
+	ec := &withCore{}
+	ec.e.c = &ec.c
+	if err := ec.c.Start(flow, cfg); err != nil {
 		return nil, err
 	}
-	em.m = *table.Def.NewMachine()
-	e.c.flow, e.c.table, e.c.m = resolved, table, &em.m
-	e.c.run.NextCall = 1
-	e.c.begin()
-	return e, nil
+	return &ec.e, nil
 }
 
-// Settings are a run's own settings, fixed at New (or by the snapshot at
-// Restore).
-type Settings struct {
-	Flow       Flow
-	Platform   Platform
-	SDKVersion string
-	AutoRemove bool
-	VIN        string
+// SnapshotVersion is the version of the snapshots Snapshot writes; Restore
+// refuses any other. Version 3 names the run and its place.
+const SnapshotVersion = core.SnapshotVersion
+
+// MaxSnapshotSize bounds what Restore reads: a snapshot of this engine is a
+// few hundred bytes.
+const MaxSnapshotSize = core.MaxSnapshotSize
+
+// Restore resumes a run saved by Snapshot at a waiting state. The run's own
+// settings (flow, platform, SDK version, automatic removal, VIN) come from
+// the snapshot; an option that contradicts one is refused with ErrConfig.
+// Options such as the clock, logger, observers and limits apply as to New.
+//
+// A snapshot of another version, a corrupt one, one at a state that is not
+// a waiting state, or one no run could be in (see docs/snapshots.md) is
+// refused with a *pimserr.SnapshotError (ErrSnapshot). With WithSnapshotKey,
+// so is one whose seal is missing or does not match; with WithLatest, one
+// older than the latest place the host kept, or of another run
+// (ErrStaleSnapshot).
+//
+// The restored engine holds no PIN and no SMS code. When the call its run
+// goes on with needs one, it goes back to the prompt that gives it, as a
+// refusal of that answer would (Pending.Reason wraps ErrAskedAgain): an SMS
+// code is checked there like any other, so one sent more than its lifetime
+// ago accepts only resend. A PIN or code whose reply never came before the
+// save counts as a wrong attempt there (ErrReplyLost), since the restored
+// engine cannot send the same value again: a restore never gives a free
+// guess. So the engine a Restore returns may wait at another prompt than the
+// one saved, or have ended.
+func Restore(data []byte, opts ...Option) (*Engine, error) {
+	cfg := core.Defaults()
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	ec := &withCore{}
+	ec.e.c = &ec.c
+	if err := ec.c.Restore(data, cfg); err != nil {
+		return nil, err
+	}
+	return &ec.e, nil
 }
 
-// Options returns the options that give a new engine these settings (the
-// flow aside, which New takes): those left empty keep their defaults.
-func (s Settings) Options() []Option {
-	opts := []Option{WithAutoRemove(s.AutoRemove)}
-	if s.Platform != "" {
-		opts = append(opts, WithPlatform(s.Platform))
+// zero is the core of a zero Engine: a run that failed before it began. It
+// is only read.
+var zero core.Core
+
+func (e *Engine) core() *core.Core {
+	if e.c == nil {
+		return &zero
 	}
-	if s.SDKVersion != "" {
-		opts = append(opts, WithSDKVersion(s.SDKVersion))
-	}
-	if s.VIN != "" {
-		opts = append(opts, WithVIN(s.VIN))
-	}
-	return opts
+	return e.c
+}
+
+// Snapshot saves the run as a small versioned JSON document, at a waiting or
+// terminal state (ErrNotWaiting during a call): the run's settings and its
+// run state — the phone number being registered, every counter, when each
+// SMS was sent, the run's id and place — never a PIN or an SMS code. Restore
+// resumes it. Keep Place beside the snapshot key after each Snapshot.
+func (e *Engine) Snapshot() ([]byte, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.core().Snapshot()
+}
+
+// Place returns where the run is: its id and the place the last snapshot
+// took (or the snapshot it was restored from), grown by every call and
+// counted attempt since. A host keeps it beside its snapshot key, after every
+// Snapshot and when the run ends, and gives it to Restore with WithLatest.
+func (e *Engine) Place() Place {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.core().Place()
 }
 
 // Settings returns the run's settings.
 func (e *Engine) Settings() Settings {
-	c := &e.c.cfg
-	return Settings{Flow: e.c.flow, Platform: c.platform, SDKVersion: c.sdk, AutoRemove: c.autoRemove, VIN: c.vin}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return Settings(e.core().Settings())
 }
 
 // Flow returns the flow being run; auto is resolved to full or shortcut.
-func (e *Engine) Flow() Flow { return e.c.flow }
+func (e *Engine) Flow() Flow {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.core().Flow()
+}
 
 // State returns the current state.
 func (e *Engine) State() State {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.c.m.Current()
+	return e.core().State()
 }
 
 // Counters returns the run's counts.
 func (e *Engine) Counters() Counters {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.c.run.Counters
+	return e.core().Counters()
 }
 
 // Outcome returns how the run ended, and false while it goes on.
 func (e *Engine) Outcome() (Outcome, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.c.outcome()
+	return e.core().Outcome()
 }
 
 // Next returns what the engine needs next.
 func (e *Engine) Next() (p Pending) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.c.next(&p)
+	e.core().Next(&p)
 	return p
 }
 
@@ -136,7 +187,7 @@ func (e *Engine) Deliver(id uint64, msg pims.Message, callErr error) error {
 	if e.inFlight != 0 {
 		return fmt.Errorf("%w: call %d is being made by Advance", pimserr.ErrNoCall, e.inFlight)
 	}
-	return e.c.deliver(id, &msg, callErr, 0)
+	return e.core().Deliver(id, &msg, callErr, 0)
 }
 
 // Answer gives the user's answer to the pending prompt. A refused answer
@@ -148,7 +199,7 @@ func (e *Engine) Deliver(id uint64, msg pims.Message, callErr error) error {
 func (e *Engine) Answer(a Answer) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.c.answer(a)
+	return e.core().Answer(a)
 }
 
 // Cancel stops the run. At a prompt it answers cancel. During a call it
@@ -158,7 +209,8 @@ func (e *Engine) Answer(a Answer) error {
 func (e *Engine) Cancel() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.c.ended() {
+	c := e.core()
+	if c.Ended() {
 		return pimserr.ErrEnded
 	}
 	if e.inFlight != 0 {
@@ -167,27 +219,19 @@ func (e *Engine) Cancel() error {
 		e.stopCall()
 		return nil
 	}
-	e.c.cancel()
+	c.Cancel()
 	return nil
-}
-
-// deliverMade takes the reply to a call Advance made, and ends the run if
-// Cancel asked for it meanwhile.
-func (e *Engine) deliverMade(id uint64, r result) error {
-	err := e.c.deliver(id, &r.msg, r.err, r.took)
-	if e.cancelPending && e.inFlight == 0 {
-		e.cancelPending = false
-		if !e.c.ended() {
-			e.c.cancel()
-		}
-	}
-	return err
 }
 
 // String names the engine by its flow. Printing an engine never shows what
 // it holds (a pending request carries the PIN or the code), and takes no
 // lock, so an observer may print it.
-func (e *Engine) String() string { return "enrollfsm.Engine(" + string(e.c.flow) + ")" }
+func (e *Engine) String() string {
+	if e == nil || e.c == nil {
+		return "enrollfsm.Engine()"
+	}
+	return "enrollfsm.Engine(" + string(e.c.Flow()) + ")"
+}
 
 // Format prints String for every verb.
 func (e *Engine) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(e.String())) }

@@ -6,6 +6,6 @@ import "sync"
 // returns the lock in it, for the benchmark of what the API costs any
 // engine.
 func NewEngineSized() (any, *sync.Mutex) {
-	em := new(withMachine)
+	em := new(withCore)
 	return em, &em.e.mu
 }

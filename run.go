@@ -2,11 +2,11 @@ package enrollfsm
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/internal/core"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -16,7 +16,8 @@ import (
 // engine (to interrupted, to a prompt, to failed). Advance returns an error
 // if another Advance is already making a call, and ctx.Err() as soon as ctx
 // is done: a call cut short by it leaves the engine at interrupted, resumable
-// and savable, and no further call is made.
+// and savable, and no further call is made. A call ctx ended before it was
+// made is not counted, and its retry spends nothing.
 //
 // The lock is released while a call is in flight, so Cancel, Next and
 // Outcome answer at once from other goroutines. With WithPrefetch, the calls
@@ -32,30 +33,31 @@ func (e *Engine) Advance(ctx context.Context, backend pims.Backend) (Pending, er
 		for id, ch := range ahead {
 			r := <-ch
 			e.mu.Lock()
-			_ = e.c.deliver(id, &r.msg, r.err, r.took)
+			_ = e.deliverMade(id, r)
 			e.mu.Unlock()
 			delete(ahead, id)
 		}
 	}
 	defer settle()
+	c := e.core()
 	for {
 		e.mu.Lock()
 		var p Pending
-		e.c.next(&p)
+		c.Next(&p)
 		if p.Kind != PendingCall {
 			e.mu.Unlock()
 			settle()
 			return e.Next(), nil
 		}
-		if e.inFlight != 0 {
+		if busy := e.inFlight; busy != 0 {
 			e.mu.Unlock()
-			return p, fmt.Errorf("%w: call %d is being made by another Advance", pimserr.ErrNoCall, e.inFlight)
+			return p, fmt.Errorf("%w: call %d is being made by another Advance", pimserr.ErrNoCall, busy)
 		}
-		for _, c := range p.Also {
-			if _, started := ahead[c.ID]; !started {
+		for _, call := range p.Also {
+			if _, started := ahead[call.ID]; !started {
 				ch := make(chan result, 1)
-				ahead[c.ID] = ch
-				go func(c Call) { ch <- e.perform(aheadCtx, backend, c) }(c)
+				ahead[call.ID] = ch
+				go func(call Call) { ch <- e.perform(aheadCtx, backend, call) }(call)
 			}
 		}
 		callCtx, stop := context.WithCancel(ctx)
@@ -86,26 +88,48 @@ func (e *Engine) Advance(ctx context.Context, backend pims.Backend) (Pending, er
 	}
 }
 
-// result is a call's reply and how long it took.
+// result is a call's reply and how long it took; notMade when ctx ended
+// before the call reached the backend.
 type result struct {
-	msg  pims.Message
-	err  error
-	took time.Duration
+	msg     pims.Message
+	err     error
+	took    time.Duration
+	notMade bool
 }
 
 // perform waits the call's backoff, then makes it.
-func (e *Engine) perform(ctx context.Context, backend pims.Backend, c Call) result {
-	if c.Delay > 0 {
-		if err := e.c.cfg.clock.Sleep(ctx, c.Delay); err != nil {
-			return result{err: err}
+func (e *Engine) perform(ctx context.Context, backend pims.Backend, call Call) result {
+	clock := e.core().Clock()
+	if call.Delay > 0 {
+		if err := clock.Sleep(ctx, call.Delay); err != nil {
+			return result{err: err, notMade: true}
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return result{err: err}
+		return result{err: err, notMade: true}
 	}
-	start := e.c.cfg.clock.Now()
-	msg, err := backend.Call(ctx, c.Request)
-	return result{msg: msg, err: err, took: e.c.cfg.clock.Now().Sub(start)}
+	start := clock.Now()
+	msg, err := backend.Call(ctx, call.Request)
+	return result{msg: msg, err: err, took: clock.Now().Sub(start)}
+}
+
+// deliverMade takes the outcome of a call Advance made, and ends the run if
+// Cancel asked for it meanwhile.
+func (e *Engine) deliverMade(id uint64, r result) error {
+	c := e.core()
+	var err error
+	if r.notMade {
+		err = c.NotMade(id, r.err)
+	} else {
+		err = c.Deliver(id, &r.msg, r.err, r.took)
+	}
+	if e.cancelPending && e.inFlight == 0 {
+		e.cancelPending = false
+		if !c.Ended() {
+			c.Cancel()
+		}
+	}
+	return err
 }
 
 // Answerer gives the user's answer to a prompt: a UI, a script, a test.
@@ -147,7 +171,7 @@ func (e *Engine) Run(ctx context.Context, backend pims.Backend, answerer Answere
 		if err := ctx.Err(); err != nil {
 			return Outcome{}, err // the answer may be a reaction to ctx ending
 		}
-		if err := e.Answer(a); err != nil && !isRefusal(err) && !errors.Is(err, pimserr.ErrNotAllowed) {
+		if err := e.Answer(a); err != nil && !core.IsRefusal(err) {
 			return Outcome{}, err
 		}
 	}

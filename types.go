@@ -1,32 +1,57 @@
 package enrollfsm
 
 import (
-	"encoding/json"
-	"fmt"
-	"log/slog"
-	"time"
-
 	"github.com/enrollfsm/enrollfsm/enrollment"
-	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/pims"
-	"github.com/enrollfsm/enrollfsm/redact"
-	"github.com/enrollfsm/enrollfsm/steps"
 )
 
-// The vocabulary of the fsm and steps packages, so that a host imports one
-// package.
+// The values a host exchanges with an engine, from package enrollment (the
+// vocabulary below the engine, as raftpb sits below raft), so that a host
+// imports one package.
 type (
-	State    = enrollment.State
-	Event    = enrollment.Event
-	Prompt   = enrollment.Prompt
-	Action   = enrollment.Action
-	Platform = steps.Platform
+	State       = enrollment.State
+	Event       = enrollment.Event
+	Prompt      = enrollment.Prompt
+	Action      = enrollment.Action
+	Platform    = enrollment.Platform
+	Flow        = enrollment.Flow
+	PendingKind = enrollment.PendingKind
+	Pending     = enrollment.Pending
+	Call        = enrollment.Call
+	Answer      = enrollment.Answer
+	Outcome     = enrollment.Outcome
+	Counters    = enrollment.Counters
+	Transition  = enrollment.Transition
+	CallRecord  = enrollment.CallRecord
+	Observer    = enrollment.Observer
+	Limits      = enrollment.Limits
+	Clock       = enrollment.Clock
+	FlowInfo    = enrollment.FlowInfo
+	Place       = enrollment.Place
 )
 
 // Platforms.
 const (
-	Android = steps.Android
-	IOS     = steps.IOS
+	Android = enrollment.Android
+	IOS     = enrollment.IOS
+)
+
+// The flows of docs/contract.md §3.
+const (
+	FlowFull              = enrollment.FlowFull
+	FlowShortcut          = enrollment.FlowShortcut
+	FlowAuto              = enrollment.FlowAuto
+	FlowRemoveEnrollments = enrollment.FlowRemoveEnrollments
+	FlowResetPIN          = enrollment.FlowResetPIN
+	FlowUpdatePIN         = enrollment.FlowUpdatePIN
+	FlowModifyPhone       = enrollment.FlowModifyPhone
+	FlowRemoveVehicle     = enrollment.FlowRemoveVehicle
+)
+
+// What can be pending.
+const (
+	PendingCall   = enrollment.PendingCall
+	PendingPrompt = enrollment.PendingPrompt
+	PendingNone   = enrollment.PendingNone
 )
 
 // Prompts.
@@ -60,224 +85,28 @@ const (
 	Cancelled = enrollment.Cancelled
 )
 
-// Flow names a machine: an enrollment flow or an account operation.
-type Flow string
-
-// The flows of docs/contract.md §3.
-const (
-	// FlowFull enrolls through steps 1–8, adding a phone with step 4·2.
-	FlowFull Flow = "full"
-	// FlowShortcut enrolls with step 4·1 when no phone is registered (SDK
-	// 2.1.0 and later).
-	FlowShortcut Flow = "shortcut"
-	// FlowAuto is FlowShortcut from SDK 2.1.0 on, FlowFull before.
-	FlowAuto Flow = "auto"
-
-	FlowRemoveEnrollments Flow = "remove_enrollments" // step A
-	FlowResetPIN          Flow = "reset_pin"          // step B
-	FlowUpdatePIN         Flow = "update_pin"         // step C
-	FlowModifyPhone       Flow = "modify_phone"       // step D
-	FlowRemoveVehicle     Flow = "remove_vehicle"     // step E
-)
-
-// PendingKind says what the engine needs next.
-type PendingKind int
-
-// What can be pending.
-const (
-	// PendingCall: a call to the backend, then Deliver its reply.
-	PendingCall PendingKind = iota + 1
-	// PendingPrompt: an answer from the user.
-	PendingPrompt
-	// PendingNone: the run is over; see Outcome.
-	PendingNone
-)
-
-func (k PendingKind) String() string {
-	switch k {
-	case PendingCall:
-		return "call"
-	case PendingPrompt:
-		return "prompt"
-	case PendingNone:
-		return "none"
-	}
-	return fmt.Sprintf("PendingKind(%d)", int(k))
-}
-
-// Pending is what the engine needs next.
-type Pending struct {
-	Kind  PendingKind
-	State State
-
-	// Call, with PendingCall.
-	Call Call
-	// Also, with WithPrefetch: calls 2 and 3, asked for ahead of need and
-	// made at the same time as call 1. Make each once, by ID; they stay
-	// listed until their reply is delivered or the run goes another way. Call itself may be one of them
-	// already made (Call.Ahead): then only deliver its reply.
-	Also []Call
-
-	// With PendingPrompt: the prompt, the actions offered besides a value
-	// (if the prompt takes one), why it is asked again (an *InputError, a
-	// refused answer), and the masked phone the SMS went to, for code
-	// prompts. Actions is shared by every engine at that state: read it,
-	// never modify it.
-	Prompt  Prompt
-	Actions []Action
-	Reason  error
-	SentTo  string
-}
-
-// Call is a request the engine wants made. Deliver its reply with its ID.
-type Call struct {
-	ID      uint64
-	Step    string // the tutorial's step id: "1", "4a", "8", "A", ...
-	Request pims.Request
-	// Delay is the backoff to wait before making the call.
-	Delay time.Duration
-	// Ahead: the call was listed in Pending.Also and may be in flight.
-	Ahead bool
-}
-
-// Answer is the user's answer to a prompt: a value or an action. Prompt must
-// be the pending prompt, so that an answer from a stale screen is refused.
-// Printing an Answer masks its value.
-type Answer struct {
-	Prompt Prompt
-	Action Action // empty for a value
-	Value  string
-}
-
 // Value is a value answer to p.
-func Value(p Prompt, v string) Answer { return Answer{Prompt: p, Value: v} }
+func Value(p Prompt, v string) Answer { return enrollment.Value(p, v) }
 
 // Act is an action answer at p.
-func Act(p Prompt, a Action) Answer { return Answer{Prompt: p, Action: a} }
+func Act(p Prompt, a Action) Answer { return enrollment.Act(p, a) }
 
-// String masks secrets and phone numbers: "pin=••••", "certification_code:resend".
-func (a Answer) String() string {
-	if a.Action != "" {
-		return string(a.Prompt) + ":" + string(a.Action)
+// Settings are a run's own settings, fixed at New (or by the snapshot at
+// Restore).
+type Settings enrollment.Settings
+
+// Options returns the options that give a new engine these settings (the
+// flow aside, which New takes): those left empty keep their defaults.
+func (s Settings) Options() []Option {
+	opts := []Option{WithAutoRemove(s.AutoRemove)}
+	if s.Platform != "" {
+		opts = append(opts, WithPlatform(s.Platform))
 	}
-	v := redact.Mask
-	if a.Prompt == PromptPhoneNumber {
-		v = redact.Phone(a.Value)
+	if s.SDKVersion != "" {
+		opts = append(opts, WithSDKVersion(s.SDKVersion))
 	}
-	return string(a.Prompt) + "=" + v
-}
-
-// Format prints String for every verb.
-func (a Answer) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(a.String())) }
-
-// MarshalJSON writes the answer with its value masked as String masks it.
-func (a Answer) MarshalJSON() ([]byte, error) {
-	out := struct {
-		Prompt Prompt `json:"prompt"`
-		Action Action `json:"action,omitempty"`
-		Value  string `json:"value,omitempty"`
-	}{Prompt: a.Prompt, Action: a.Action}
-	if a.Action == "" {
-		out.Value = redact.Mask
-		if a.Prompt == PromptPhoneNumber {
-			out.Value = redact.Phone(a.Value)
-		}
+	if s.VIN != "" {
+		opts = append(opts, WithVIN(s.VIN))
 	}
-	return json.Marshal(out)
-}
-
-// LogValue makes slog print the masked answer.
-func (a Answer) LogValue() slog.Value { return slog.StringValue(a.String()) }
-
-// Outcome is how a run ended.
-type Outcome struct {
-	State State // Enrolled, Done, Failed or Cancelled
-	// Failure and Err say why, when State is Failed. Err is a
-	// *pimserr.RunError wrapping the cause.
-	Failure pimserr.Failure
-	Err     error
-	// Warnings are 2316 replies (succeeded, post-synchronisation failed) of
-	// steps that counted as done.
-	Warnings []error
-}
-
-// OK reports whether the run reached its goal: enrolled, or done.
-func (o Outcome) OK() bool { return o.State == Enrolled || o.State == Done }
-
-// Counters are a run's counts. They never go down, across a restore too.
-type Counters struct {
-	WrongCodes int `json:"wrongCodes"`
-	WrongPINs  int `json:"wrongPins"`
-	Resends    int `json:"resends"`
-	Removals   int `json:"removals"`
-	Calls      int `json:"calls"`
-}
-
-// Transition is one move of the machine. A read retried in place is a
-// self-loop (From == To): the state is not re-entered.
-type Transition struct {
-	From, To State
-	Event    Event
-}
-
-// CallRecord summarises one call and its reply, without secrets.
-type CallRecord struct {
-	ID uint64
-	// State is the calling state the call is made for (with WithPrefetch,
-	// a call made ahead is reported when its reply comes, for its own state).
-	State         State
-	Step          string
-	Request       pims.Request // print it: String masks secrets
-	Status        pims.Status  // empty when no message came back
-	Code          int          // the error code of a FAILED message
-	TransactionID string
-	Err           error         // the bridge's error, if any
-	Duration      time.Duration // zero when the host delivers replies itself
-	// Reply is the message, when one came back. Its result may hold the
-	// account's phone number (call 3).
-	Reply pims.Message
-}
-
-// String is one line for logs: the request masked, the reply's phone masked.
-func (r CallRecord) String() string {
-	out := fmt.Sprintf("call %d %s step %s %s", r.ID, r.State, r.Step, r.Request)
-	switch {
-	case r.Err != nil:
-		return out + " → error: " + r.Err.Error()
-	case r.Code != 0:
-		return fmt.Sprintf("%s → %s %d tx=%s", out, r.Status, r.Code, r.TransactionID)
-	}
-	return fmt.Sprintf("%s → %s tx=%s %v", out, r.Status, r.TransactionID, r.Reply.Redacted().Result)
-}
-
-// Format prints String for every verb.
-func (r CallRecord) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
-
-// MarshalJSON writes the record with the request and the reply's phone
-// masked.
-func (r CallRecord) MarshalJSON() ([]byte, error) {
-	type plain CallRecord // without this method
-	v := plain(r)
-	v.Reply = r.Reply.Redacted()
-	out := struct {
-		plain
-		Err string `json:"Err,omitempty"`
-	}{plain: v}
-	if r.Err != nil {
-		out.Err = r.Err.Error()
-	}
-	return json.Marshal(out)
-}
-
-// LogValue makes slog print String.
-func (r CallRecord) LogValue() slog.Value { return slog.StringValue(r.String()) }
-
-// Observer is told of transitions, calls and answers as they happen, under
-// the engine's lock: it must not call the engine. Any field may be nil.
-// Requests and answers hold the real values; printing them masks secrets.
-type Observer struct {
-	Transition func(Transition)
-	Call       func(CallRecord)
-	// Answer is told of every answer given, with the error that refused it.
-	Answer func(Answer, error)
+	return opts
 }

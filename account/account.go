@@ -50,11 +50,11 @@ var ResetPIN = operation(flows.About{Name: "reset_pin", Summary: "step B: set a 
 		mustBeEnrolled(enrollment.RequestingEnrollmentSMS),
 		// 5 — request enrollment SMS
 		flows.Call(enrollment.RequestingEnrollmentSMS, steps.RequestEnrollmentSMS,
-			flows.On(enrollment.EnrollmentSMSSent, enrollment.AwaitingEnrollmentCode).Does(flows.StartCode(enrollment.PromptEnrollmentCode))),
+			flows.On(enrollment.EnrollmentSMSSent, enrollment.AwaitingEnrollmentCode).Does(flows.StartCode(flows.EnrollmentCode))),
 		flows.Wait(enrollment.AwaitingEnrollmentCode, enrollment.PromptEnrollmentCode,
 			flows.On(enrollment.EnrollmentCodeGiven, enrollment.AwaitingNewPIN),
 			flows.On(enrollment.ResendRequested, enrollment.RequestingEnrollmentSMS).Does(flows.SpendResend),
-			cancel),
+			cancel).AsksCode(flows.EnrollmentCode, flows.TrustedPhone),
 		flows.Wait(enrollment.AwaitingNewPIN, enrollment.PromptNewPIN,
 			flows.On(enrollment.NewPINGiven, enrollment.ResettingPIN),
 			cancel),

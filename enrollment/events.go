@@ -98,9 +98,21 @@ const (
 	VerifyRequested Event = "verify_requested"
 )
 
+// Moves of a restored engine, which holds no PIN and no SMS code: each
+// takes the run back to the prompt of an answer it lost.
+const (
+	// AnswerLost: the call this prompt's answer leads to also needs an
+	// answer the restore lost; the prompt that gives it is asked first.
+	AnswerLost Event = "answer_lost"
+	// AttemptsExhausted: the interrupted call carried a PIN or a code whose
+	// reply never came; counted as wrong, it was the last one allowed.
+	AttemptsExhausted Event = "attempts_exhausted"
+)
+
 const (
 	retryPrefix  = "retry_"
 	resumePrefix = "resume_"
+	lostPrefix   = "answers_lost_"
 )
 
 // RetryEvent is the event that leaves Interrupted for the calling state s.
@@ -111,6 +123,17 @@ func RetryEvent(s State) Event { return Event(retryPrefix + string(s)) }
 // ResumeEvent is the event that leaves VerifyingEnrollment for the enrollment
 // call s, when call 1 says the device is not enrolled.
 func ResumeEvent(s State) Event { return Event(resumePrefix + string(s)) }
+
+// AnswersLostEvent is the event that leaves Interrupted or
+// VerifyingEnrollment, in a restored run, for the prompt of the calling state
+// s whose answers the restore lost: where a refusal of its answer leads.
+func AnswersLostEvent(s State) Event { return Event(lostPrefix + string(s)) }
+
+// AnswersLostCall returns the calling state of an AnswersLostEvent.
+func AnswersLostCall(e Event) (State, bool) {
+	s, ok := strings.CutPrefix(string(e), lostPrefix)
+	return State(s), ok
+}
 
 // RetryTarget returns the state a RetryEvent leads to.
 func RetryTarget(e Event) (State, bool) {

@@ -40,6 +40,10 @@ func (p Prompt) ValueEvent() (Event, bool) {
 // IsCode reports whether p asks for an SMS code.
 func (p Prompt) IsCode() bool { return p == PromptCertificationCode || p == PromptEnrollmentCode }
 
+// IsSecret reports whether p asks for a PIN or an SMS code, which the engine
+// keeps in memory only.
+func (p Prompt) IsSecret() bool { return p.IsCode() || p.IsPIN() }
+
 // IsPIN reports whether p asks for a PIN.
 func (p Prompt) IsPIN() bool { return p == PromptPIN || p == PromptNewPIN || p == PromptOldPIN }
 

@@ -2,108 +2,103 @@ package enrolltest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
-	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/fsm"
-	"github.com/enrollfsm/enrollfsm/internal/hooks"
+	"github.com/enrollfsm/enrollfsm/internal/core"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
 // Check explores every state a flow can reach, breadth first from start,
-// over the real engine: at each call every reply the step reads (each
-// result variant, a code of each class, 2316, an unknown code, a bridge
-// error, a malformed reply), at each prompt a valid value, a malformed one
-// and every action offered, the clock moved past the code lifetime while a
-// code is valid, and a save and restore at every waiting state. States are
-// told apart by the run state (secrets' values and the run-wide call count
-// aside) and what the property checks remember, so the exploration closes
-// when every loop spends a bounded counter. Every property of
-// docs/contract.md §8 is checked on every edge and, once closed, over the
-// whole graph; the first violation stops the setting with the shortest
-// input path to it, written as a scenario file.
+// over the engine's real core, and judges every move with the Oracle: at
+// each call every reply a host can meet (each result variant, every
+// documented code and an unknown one, a bridge error, a malformed reply,
+// a call its context ended before it was made, the host's Cancel), at each
+// prompt a valid value, a malformed one, an answer to another prompt and
+// every action whether offered or not, the clock moved to just before, at
+// and just after each live code's lifetime, and a save and restore at every
+// waiting state — sealed in sealed settings, with an older snapshot of the
+// run and an edited one refused. States are told apart by the engine's
+// state and the Oracle's (secrets' values, the call count and the clock
+// within a code's lifetime aside), so the exploration closes when every loop
+// spends a bounded counter. The first property broken stops the setting
+// with the shortest input path to it, written as the scenario the contract
+// expects.
 
 // OldSDK is an SDK version from before the shortcut: auto runs the full flow
 // with it.
-const OldSDK = "2.0.0"
+const OldSDK = "2.0.9"
 
 // checkVIN is the vehicle remove_vehicle is checked with.
 const checkVIN = "1HGCM82633A004352"
 
-// Setting is one configuration a flow is checked in.
-type Setting struct {
-	Flow       enrollfsm.Flow
-	Platform   enrollfsm.Platform // "" is android
-	SDKVersion string             // "" is the engine's default, 2.1.0
-	AutoRemove bool
-}
-
-func (s Setting) platform() enrollfsm.Platform {
-	if s.Platform == "" {
-		return enrollfsm.Android
-	}
-	return s.Platform
-}
-
-func (s Setting) sdk() string {
-	if s.SDKVersion == "" {
-		return "2.1.0"
-	}
-	return s.SDKVersion
-}
-
-// String names the setting as enroll check prints it: "full android",
-// "auto ios sdk 2.0.0 auto-removal".
-func (s Setting) String() string {
-	out := string(s.Flow) + " " + string(s.platform())
-	if s.Flow == enrollfsm.FlowAuto {
-		out += " sdk " + s.sdk()
-	}
-	if s.AutoRemove {
-		out += " auto-removal"
-	}
-	return out
-}
-
-func (s Setting) options() []enrollfsm.Option {
-	set := enrollfsm.Settings{Platform: s.platform(), SDKVersion: s.sdk(), AutoRemove: s.AutoRemove}
-	if s.Flow == enrollfsm.FlowRemoveVehicle {
-		set.VIN = checkVIN
-	}
-	return set.Options()
-}
-
-// Settings returns every setting of flows (every flow when none is given)
-// on platforms (both when none is given): automatic removal off and on, and
-// for auto an old SDK (OldSDK) and a new one.
-func Settings(flowList []enrollfsm.Flow, platforms []enrollfsm.Platform) []Setting {
+// Settings returns the settings Check explores by default, under limits
+// (zero: the engine's defaults, judged against the contract's): the
+// enrollment flows on both platforms, with and without automatic removal,
+// plain and with prefetch and sealed snapshots; each account operation on
+// both platforms, plain and sealed. auto is not explored again: it runs
+// full or shortcut, which CheckSDKs proves it picks. flowList narrows the
+// flows (auto is taken as both).
+func Settings(flowList []enrollfsm.Flow, platforms []enrollfsm.Platform, limits enrollfsm.Limits) []Setting {
 	if len(flowList) == 0 {
-		flowList = enrollfsm.Flows()
+		for _, f := range enrollfsm.Flows() {
+			if f != enrollfsm.FlowAuto {
+				flowList = append(flowList, f)
+			}
+		}
 	}
 	if len(platforms) == 0 {
 		platforms = []enrollfsm.Platform{enrollfsm.Android, enrollfsm.IOS}
 	}
 	var out []Setting
+	seen := map[enrollfsm.Flow]bool{}
 	for _, f := range flowList {
-		sdks := []string{""}
 		if f == enrollfsm.FlowAuto {
-			sdks = []string{OldSDK, "2.1.0"}
-		}
-		for _, p := range platforms {
-			for _, sdk := range sdks {
-				for _, auto := range []bool{false, true} {
-					out = append(out, Setting{Flow: f, Platform: p, SDKVersion: sdk, AutoRemove: auto})
-				}
+			info, _ := enrollfsm.Describe(f)
+			for _, p := range info.Picks {
+				out = append(out, flowSettings(p, platforms, limits, seen)...)
 			}
+			continue
+		}
+		out = append(out, flowSettings(f, platforms, limits, seen)...)
+	}
+	return out
+}
+
+func flowSettings(f enrollfsm.Flow, platforms []enrollfsm.Platform, limits enrollfsm.Limits, seen map[enrollfsm.Flow]bool) []Setting {
+	if seen[f] {
+		return nil
+	}
+	seen[f] = true
+	info, _ := enrollfsm.Describe(f)
+	var out []Setting
+	for _, p := range platforms {
+		base := Setting{Settings: enrollfsm.Settings{Flow: f, Platform: p}, Limits: limits}
+		if info.NeedsVIN {
+			base.VIN = checkVIN
+		}
+		if !info.Enrollment {
+			sealed := base
+			sealed.Sealed = true
+			out = append(out, base, sealed)
+			continue
+		}
+		for _, auto := range []bool{false, true} {
+			plain := base
+			plain.AutoRemove = auto
+			more := plain
+			more.Prefetch, more.Sealed = true, true
+			out = append(out, plain, more)
 		}
 	}
 	return out
@@ -111,14 +106,13 @@ func Settings(flowList []enrollfsm.Flow, platforms []enrollfsm.Platform) []Setti
 
 // CheckOptions tune Check.
 type CheckOptions struct {
-	// Limits are the engine's bounds (zero: the defaults). Scenarios replay
-	// with the defaults, so a counterexample found under other limits
-	// replays only as far as they agree.
-	Limits enrollfsm.Limits
-	// MaxStates stops a setting that has not closed (zero: 200,000): a loop
+	// MaxStates stops a setting that has not closed (zero: 400,000): a loop
 	// that spends no bounded counter makes the states grow without end.
 	MaxStates int
-	// Progress, if set, is told of each setting as soon as it is checked.
+	// Workers are the settings checked at once (zero: one per CPU).
+	Workers int
+	// Progress, if set, is told of each setting as soon as it is checked,
+	// from one goroutine at a time.
 	Progress func(CheckResult)
 }
 
@@ -131,12 +125,14 @@ type CheckResult struct {
 	// Closed: every reachable state was explored; false when MaxStates
 	// stopped it (or a violation did).
 	Closed bool
-	// Bound is the most calls made between two waits in any run.
-	Bound int
+	// Bound is the most calls made between two waits in any run;
+	// ContractBound is the contract's.
+	Bound, ContractBound int
 	// Longest is the longest run, in calls and answers, that does not use
 	// the user's retry after an interruption (nor a save and restore).
 	Longest int
-	// Rows is the table's edges, Taken those some reachable state takes.
+	// Rows is the table's edges and the contract's, Taken those some
+	// reachable state takes.
 	Rows, Taken int
 	Untaken     []fsm.Row
 	// Violation is the first property broken, with its shortest path.
@@ -154,11 +150,12 @@ func (r CheckResult) String() string {
 	}
 	fmt.Fprintf(&b, "%d states, %d edges", r.States, r.Edges)
 	if r.Closed {
-		fmt.Fprintf(&b, ", at most %d calls between waits, longest run without retry %d", r.Bound, r.Longest)
+		fmt.Fprintf(&b, ", at most %d %s between waits (the contract allows %d), longest run without retry %d",
+			r.Bound, plural(r.Bound, "call"), r.ContractBound, r.Longest)
 		if len(r.Untaken) == 0 {
 			b.WriteString(", every edge taken")
 		} else {
-			fmt.Fprintf(&b, ", %d of %d edges taken", r.Taken, r.Rows)
+			fmt.Fprintf(&b, ", %d of %d edges taken here", r.Taken, r.Rows)
 		}
 	}
 	if r.Violation != nil {
@@ -169,73 +166,124 @@ func (r CheckResult) String() string {
 	return b.String()
 }
 
-// Counterexample is the shortest input path to a violation.
-type Counterexample struct {
-	Err *PropertyError
-	// Steps are the inputs from start, masked: "reply 8: FAILED 2317",
-	// "answer pin=••••", "wait 11m0s", "save and restore".
-	Steps []string
-	// Scenario is a scenario file (docs/contract.md §6) of that run: enroll
-	// replay plays it and reports the same property broken. The run is
-	// ended after the violation by cancelling at each prompt and a bridge
-	// error at each call.
-	Scenario []byte
-	// Reproduced: the scenario's run, made again from a new engine with a
-	// Monitor, broke the property again.
-	Reproduced bool
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 // Report is Check over several settings.
 type Report struct {
 	Results []CheckResult
+	// SDKs are the properties broken where a flow meets the SDK version
+	// (CheckSDKs).
+	SDKs []*PropertyError
 	// Untaken lists, by table, the edges that no setting of the check took
 	// (only tables whose settings all closed): each is a violation of
 	// PropertyTable.
-	Untaken  map[enrollfsm.Flow][]fsm.Row
-	Elapsed  time.Duration
+	Untaken map[enrollfsm.Flow][]fsm.Row
+	Elapsed time.Duration
+	// CPU is the processor time the check took, user and system.
+	CPU      time.Duration
 	States   int
 	PeakHeap uint64
 }
 
-// OK reports whether every setting closed without a violation and every
-// edge was taken.
+// OK reports whether every setting closed without a violation, every edge
+// was taken and every SDK boundary holds.
 func (r Report) OK() bool {
 	for _, x := range r.Results {
 		if !x.Closed || x.Violation != nil {
 			return false
 		}
 	}
-	return len(r.Untaken) == 0
+	return len(r.Untaken) == 0 && len(r.SDKs) == 0
 }
 
-// Check explores every setting in turn. Edges a setting cannot take (those
-// of confirm_removal with automatic removal on, for instance) count as taken
+// StatesPerCPUSecond is the check's throughput.
+func (r Report) StatesPerCPUSecond() float64 {
+	if r.CPU <= 0 {
+		return 0
+	}
+	return float64(r.States) / r.CPU.Seconds()
+}
+
+// Check explores every setting, Workers at a time, and checks the SDK
+// boundary of every flow. Edges a setting cannot take (those of
+// confirm_removal with automatic removal on, for instance) count as taken
 // when another setting of the same table takes them. It returns an error
 // only for a setting the engine refuses, or when ctx ends.
 func Check(ctx context.Context, settings []Setting, opts CheckOptions) (Report, error) {
-	start := time.Now()
-	rep := Report{Untaken: map[enrollfsm.Flow][]fsm.Row{}}
+	start, cpu0 := time.Now(), cpuTime()
+	rep := Report{Untaken: map[enrollfsm.Flow][]fsm.Row{}, SDKs: CheckSDKs()}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	type done struct {
+		i     int
+		r     CheckResult
+		taken map[fsm.Row]bool
+		rows  []fsm.Row
+		err   error
+	}
+	jobs := make(chan int)
+	results := make(chan done)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				r, taken, rows, err := checkSetting(ctx, settings[i], opts)
+				results <- done{i, r, taken, rows, err}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range settings {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+	all := make([]done, len(settings))
+	var firstErr error
+	for d := range results {
+		all[d.i] = d
+		if d.err != nil && firstErr == nil {
+			firstErr = d.err
+		}
+		if d.err == nil && opts.Progress != nil {
+			opts.Progress(d.r)
+		}
+	}
+	if firstErr != nil {
+		return rep, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
 	taken := map[enrollfsm.Flow]map[fsm.Row]bool{}
 	complete := map[enrollfsm.Flow]bool{}
 	rows := map[enrollfsm.Flow][]fsm.Row{}
-	for _, s := range settings {
-		r, took, all, err := checkSetting(ctx, s, opts)
-		if err != nil {
-			return rep, err
-		}
+	for _, d := range all {
+		r := d.r
 		rep.Results = append(rep.Results, r)
-		if opts.Progress != nil {
-			opts.Progress(r)
-		}
 		rep.States += r.States
 		rep.PeakHeap = max(rep.PeakHeap, r.PeakHeap)
 		if _, seen := complete[r.Flow]; !seen {
 			complete[r.Flow] = true
 			taken[r.Flow] = map[fsm.Row]bool{}
-			rows[r.Flow] = all
+			rows[r.Flow] = d.rows
 		}
 		complete[r.Flow] = complete[r.Flow] && r.Closed && r.Violation == nil
-		for row := range took {
+		for row := range d.taken {
 			taken[r.Flow][row] = true
 		}
 	}
@@ -254,8 +302,53 @@ func Check(ctx context.Context, settings []Setting, opts CheckOptions) (Report, 
 			delete(rep.Untaken, f)
 		}
 	}
-	rep.Elapsed = time.Since(start)
+	rep.Elapsed, rep.CPU = time.Since(start), cpuTime()-cpu0
 	return rep, nil
+}
+
+// cpuTime is the process's user and system time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// SDKs are the versions CheckSDKs tries: before the shortcut, its first, a
+// patch of the one before, and a far later one.
+var SDKs = []string{"2.0.0", OldSDK, "2.1.0", "2.1.1", "10.0.0"}
+
+// CheckSDKs checks where each flow meets the SDK version (docs/contract.md
+// §3): auto runs the shortcut from 2.1.0 on and full before; the shortcut is
+// refused before 2.1.0 (ErrSDKTooOld); every other flow runs on every
+// version.
+func CheckSDKs() []*PropertyError {
+	var out []*PropertyError
+	for _, f := range enrollfsm.Flows() {
+		for _, sdk := range SDKs {
+			set := Setting{Settings: enrollfsm.Settings{Flow: f, SDKVersion: sdk}}
+			if info, _ := enrollfsm.Describe(f); info.NeedsVIN {
+				set.VIN = checkVIN
+			}
+			want := resolveFlow(f, sdk)
+			e, err := enrollfsm.New(f, set.Options()...)
+			bad := func(format string, args ...any) {
+				out = append(out, &PropertyError{Property: PropertyOracle, Flow: f, State: "start", Detail: "SDK " + sdk + ": " + fmt.Sprintf(format, args...)})
+			}
+			refused := f == "shortcut" && !versionAtLeast(sdk, ShortcutSDK)
+			switch {
+			case refused && !errors.Is(err, pimserr.ErrSDKTooOld):
+				bad("the shortcut needs SDK 2.1.0; New gives %v", err)
+			case refused:
+			case err != nil:
+				bad("New refuses the flow: %v", err)
+			case e.Flow() != want:
+				bad("the engine runs %s, the contract %s", e.Flow(), want)
+			}
+		}
+	}
+	return out
 }
 
 // CheckSetting explores one setting.
@@ -279,10 +372,9 @@ func succeeded(name string, result string) reply {
 	return decoded(reply{name: name, raw: []byte(`{"transactionId":"` + txID + `","status":"SUCCEEDED","result":` + result + `}`)})
 }
 
-func failed(code pimserr.Code) reply {
-	label, _ := json.Marshal(code.Label())
+func failedWith(code pimserr.Code, label string) reply {
 	return decoded(reply{name: "FAILED " + code.String(),
-		raw: []byte(`{"transactionId":"` + txID + `","status":"FAILED","result":null,"error":{"code":` + code.String() + `,"label":` + string(label) + `}}`)})
+		raw: []byte(`{"transactionId":"` + txID + `","status":"FAILED","result":null,"error":{"code":` + code.String() + `,"label":"` + label + `"}}`)})
 }
 
 // decoded reads raw as the scenario runner does, so that a replay gets the
@@ -305,35 +397,35 @@ var resultVariants = map[string][][2]string{
 	"6": {{"AlreadyEnrolled", `{"status":"AlreadyEnrolled"}`}, {"NotEnrolled", `{"status":"NotEnrolled"}`}},
 }
 
-// worldCodes are a code of each class, both blocked codes, 2316 and an
-// unknown code.
-var worldCodes = []pimserr.Code{
-	pimserr.CodeTimeout, pimserr.CodeServerError, pimserr.CodeAccessRefused, pimserr.CodeAccountBlocked,
-	pimserr.CodeForbidden, pimserr.CodePostSyncFailed, pimserr.CodeFacadeNotInitialized, 2999,
-}
+// echoed is every secret Check types, as a backend that quotes them would.
+var echoed = "415263 736251 1357 2468"
 
-// repliesFor returns every reply Check gives to a call of step id.
+// repliesFor returns every reply Check gives to a call of step id: every
+// documented code and an unknown one, each result variant, a result or a
+// label that echoes the secrets, a bridge error that quotes them, and a
+// malformed reply.
 func repliesFor(id string) []reply {
 	var out []reply
 	if variants, ok := resultVariants[id]; ok {
 		for _, v := range variants {
 			out = append(out, succeeded("SUCCEEDED "+v[0], v[1]))
 		}
-		// a step that reads a result and gets none: a bad reply
 		out = append(out, succeeded("SUCCEEDED without a result", "null"))
 	} else {
-		out = append(out, succeeded("SUCCEEDED", "null"), succeeded("SUCCEEDED with a result it ignores", `{"extra":true}`))
+		out = append(out, succeeded("SUCCEEDED", "null"),
+			succeeded("SUCCEEDED with a result that echoes the secrets", `{"smsCode":"415263","pinCode":"1357","note":"`+echoed+`"}`))
 	}
-	for _, c := range worldCodes {
-		out = append(out, failed(c))
+	for _, c := range append(append([]pimserr.Code(nil), DocumentedCodes...), 2999) {
+		out = append(out, failedWith(c, c.Label()))
 	}
-	out = append(out, reply{name: "a bridge error", bridge: "bridge down", err: errors.New("bridge down")})
+	out = append(out, failedWith(pimserr.CodeAccessRefused, "refused "+echoed))
+	out = append(out, reply{name: "a bridge error", bridge: "bridge down after " + echoed, err: errors.New("bridge down after " + echoed)})
 	out = append(out, decoded(reply{name: "a malformed reply", raw: []byte(`{"transactionId":"` + txID + `","status":"MAYBE"}`)}))
 	return out
 }
 
-// The values Check answers with. The secrets differ from each other and from
-// every digit run of the phone numbers, so a leak is told apart.
+// The values Check answers with. The secrets differ from each other and
+// from every digit run of the phone numbers, so a leak is told apart.
 var (
 	validValues = map[enrollfsm.Prompt]string{
 		enrollfsm.PromptPhoneNumber: "0698765432", enrollfsm.PromptCertificationCode: "415263",
@@ -349,12 +441,18 @@ var (
 type moveKind uint8
 
 const (
-	moveReply moveKind = iota
-	moveValue
-	moveMalformed
-	moveAction
-	moveWait
-	moveRestore
+	moveReply      moveKind = iota
+	moveAhead               // a reply to a call made ahead (WithPrefetch), before its turn
+	moveNotMade             // the call's context ended before it was made
+	moveAbort               // the host's Cancel during the call
+	moveValue               // a valid value
+	moveMalformed           // a malformed value
+	moveSamePIN             // a new PIN equal to the old one
+	moveOther               // an answer to another prompt
+	moveAction              // an action, offered or not
+	moveHostCancel          // the host's Cancel at the prompt
+	moveWait                // the clock moves to a code's lifetime, ± a second
+	moveRestore             // a save and restore
 )
 
 // move is one input.
@@ -364,21 +462,23 @@ type move struct {
 	step   string
 	prompt enrollfsm.Prompt
 	action enrollfsm.Action
+	code   int8  // with moveWait: the code
+	offset int16 // with moveWait: milliseconds from the lifetime
 }
 
-// moveID numbers the moves of one exploration, so that a state and an edge
-// name their input in two bytes.
+// moveID numbers the moves of one exploration, so that an edge names its
+// input in two bytes.
 type moveID uint16
 
 type node struct {
 	parent int32
 	via    moveID
-	eng    *enrollfsm.Engine // nil once expanded
-	mon    monitor
+	core   *core.Core // nil once expanded
+	orc    *Oracle
 	now    time.Time
+	snap   []byte // the last snapshot on the path here, for the rollback check
 	end    bool
 	prompt bool
-	valid  bool // an SMS code is still valid: a wait can expire it
 }
 
 type graphEdge struct {
@@ -389,13 +489,11 @@ type graphEdge struct {
 type explorer struct {
 	ctx     context.Context
 	setting Setting
-	limits  enrollfsm.Limits
+	judge   *judge
 	max     int
-	setup   *monitorSetup
+	cfg     core.Config
 	clock   *Clock
-	live    *monitor
-	alive   *liveness
-	opts    []enrollfsm.Option
+	orc     *Oracle // the Oracle of the branch being tried
 	nodes   []node
 	moveTab []move
 	moveIDs map[move]moveID
@@ -404,56 +502,60 @@ type explorer struct {
 	tried   int
 	taken   map[fsm.Row]bool
 	replies map[string][]reply
+	rows    []fsm.Row
 	key     []byte
 	bound   int
 	longest int
 	peak    uint64
+	// foreign is a snapshot of another run, which a restore with this run's
+	// place must refuse.
+	foreign []byte
 }
 
 func checkSetting(ctx context.Context, s Setting, opts CheckOptions) (CheckResult, map[fsm.Row]bool, []fsm.Row, error) {
 	start := time.Now()
-	limits := opts.Limits
-	if limits == (enrollfsm.Limits{}) {
-		limits = enrollfsm.DefaultLimits()
-	}
 	x := &explorer{
-		ctx: ctx, setting: s, limits: limits, max: opts.MaxStates,
+		ctx: ctx, setting: s, max: opts.MaxStates, judge: newJudge(s),
 		clock: NewClock(Epoch), index: map[string]int32{}, taken: map[fsm.Row]bool{}, replies: map[string][]reply{},
 		moveIDs: map[move]moveID{},
 	}
 	if x.max <= 0 {
-		x.max = 200_000
+		x.max = 400_000
 	}
-	x.setup = newMonitorSetup(enrollfsm.Settings{Flow: s.Flow, Platform: s.platform(), SDKVersion: s.sdk(), AutoRemove: s.AutoRemove, VIN: x.vin()}, limits)
-	res := CheckResult{Setting: s, Flow: x.setup.flow}
-	if x.setup.err != nil {
-		return res, nil, nil, x.setup.err
+	res := CheckResult{Setting: s, Flow: x.judge.flow, ContractBound: x.judge.bound}
+	if x.judge.err != nil {
+		return res, nil, nil, x.judge.err
 	}
-	x.alive = newLiveness(x.setup.table, s.platform())
-	observer := enrollfsm.Observer{
+	x.cfg = core.Defaults()
+	for _, o := range s.Options() {
+		if err := o(&x.cfg); err != nil {
+			return res, nil, nil, fmt.Errorf("enrolltest: %s: %w", s, err)
+		}
+	}
+	x.cfg.Clock = x.clock
+	x.cfg.Observers = []enrollfsm.Observer{{
 		Transition: func(t enrollfsm.Transition) {
 			x.taken[fsm.Row{Event: t.Event, Src: t.From, Dst: t.To}] = true
-			x.live.transition(t)
+			x.orc.transition(t)
 		},
-		Call:   func(r enrollfsm.CallRecord) { x.live.call(r) },
-		Answer: func(a enrollfsm.Answer, err error) { x.live.answer(a, err) },
-	}
-	x.opts = append(s.options(), enrollfsm.WithLimits(limits), enrollfsm.WithClock(x.clock), enrollfsm.WithObserver(observer))
-	mon := newMonitor(x.setup)
-	x.live = &mon
-	e, err := enrollfsm.New(s.Flow, x.opts...)
+		Call:   func(r enrollfsm.CallRecord) { x.orc.call(r) },
+		Answer: func(a enrollfsm.Answer, err error) { x.orc.answer(a, err) },
+	}}
+	o := NewOracle(s, WithNow(x.clock.Now), quiet())
+	x.orc = o
+	c, err := core.New(s.Flow, x.cfg)
 	if err != nil {
 		return res, nil, nil, fmt.Errorf("enrolltest: %s: %w", s, err)
 	}
-	if e.Flow() != x.setup.flow {
-		return res, nil, nil, fmt.Errorf("enrolltest: %s: the engine runs %s, the contract says %s", s, e.Flow(), x.setup.flow)
+	if c.Flow() != x.judge.flow {
+		return res, nil, nil, fmt.Errorf("enrolltest: %s: the engine runs %s, the contract says %s", s, c.Flow(), x.judge.flow)
 	}
-	rs, _ := hooks.State(e)
-	mon.settle(e, rs)
-	x.add(-1, move{}, e, mon, rs, x.keyOf(rs, &mon))
-	all := x.rows()
-	if mon.err != nil {
-		res.Violation = x.counterexample(0, nil, mon.err)
+	x.foreign = x.foreignSnapshot()
+	x.rows = x.tableRows(c)
+	x.settle(c, o)
+	x.add(-1, move{}, c, o, nil, x.keyOf(c, o))
+	if err := o.firstErr(); err != nil {
+		res.Violation = x.counterexample(0, nil, err)
 	}
 	for i := 0; i < len(x.nodes) && res.Violation == nil; i++ {
 		if len(x.nodes) >= x.max {
@@ -474,8 +576,8 @@ func checkSetting(ctx context.Context, s Setting, opts CheckOptions) (CheckResul
 		res.Closed = res.Violation == nil
 		res.Longest = x.longest
 	}
-	res.Rows = len(all)
-	for _, row := range all {
+	res.Rows = len(x.rows)
+	for _, row := range x.rows {
 		if x.taken[row] {
 			res.Taken++
 		} else {
@@ -485,35 +587,60 @@ func checkSetting(ctx context.Context, s Setting, opts CheckOptions) (CheckResul
 	x.sample()
 	res.PeakHeap = x.peak
 	res.Elapsed = time.Since(start)
-	return res, x.taken, all, nil
+	return res, x.taken, x.rows, nil
 }
 
-func (x *explorer) vin() string {
-	if x.setting.Flow == enrollfsm.FlowRemoveVehicle {
-		return checkVIN
+// firstErr is the first property broken, or nil.
+func (o *Oracle) firstErr() *PropertyError {
+	if len(o.errs) == 0 {
+		return nil
 	}
-	return ""
+	return o.errs[0]
 }
 
-// rows returns the edges to take: the table's and the contract's.
-func (x *explorer) rows() []fsm.Row {
+// foreignSnapshot is a snapshot of another run of the same setting, at its
+// first prompt, if it has one.
+func (x *explorer) foreignSnapshot() []byte {
+	cfg := x.cfg
+	cfg.Observers = nil
+	c, err := core.New(x.setting.Flow, cfg)
+	if err != nil {
+		return nil
+	}
+	for range 8 {
+		var p enrollfsm.Pending
+		c.Next(&p)
+		if p.Kind != enrollfsm.PendingCall {
+			break
+		}
+		r := repliesFor(p.Call.Step)[0]
+		_ = c.Deliver(p.Call.ID, &r.msg, r.err, 0)
+	}
+	data, _ := c.Snapshot()
+	return data
+}
+
+// tableRows returns the edges to take: the engine table's and the
+// contract's.
+func (x *explorer) tableRows(c *core.Core) []fsm.Row {
 	seen := map[fsm.Row]bool{}
 	var out []fsm.Row
-	for _, r := range x.setup.table.Def.Rows() {
+	for _, r := range c.Table().Def.Rows() {
 		if !seen[r] {
 			seen[r] = true
 			out = append(out, r)
 		}
 	}
-	for e, dst := range x.setup.model.next {
+	n := len(out)
+	for e, dst := range x.judge.m.next {
 		r := fsm.Row{Event: e.ev, Src: e.src, Dst: dst}
 		if !seen[r] {
 			seen[r] = true
 			out = append(out, r)
 		}
 	}
-	sort.Slice(out[len(x.setup.table.Def.Rows()):], func(i, j int) bool {
-		a, b := out[len(x.setup.table.Def.Rows())+i], out[len(x.setup.table.Def.Rows())+j]
+	sort.Slice(out[n:], func(i, j int) bool {
+		a, b := out[n+i], out[n+j]
 		return a.Src+enrollment.State(a.Event) < b.Src+enrollment.State(b.Event)
 	})
 	return out
@@ -525,56 +652,74 @@ func (x *explorer) sample() {
 	x.peak = max(x.peak, ms.HeapAlloc)
 }
 
+// settle lets the Oracle judge the core as a host sees it.
+func (x *explorer) settle(c *core.Core, o *Oracle) {
+	var p enrollfsm.Pending
+	c.Next(&p)
+	o.Settle(p, c.Counters())
+	if out, over := c.Outcome(); over {
+		o.Finish(out, over)
+	}
+}
+
 // add stores a new state, of key k.
-func (x *explorer) add(parent int32, via move, e *enrollfsm.Engine, mon monitor, rs hooks.RunState, k []byte) int32 {
-	st, _ := x.setup.table.State(enrollment.State(rs.State))
-	x.nodes = append(x.nodes, node{parent: parent, via: x.id(via), eng: e, mon: mon, now: x.clock.Now(),
-		end: rs.Outcome != "", prompt: st != nil && st.Kind == flows.Waiting, valid: x.codeValid(rs)})
+func (x *explorer) add(parent int32, via move, c *core.Core, o *Oracle, snap []byte, k []byte) int32 {
+	_, waiting := promptOf[o.st.cur]
+	x.nodes = append(x.nodes, node{parent: parent, via: x.id(via), core: c, orc: o, now: x.clock.Now(), snap: snap,
+		end: c.Ended(), prompt: waiting})
 	id := int32(len(x.nodes) - 1)
 	x.index[string(k)] = id
-	if onNewState != nil {
-		onNewState(x, id)
-	}
 	return id
 }
 
-// onNewState, set by a test, is told of each new state.
-var onNewState func(x *explorer, i int32)
-
-func (x *explorer) keyOf(rs hooks.RunState, mon *monitor) []byte {
-	at := x.alive.at(rs)
-	x.key = stateKey(x.key[:0], rs, x.limits.CodeTTL, &at)
-	if rs.Outcome == "" {
-		x.key = mon.key(x.key, &at)
-	}
+func (x *explorer) keyOf(c *core.Core, o *Oracle) []byte {
+	x.key = c.AppendKey(x.key[:0], x.judge.lim.CodeTTL)
+	x.key = append(x.key, 0xff)
+	x.key = o.key(x.key)
 	return x.key
 }
 
-// moves lists every input the world can give at node i.
+// moves lists every input the world can give at node n.
 func (x *explorer) moves(n *node) []move {
-	p := n.eng.Next()
+	var p enrollfsm.Pending
+	n.core.Next(&p)
 	var out []move
 	switch p.Kind {
 	case enrollfsm.PendingCall:
-		rs, ok := x.replies[p.Call.Step]
-		if !ok {
-			rs = repliesFor(p.Call.Step)
-			x.replies[p.Call.Step] = rs
-		}
-		for i := range rs {
+		for i := range x.repliesOf(p.Call.Step) {
 			out = append(out, move{kind: moveReply, reply: int16(i), step: p.Call.Step})
 		}
-	case enrollfsm.PendingPrompt:
-		if _, ok := p.Prompt.ValueEvent(); ok {
-			out = append(out, move{kind: moveValue, prompt: p.Prompt}, move{kind: moveMalformed, prompt: p.Prompt})
+		for _, a := range p.Also {
+			for i := range x.repliesOf(a.Step) {
+				out = append(out, move{kind: moveAhead, reply: int16(i), step: a.Step})
+			}
 		}
-		for _, a := range p.Actions {
+		if !p.Call.Ahead {
+			out = append(out, move{kind: moveNotMade}, move{kind: moveAbort})
+		}
+	case enrollfsm.PendingPrompt:
+		if _, ok := valueEvent[p.Prompt]; ok {
+			out = append(out, move{kind: moveValue, prompt: p.Prompt}, move{kind: moveMalformed, prompt: p.Prompt})
+			if p.Prompt == enrollfsm.PromptNewPIN && n.orc.st.values[fromOldPIN] != "" {
+				out = append(out, move{kind: moveSamePIN, prompt: p.Prompt})
+			}
+		}
+		out = append(out, move{kind: moveOther, prompt: p.Prompt}, move{kind: moveHostCancel})
+		for _, a := range allActions {
 			out = append(out, move{kind: moveAction, prompt: p.Prompt, action: a})
 		}
-		if n.valid {
-			out = append(out, move{kind: moveWait})
+		now := x.clock.Now().UnixMilli()
+		ttl := x.judge.lim.CodeTTL.Milliseconds()
+		for i, code := range n.orc.st.codes {
+			if !code.sent {
+				continue
+			}
+			for _, off := range []int16{-1000, 0, 1000} {
+				if code.sentAt+ttl+int64(off) > now {
+					out = append(out, move{kind: moveWait, code: int8(i), offset: off})
+				}
+			}
 		}
-		// a restore of a restored engine is that engine again
 		if x.mv(n.via).kind != moveRestore {
 			out = append(out, move{kind: moveRestore})
 		}
@@ -582,22 +727,19 @@ func (x *explorer) moves(n *node) []move {
 	return out
 }
 
-func (x *explorer) codeValid(rs hooks.RunState) bool {
-	for i := range rs.CodeSent {
-		if ageClass(rs.CodeSent[i], rs.CodeAge[i], x.limits.CodeTTL) == 'v' {
-			return true
-		}
+func (x *explorer) repliesOf(step string) []reply {
+	rs, ok := x.replies[step]
+	if !ok {
+		rs = repliesFor(step)
+		x.replies[step] = rs
 	}
-	return false
+	return rs
 }
-
-// wait is how far a wait input moves the clock: past the code lifetime.
-func (x *explorer) wait() time.Duration { return x.limits.CodeTTL + time.Minute }
 
 // expand tries every input at node i.
 func (x *explorer) expand(i int32) *Counterexample {
 	n := &x.nodes[i]
-	if n.eng == nil || n.end {
+	if n.core == nil || n.end {
 		return nil
 	}
 	for _, mv := range x.moves(n) {
@@ -605,70 +747,151 @@ func (x *explorer) expand(i int32) *Counterexample {
 			return ce
 		}
 	}
-	x.nodes[i].eng = nil
+	x.nodes[i].core, x.nodes[i].orc = nil, nil
 	return nil
 }
 
-// apply gives e one input; it returns the engine that goes on (a restore
-// makes a new one).
-func (x *explorer) apply(e *enrollfsm.Engine, mv move, mon *monitor) *enrollfsm.Engine {
+// apply gives c one input, judged by o; it returns the core that goes on
+// (a restore makes a new one) and the last snapshot on the path.
+func (x *explorer) apply(c *core.Core, o *Oracle, mv move, snap []byte) (*core.Core, []byte) {
 	switch mv.kind {
-	case moveReply:
-		p := e.Next()
+	case moveReply, moveAhead:
+		var p enrollfsm.Pending
+		c.Next(&p)
 		r := x.replies[mv.step][mv.reply]
+		id := p.Call.ID
+		if mv.kind == moveAhead {
+			for _, a := range p.Also {
+				if a.Step == mv.step {
+					id = a.ID
+				}
+			}
+		}
 		x.clock.Advance(p.Call.Delay)
-		if err := e.Deliver(p.Call.ID, r.msg, r.err); err != nil {
-			mon.violate(PropertyTable, "the reply to the pending call %d is refused: %s", p.Call.ID, mon.safe(err))
+		if err := c.Deliver(id, &r.msg, r.err, 0); err != nil {
+			o.violate(PropertyOracle, "the reply to the pending call %d is refused: %s", id, o.safe(err))
 		}
+	case moveNotMade:
+		var p enrollfsm.Pending
+		c.Next(&p)
+		o.NotMade()
+		_ = c.NotMade(p.Call.ID, context.Canceled)
+	case moveAbort, moveHostCancel:
+		o.Cancelling()
+		c.Cancel()
 	case moveValue:
-		_ = e.Answer(enrollfsm.Value(mv.prompt, validValues[mv.prompt]))
+		_ = c.Answer(enrollfsm.Value(mv.prompt, validValues[mv.prompt]))
 	case moveMalformed:
-		_ = e.Answer(enrollfsm.Value(mv.prompt, malformedValues[mv.prompt]))
+		_ = c.Answer(enrollfsm.Value(mv.prompt, malformedValues[mv.prompt]))
+	case moveSamePIN:
+		_ = c.Answer(enrollfsm.Value(mv.prompt, validValues[enrollfsm.PromptOldPIN]))
+	case moveOther:
+		other := enrollfsm.PromptPIN
+		if mv.prompt == other {
+			other = enrollfsm.PromptOldPIN
+		}
+		_ = c.Answer(enrollfsm.Value(other, validValues[other]))
 	case moveAction:
-		_ = e.Answer(enrollfsm.Act(mv.prompt, mv.action))
+		_ = c.Answer(enrollfsm.Act(mv.prompt, mv.action))
 	case moveWait:
-		x.clock.Advance(x.wait())
+		code := o.st.codes[mv.code]
+		to := code.sentAt + x.judge.lim.CodeTTL.Milliseconds() + int64(mv.offset)
+		x.clock.Advance(time.Duration(to-x.clock.Now().UnixMilli()) * time.Millisecond)
 	case moveRestore:
-		data, err := e.Snapshot()
-		if err != nil {
-			mon.violate(PropertySnapshot, "no snapshot at a waiting state: %s", mon.safe(err))
-			return e
-		}
-		r, err := enrollfsm.Restore(data, x.opts...)
-		if err != nil {
-			mon.violate(PropertySnapshot, "its own snapshot is refused: %s", mon.safe(err))
-			return e
-		}
-		mon.restored(e, r, data)
-		return r
+		return x.restore(c, o, snap)
 	}
-	return e
+	return c, snap
 }
 
-// try gives node i's engine, copied, one input.
+// restore saves c and restores a new core from the snapshot, with the
+// place the host kept: then an older snapshot of the run, another run's,
+// and in a sealed setting an edited one, must be refused.
+func (x *explorer) restore(c *core.Core, o *Oracle, older []byte) (*core.Core, []byte) {
+	data, err := c.Snapshot()
+	if err != nil {
+		o.violate(PropertySnapshot, "no snapshot at a waiting state: %s", o.safe(err))
+		return c, older
+	}
+	cfg := x.cfg
+	cfg.Latest = c.Place()
+	o.Restoring(data)
+	r, err := core.Restore(data, cfg)
+	if err != nil {
+		o.violate(PropertySnapshot, "its own snapshot is refused: %s", o.safe(err))
+		return c, older
+	}
+	check := func(what string, snap []byte, want error) {
+		if snap == nil {
+			return
+		}
+		cfg := x.cfg
+		cfg.Observers, cfg.Latest = nil, c.Place()
+		if _, err := core.Restore(snap, cfg); !errors.Is(err, want) {
+			o.violate(PropertySnapshot, "%s restores (%v)", what, err)
+		}
+	}
+	check("an older snapshot of the run", older, pimserr.ErrStaleSnapshot)
+	check("a snapshot of another run", x.foreign, pimserr.ErrStaleSnapshot)
+	if x.setting.Sealed {
+		check("a sealed snapshot without its seal", unsealed(data), pimserr.ErrSnapshot)
+		check("a sealed snapshot with a counter lowered", edited(data), pimserr.ErrSnapshot)
+	}
+	x.sameAfterRestore(c, r, o)
+	return r, data
+}
+
+// sameAfterRestore compares a restored core that did not go back with the
+// one saved: it goes on the same way, but for the answers it lost.
+func (x *explorer) sameAfterRestore(saved, restored *core.Core, o *Oracle) {
+	if restored.State() != saved.State() {
+		return
+	}
+	a := saved.AppendSavedKey(nil, x.judge.lim.CodeTTL)
+	b := restored.AppendSavedKey(nil, x.judge.lim.CodeTTL)
+	if string(a) != string(b) {
+		o.violate(PropertySnapshot, "the restored engine does not hold what the saved one held (but its secrets)")
+	}
+}
+
+// unsealed is data without its seal.
+func unsealed(data []byte) []byte {
+	i := strings.Index(string(data), `,"seal":`)
+	if i < 0 {
+		return nil
+	}
+	return append(append([]byte(nil), data[:i]...), '}')
+}
+
+// edited is data with the count of calls changed, its seal kept.
+func edited(data []byte) []byte {
+	s := string(data)
+	i := strings.Index(s, `"calls":`)
+	if i < 0 {
+		return nil
+	}
+	j := i + len(`"calls":`)
+	return []byte(s[:j] + "9" + s[j:])
+}
+
+// try gives node i's core, copied, one input.
 func (x *explorer) try(i int32, mv move) *Counterexample {
 	parent := &x.nodes[i]
 	x.tried++
 	x.clock.set(parent.now)
-	mon := parent.mon
-	x.live = &mon
-	e, _ := hooks.Clone(parent.eng).(*enrollfsm.Engine)
-	if e == nil {
-		return &Counterexample{Err: &PropertyError{Property: PropertyTable, Flow: x.setup.flow, State: parent.mon.cur, Detail: "the engine cannot be copied"}}
+	o := parent.orc.clone()
+	x.orc = o
+	c, snap := x.apply(parent.core.Clone(), o, mv, parent.snap)
+	x.settle(c, o)
+	if err := o.firstErr(); err != nil {
+		return x.counterexample(i, []move{mv}, err)
 	}
-	e = x.apply(e, mv, &mon)
-	rs, _ := hooks.State(e)
-	mon.settle(e, rs)
-	if mon.err != nil {
-		return x.counterexample(i, []move{mv}, mon.err)
-	}
-	x.bound = max(x.bound, mon.peak)
-	k := x.keyOf(rs, &mon)
+	x.bound = max(x.bound, o.st.peak)
+	k := x.keyOf(c, o)
 	if j, ok := x.index[string(k)]; ok {
 		x.edges = append(x.edges, graphEdge{from: i, to: j, via: x.id(mv)})
 		return nil
 	}
-	j := x.add(i, mv, e, mon, rs, k)
+	j := x.add(i, mv, c, o, snap, k)
 	x.edges = append(x.edges, graphEdge{from: i, to: j, via: x.nodes[j].via})
 	return nil
 }
@@ -700,11 +923,10 @@ func (x *explorer) path(i int32) []move {
 }
 
 // whole checks the closed graph: a terminal state can be reached from
-// every state, and no loop that does not go through the user's retry (nor a
-// save and restore) gets the backend to act (a call other than a read
-// succeeds) without spending a bounded counter. Loops of refused answers and
-// rejected calls wait for the user at each turn, which property 3 allows.
-// It measures the longest run, each such loop counted once.
+// every state, and no loop that does not go through the user's retry (nor
+// a save and restore) gets the backend to act (a call other than a read
+// succeeds) without spending a bounded counter. It measures the longest
+// run, each such loop counted once.
 func (x *explorer) whole() *Counterexample {
 	n := len(x.nodes)
 	back := make([][]int32, n)
@@ -731,7 +953,7 @@ func (x *explorer) whole() *Counterexample {
 	}
 	for i := range x.nodes {
 		if !ends[i] {
-			return x.counterexample(int32(i), nil, &PropertyError{Property: PropertyEnd, Flow: x.setup.flow, State: x.nodes[i].mon.cur,
+			return x.counterexample(int32(i), nil, &PropertyError{Property: PropertyEnd, Flow: x.judge.flow,
 				Detail: "no terminal state can be reached from here"})
 		}
 	}
@@ -742,8 +964,6 @@ func (x *explorer) whole() *Counterexample {
 			return x.cycle(g, comp, k)
 		}
 	}
-	// longest path over the components, in topological order (Tarjan gives
-	// them in reverse)
 	dist := make([]int, len(order))
 	for i := range dist {
 		dist[i] = -1
@@ -779,7 +999,7 @@ func (x *explorer) acts(mv move) bool {
 }
 
 // runGraph is the explored graph without the user's retry, saves and
-// restores, and inputs that change nothing.
+// restores, waits, and inputs that change nothing.
 type runGraph struct {
 	edges []graphEdge
 	out   [][]int
@@ -788,7 +1008,8 @@ type runGraph struct {
 func (x *explorer) runGraph() *runGraph {
 	g := &runGraph{out: make([][]int, len(x.nodes))}
 	for _, e := range x.edges {
-		if mv := x.mv(e.via); e.from != e.to && mv.kind != moveRestore && mv.action != enrollfsm.ActionRetry {
+		mv := x.mv(e.via)
+		if e.from != e.to && mv.kind != moveRestore && mv.kind != moveWait && mv.action != enrollfsm.ActionRetry {
 			g.out[e.from] = append(g.out[e.from], len(g.edges))
 			g.edges = append(g.edges, e)
 		}

@@ -9,13 +9,13 @@ import (
 	"github.com/enrollfsm/enrollfsm/enrolltest"
 )
 
-// A QA team checks its own limits: every state update_pin can reach on
-// Android, with automatic removal off and on.
+// A QA team proves the limits it ships: every state update_pin can reach on
+// Android, plain and with sealed snapshots, judged against those limits.
 func ExampleCheck() {
 	limits := enrollfsm.Limits{CodeAttempts: 5, Resends: 2, PINAttempts: 3, Removals: 1, ReadAttempts: 2,
 		Backoff: time.Second, CodeTTL: 5 * time.Minute}
-	settings := enrolltest.Settings([]enrollfsm.Flow{enrollfsm.FlowUpdatePIN}, []enrollfsm.Platform{enrollfsm.Android})
-	rep, err := enrolltest.Check(context.Background(), settings, enrolltest.CheckOptions{Limits: limits})
+	settings := enrolltest.Settings([]enrollfsm.Flow{enrollfsm.FlowUpdatePIN}, []enrollfsm.Platform{enrollfsm.Android}, limits)
+	rep, err := enrolltest.Check(context.Background(), settings, enrolltest.CheckOptions{Workers: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

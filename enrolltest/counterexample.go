@@ -3,6 +3,7 @@ package enrolltest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/enrollfsm/enrollfsm"
@@ -16,6 +17,23 @@ func (c *Clock) set(t time.Time) {
 	c.now = t
 }
 
+// Counterexample is the shortest input path to a violation.
+type Counterexample struct {
+	Err *PropertyError
+	// Steps are the inputs from start, masked: "reply 8: FAILED 2317",
+	// "answer pin=••••", "wait to 10m0s after the certification code",
+	// "save and restore".
+	Steps []string
+	// Scenario is a scenario file (docs/contract.md §6) of that run as the
+	// contract expects it: the Oracle's requests, path and end, the run then
+	// ended by cancelling at each prompt and a bridge error at each call. It
+	// fails on the engine that broke the property and passes once it is
+	// fixed. Nil when the path holds a move no scenario can express; Why says
+	// which.
+	Scenario []byte
+	Why      string
+}
+
 // cycle returns a counterexample for the edge k of g, inside a strongly
 // connected component, that gets the backend to act: the path goes to a
 // waiting state of the loop, then once around it, so that a replay sees the
@@ -23,7 +41,6 @@ func (c *Clock) set(t time.Time) {
 func (x *explorer) cycle(g *runGraph, comp []int, k int) *Counterexample {
 	e := g.edges[k]
 	act := x.mv(e.via)
-	// shortest way back from e.to to e.from inside the component
 	prev := map[int32]int{e.to: -1}
 	queue := []int32{e.to}
 	for len(queue) > 0 && e.from != e.to {
@@ -66,13 +83,12 @@ func (x *explorer) cycle(g *runGraph, comp []int, k int) *Counterexample {
 	for i, j := range loop {
 		moves[i] = x.mv(g.edges[j].via)
 	}
-	return x.counterexample(first, moves, &PropertyError{Property: PropertyEnd, Flow: x.setup.flow, State: x.nodes[first].mon.cur,
+	return x.counterexample(first, moves, &PropertyError{Property: PropertyEnd, Flow: x.judge.flow,
 		Detail: "a loop that gets the backend to act again (" + x.replies[act.step][act.reply].name + " to step " + act.step +
 			") without spending a bounded counter or the user's retry"})
 }
 
-// The scenario file format (docs/contract.md §6), for writing only: this
-// package cannot import package scenario, which imports it.
+// The scenario file format (docs/contract.md §6), for writing only.
 type (
 	scenarioFile struct {
 		Name         string             `json:"name"`
@@ -103,51 +119,84 @@ type (
 	}
 )
 
-// counterexample makes the run of node i's path and then extra again, from
-// a new engine with a Monitor, as the scenario runner will, and writes it as
-// a scenario; the run is then ended by cancelling.
+// counterexample writes the path to node i, then extra, as the run the
+// contract expects: an Oracle alone plays it, making the requests it
+// predicts and taking the transitions it gives, so the scenario holds no
+// trace of the engine that broke the property.
 func (x *explorer) counterexample(i int32, extra []move, perr *PropertyError) *Counterexample {
 	moves := append(x.path(i), extra...)
-	ce := &Counterexample{Err: perr}
-	s := x.setting
-	sc := scenarioFile{
-		Name: "counterexample: " + s.String() + ": property " + perr.Property.String(),
-		Flow: string(s.Flow), AutoRemove: s.AutoRemove, Answers: []scenarioAnswer{}, Exchanges: []scenarioExchange{},
+	if perr.State == "" && i >= 0 && int(i) < len(x.nodes) && x.nodes[i].orc != nil {
+		perr.State = x.nodes[i].orc.st.cur
 	}
+	ce := &Counterexample{Err: perr}
+	sc, steps, why := x.expected(moves)
+	ce.Steps = steps
+	if why != "" {
+		ce.Why = why
+		return ce
+	}
+	sc.Name = "regression: " + x.setting.String() + ": property " + perr.Property.String()
+	data, err := json.MarshalIndent(sc, "", "  ")
+	if err != nil {
+		ce.Why = "the scenario could not be encoded: " + err.Error()
+		return ce
+	}
+	ce.Scenario = append(data, '\n')
+	return ce
+}
+
+// expected plays moves on an Oracle alone.
+func (x *explorer) expected(moves []move) (scenarioFile, []string, string) {
+	s := x.setting
+	sc := scenarioFile{Flow: string(s.Flow), AutoRemove: s.AutoRemove, Answers: []scenarioAnswer{}, Exchanges: []scenarioExchange{}}
 	if s.platform() != enrollfsm.Android {
 		sc.Platform = string(s.platform())
 	}
 	if s.SDKVersion != "" {
 		sc.SDKVersion = s.SDKVersion
 	}
-	if vin := x.vin(); vin != "" {
-		sc.Inputs = map[string]string{"vin": vin}
+	if s.VIN != "" {
+		sc.Inputs = map[string]string{"vin": s.VIN}
+	}
+	var steps []string
+	switch {
+	case s.Limits != (enrollfsm.Limits{}):
+		return sc, steps, "the setting has limits of its own, which a scenario file cannot state"
 	}
 	clock := NewClock(Epoch)
-	mon := NewMonitor(enrollfsm.Settings{Flow: s.Flow, Platform: s.platform(), SDKVersion: s.sdk(), AutoRemove: s.AutoRemove, VIN: x.vin()}, x.limits)
+	o := NewOracle(s, WithNow(clock.Now), quiet())
 	sc.Path = []string{"start"}
-	track := enrollfsm.Observer{Transition: func(t enrollfsm.Transition) {
-		if t.From != t.To {
-			sc.Path = append(sc.Path, string(t.To))
+	take := func() {
+		for range 64 {
+			e, ok := o.pop()
+			if !ok {
+				return
+			}
+			o.st.expect = append([]expectation{e}, o.st.expect...)
+			tr := enrollfsm.Transition{From: o.st.cur, To: e.dst, Event: e.ev}
+			o.transition(tr)
+			if tr.From != tr.To {
+				sc.Path = append(sc.Path, string(tr.To))
+			}
 		}
-	}}
-	opts := append(s.options(), enrollfsm.WithLimits(x.limits), enrollfsm.WithClock(clock),
-		enrollfsm.WithObserver(mon.Observer()), enrollfsm.WithObserver(track))
-	e, err := enrollfsm.New(s.Flow, opts...)
-	if err != nil {
-		return ce
 	}
-	mon.Settle(e)
-	exchange := func(p enrollfsm.Pending, r reply) {
-		ex := scenarioExchange{Op: string(p.Call.Request.Op), API: p.Call.Request.API, Params: p.Call.Request.Params.Map()}
+	o.transition(enrollfsm.Transition{From: "start", To: x.judge.m.next[edge{"start", "begin"}], Event: "begin"})
+	sc.Path = append(sc.Path, string(o.st.cur))
+	exchange := func(r reply) {
+		id := callOf[o.st.cur]
+		want, _ := calls[id].request(o.j.plat, func(a answer) string { return o.st.values[a] })
+		ex := scenarioExchange{Op: string(want.Op), API: want.API, Params: want.Params.Map()}
 		if r.raw == nil {
 			ex.BridgeError = r.bridge
 		} else {
 			ex.Reply = r.raw
 		}
 		sc.Exchanges = append(sc.Exchanges, ex)
-		clock.Advance(p.Call.Delay)
-		_ = e.Deliver(p.Call.ID, r.msg, r.err)
+		if o.st.attempt > 1 {
+			clock.Advance(o.j.lim.Backoff << (o.st.attempt - 2))
+		}
+		o.call(enrollfsm.CallRecord{Step: id, State: o.st.cur, Request: want, Reply: r.msg, Err: r.err})
+		take()
 	}
 	answer := func(a enrollfsm.Answer, note string) {
 		entry := scenarioAnswer{Prompt: string(a.Prompt), Action: string(a.Action)}
@@ -156,67 +205,74 @@ func (x *explorer) counterexample(i int32, extra []move, perr *PropertyError) *C
 			entry.Value = &v
 		}
 		sc.Answers = append(sc.Answers, entry)
-		ce.Steps = append(ce.Steps, "answer "+a.String()+note)
-		_ = e.Answer(a)
+		steps = append(steps, "answer "+a.String()+note)
+		want, _, _ := o.judgeAnswer(a)
+		o.answer(a, want)
+		take()
 	}
 	for _, mv := range moves {
-		p := e.Next()
+		prompt := promptOf[o.st.cur]
 		switch mv.kind {
 		case moveReply:
-			if p.Kind != enrollfsm.PendingCall {
-				return ce
+			if _, calling := callOf[o.st.cur]; !calling {
+				return sc, steps, fmt.Sprintf("the contract waits at %s where the engine made a call", o.st.cur)
 			}
 			r := x.replies[mv.step][mv.reply]
-			ce.Steps = append(ce.Steps, "reply "+p.Call.Step+": "+r.name)
-			exchange(p, r)
+			steps = append(steps, "reply "+callOf[o.st.cur]+": "+r.name)
+			exchange(r)
 		case moveValue:
-			answer(enrollfsm.Value(p.Prompt, validValues[p.Prompt]), "")
+			answer(enrollfsm.Value(prompt, validValues[prompt]), "")
 		case moveMalformed:
-			answer(enrollfsm.Value(p.Prompt, malformedValues[p.Prompt]), " (malformed)")
+			answer(enrollfsm.Value(prompt, malformedValues[prompt]), " (malformed)")
+		case moveSamePIN:
+			answer(enrollfsm.Value(prompt, validValues[enrollfsm.PromptOldPIN]), " (the old PIN)")
 		case moveAction:
-			answer(enrollfsm.Act(p.Prompt, mv.action), "")
+			answer(enrollfsm.Act(prompt, mv.action), "")
+		case moveHostCancel:
+			answer(enrollfsm.Act(prompt, enrollfsm.ActionCancel), " (the host's Cancel)")
 		case moveWait:
-			sc.Answers = append(sc.Answers, scenarioAnswer{Wait: x.wait().String()})
-			ce.Steps = append(ce.Steps, "wait "+x.wait().String())
-			clock.Advance(x.wait())
+			code := o.st.codes[mv.code]
+			to := time.UnixMilli(code.sentAt).Add(o.j.lim.CodeTTL + time.Duration(mv.offset)*time.Millisecond)
+			d := to.Sub(clock.Now())
+			sc.Answers = append(sc.Answers, scenarioAnswer{Wait: d.String()})
+			steps = append(steps, "wait "+d.String())
+			clock.Advance(d)
 		case moveRestore:
 			sc.RestartAfter = append(sc.RestartAfter, len(sc.Answers))
-			ce.Steps = append(ce.Steps, "save and restore")
-			data, err := e.Snapshot()
-			if err != nil {
-				return ce
-			}
-			r, err := enrollfsm.Restore(data, opts...)
-			if err != nil {
-				return ce
-			}
-			mon.Restored(e, r, data)
-			e = r
+			steps = append(steps, "save and restore")
+			o.Restoring(nil)
+			take()
+		case moveAhead:
+			steps = append(steps, "reply "+mv.step+" ahead of its turn")
+			return sc, steps, "a reply to a call made ahead of its turn (prefetch), which a scenario file cannot order"
+		case moveNotMade:
+			steps = append(steps, "the call's context ends before it is made")
+			return sc, steps, "a call whose context ended before it was made, which a scenario file cannot state"
+		case moveAbort:
+			steps = append(steps, "the host's Cancel during the call")
+			return sc, steps, "the host's Cancel during a call, which a scenario file cannot state"
+		case moveOther:
+			steps = append(steps, "an answer to another prompt")
+			return sc, steps, "an answer to a prompt not pending, which a scenario file cannot state"
 		}
-		mon.Settle(e)
 	}
-	var pe *PropertyError
-	ce.Reproduced = errors.As(mon.Err(), &pe) && pe.Property == perr.Property
 	// End the run: a bridge error at each call, cancel at each prompt.
-	for k := 0; k < 64; k++ {
-		p := e.Next()
-		if p.Kind == enrollfsm.PendingNone {
+	for range 64 {
+		if isTerminal(o.st.cur) {
 			break
 		}
-		if p.Kind == enrollfsm.PendingCall {
-			exchange(p, reply{name: "a bridge error", bridge: "bridge down", err: errors.New("bridge down")})
-		} else {
-			entry := scenarioAnswer{Prompt: string(p.Prompt), Action: string(enrollfsm.ActionCancel)}
-			sc.Answers = append(sc.Answers, entry)
-			_ = e.Answer(enrollfsm.Act(p.Prompt, enrollfsm.ActionCancel))
+		if _, calling := callOf[o.st.cur]; calling {
+			exchange(reply{name: "a bridge error", bridge: "bridge down", err: errors.New("bridge down")})
+			continue
 		}
+		prompt := promptOf[o.st.cur]
+		sc.Answers = append(sc.Answers, scenarioAnswer{Prompt: string(prompt), Action: "cancel"})
+		o.answer(enrollfsm.Act(prompt, "cancel"), nil)
+		take()
 	}
-	out, ended := e.Outcome()
-	sc.Final = string(enrollfsm.Cancelled)
-	if ended {
-		sc.Final, sc.Failure = string(out.State), string(out.Failure)
+	sc.Final, sc.Failure = string(o.st.cur), string(o.st.failure)
+	if len(o.errs) > 0 {
+		return sc, steps, "the contract cannot play the path: " + o.errs[0].Detail
 	}
-	ce.Scenario, _ = json.MarshalIndent(sc, "", "  ")
-	ce.Scenario = append(ce.Scenario, '\n')
-	return ce
+	return sc, steps, ""
 }

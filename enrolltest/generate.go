@@ -252,17 +252,20 @@ func drawConfig(src source, flow enrollfsm.Flow) RunConfig {
 		flow = pick(src, allFlows)
 	}
 	c := RunConfig{
-		Flow:       flow,
-		Platform:   pick(src, []enrollfsm.Platform{enrollfsm.Android, enrollfsm.IOS}),
-		AutoRemove: src.intn(2) == 1,
-		Situation:  pick(src, simulator.Situations()),
-		Seed:       int64(src.intn(1 << 30)),
-		SDKVersion: pick(src, sdkVersions),
+		Setting: Setting{Settings: enrollfsm.Settings{
+			Flow:       flow,
+			Platform:   pick(src, []enrollfsm.Platform{enrollfsm.Android, enrollfsm.IOS}),
+			AutoRemove: src.intn(2) == 1,
+			SDKVersion: pick(src, sdkVersions),
+		}},
+		Situation: pick(src, simulator.Situations()),
+		Seed:      int64(src.intn(1 << 30)),
 	}
 	if src.intn(8) == 7 {
 		c.VIN = vins[1] // not attached: the server refuses it
 	}
 	c.Prefetch = src.intn(4) == 3
+	c.Sealed = src.intn(2) == 1
 	switch c.Flow {
 	case enrollfsm.FlowResetPIN, enrollfsm.FlowUpdatePIN, enrollfsm.FlowModifyPhone:
 		if percent(src) < 60 {
@@ -279,8 +282,8 @@ func drawConfig(src source, flow enrollfsm.Flow) RunConfig {
 			PINAttempts:  1 + src.intn(5),
 			Removals:     2 * src.intn(2), // 1 is the default
 			ReadAttempts: 1 + src.intn(3),
-			Backoff:      enrollfsm.DefaultLimits().Backoff,
-			CodeTTL:      enrollfsm.DefaultLimits().CodeTTL,
+			Backoff:      ContractLimits().Backoff,
+			CodeTTL:      ContractLimits().CodeTTL,
 		}
 	}
 	return c

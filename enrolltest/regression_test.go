@@ -8,6 +8,7 @@ import (
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/enrolltest"
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
 
@@ -30,7 +31,7 @@ func answerRightly(t *testing.T, h *enrolltest.Harness, n int) {
 // and step 8 is refused with 2317. The engine checks call 1 before asking
 // to remove every enrollment.
 func TestRegression_Step7ResentThen2317IsVerified(t *testing.T) {
-	h, err := enrolltest.NewHarness(enrolltest.RunConfig{Flow: enrollfsm.FlowFull, Situation: simulator.SituationNew})
+	h, err := enrolltest.NewHarness(enrolltest.RunConfig{Setting: enrolltest.Setting{Settings: enrollfsm.Settings{Flow: enrollfsm.FlowFull}}, Situation: simulator.SituationNew})
 	require.NoError(t, err)
 	answerRightly(t, h, 3) // phone, certification code, enrollment code
 	require.Equal(t, enrollfsm.PromptNewPIN, h.Pending().Prompt)
@@ -45,10 +46,12 @@ func TestRegression_Step7ResentThen2317IsVerified(t *testing.T) {
 }
 
 // A bridge error at step 7, another at its verification; the app is restored
-// at interrupted. The retry verifies, then resumes step 7, whose PIN the
-// restore dropped: the engine asks for it first.
+// at interrupted. The retry verifies; the device is not enrolled, and step 7's
+// PIN went with the restore, its reply never came: the run goes back to the
+// new PIN's prompt, with that PIN counted as wrong (docs/contract.md §4).
+// Reference: docs/contract.md §4 "a restore never turns such an attempt into a free guess".
 func TestRegression_PINAskedAgainBeforeAResumedCall(t *testing.T) {
-	h, err := enrolltest.NewHarness(enrolltest.RunConfig{Flow: enrollfsm.FlowFull, Situation: simulator.SituationNew})
+	h, err := enrolltest.NewHarness(enrolltest.RunConfig{Setting: enrolltest.Setting{Settings: enrollfsm.Settings{Flow: enrollfsm.FlowFull}}, Situation: simulator.SituationNew})
 	require.NoError(t, err)
 	answerRightly(t, h, 3)
 	h.Inject(enrolltest.Fault{Kind: enrolltest.FaultBridge}) // at step 7
@@ -56,9 +59,13 @@ func TestRegression_PINAskedAgainBeforeAResumedCall(t *testing.T) {
 	answerRightly(t, h, 2)                                   // the new PIN; retry
 	require.Equal(t, enrollfsm.State("interrupted"), h.Pending().State)
 	h.Restart()
+	assert.Equal(t, enrollfsm.PromptRetry, h.Pending().Prompt, "call 1 checks first: step 7 may have enrolled the device")
+	answerRightly(t, h, 1) // retry: call 1 says not enrolled
 	p := h.Pending()
 	assert.Equal(t, enrollfsm.PromptNewPIN, p.Prompt, "the PIN of the call the verification resumes")
-	answerRightly(t, h, 2) // the PIN again; retry
+	assert.ErrorIs(t, p.Reason, pimserr.ErrReplyLost)
+	assert.Equal(t, 1, h.Engine.Counters().WrongPINs, "the PIN whose reply never came counts")
+	answerRightly(t, h, 1) // the PIN again
 	require.NoError(t, h.Finish())
 	out, _ := h.Engine.Outcome()
 	assert.Equal(t, enrollfsm.Enrolled, out.State)

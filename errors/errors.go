@@ -155,26 +155,43 @@ var (
 	ErrCodeLocked = stderrors.New("too many wrong codes: ask for a new one")
 	// ErrResendLimit: no more SMS may be requested in this run.
 	ErrResendLimit = stderrors.New("no more SMS codes can be sent in this run")
-	// ErrShortcutUnsupported: the shortcut flow needs SDK 2.1.0 or later.
-	ErrShortcutUnsupported = stderrors.New("shortcut flow needs SDK 2.1.0 or later")
+	// ErrSDKTooOld: the flow's calls need a newer SDK (the shortcut needs
+	// 2.1.0 or later).
+	ErrSDKTooOld = stderrors.New("the flow needs a newer SDK")
+	// ErrShortcutUnsupported is ErrSDKTooOld, the one flow that needs a newer
+	// SDK being the shortcut.
+	ErrShortcutUnsupported = ErrSDKTooOld
 	// ErrConfig: the engine was configured with a value it cannot use.
 	ErrConfig = stderrors.New("invalid configuration")
 	// ErrAskedAgain is the Reason of a prompt a restored engine asks again:
 	// it keeps no PIN or SMS code, and the next call needs this one.
 	ErrAskedAgain = stderrors.New("asked again after a restart: secrets are not saved")
+	// ErrReplyLost is the Reason of a prompt a restored engine asks again
+	// when the last answer to it went in a call whose reply never came: it
+	// may have been judged, so it counts as a wrong attempt.
+	ErrReplyLost = stderrors.New("the reply to the last answer never came: it counts as a wrong attempt")
 	// ErrSnapshot matches every *SnapshotError.
 	ErrSnapshot = stderrors.New("invalid snapshot")
+	// ErrStaleSnapshot: the snapshot is older than the latest place the host
+	// gave (WithLatest), or of another run. Restoring it would give back
+	// attempts the run has spent.
+	ErrStaleSnapshot = stderrors.New("snapshot is not the run's latest")
 )
 
 // SnapshotError is a snapshot that cannot be taken or restored.
 type SnapshotError struct {
 	Reason string
+	// Err, if set, is the sentinel of the reason: ErrStaleSnapshot.
+	Err error
 }
 
 func (e *SnapshotError) Error() string { return "snapshot: " + e.Reason }
 
 // Is matches ErrSnapshot.
 func (e *SnapshotError) Is(target error) bool { return target == ErrSnapshot }
+
+// Unwrap returns Err.
+func (e *SnapshotError) Unwrap() error { return e.Err }
 
 // Failure is why a run ended in the failed state.
 type Failure string

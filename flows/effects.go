@@ -12,8 +12,8 @@ import (
 // any flow: what a transition does is read here and in the generated docs.
 type Effect struct {
 	Kind EffectKind
-	// Prompt is the SMS code prompt of CodeSent and CodeForgotten.
-	Prompt enrollment.Prompt
+	// Code is the SMS code of CodeSent and CodeForgotten.
+	Code CodeSlot
 }
 
 // EffectKind is what an Effect changes.
@@ -32,10 +32,10 @@ const (
 	// CauseKept asks the destination's prompt with the reply's cause as its
 	// reason (why the account must be cleared, why the call stopped).
 	CauseKept
-	// CodeSent starts the lifetime of a new SMS code for Prompt: its wrong
+	// CodeSent starts the lifetime of a new SMS code in Code: its wrong
 	// answers go back to 0 and its clock starts.
 	CodeSent
-	// CodeForgotten drops the code typed for Prompt: it belongs to a number no
+	// CodeForgotten drops the code typed for Code: it belongs to a number no
 	// longer in use.
 	CodeForgotten
 	// ResendSpent spends one of the run's new SMS codes; the answer is
@@ -58,6 +58,13 @@ const (
 	VerificationAwaited
 	// ReadRetry makes the same read again after a backoff.
 	ReadRetry
+	// ResendSpentIfMade spends a resend when the interrupted call, which
+	// texts a code, reached the backend: it may have texted one already.
+	ResendSpentIfMade
+	// UnsureAnswerCounted counts as wrong the PIN or code of the kept call
+	// whose reply never came, since a restored run cannot send it again:
+	// another value will take its place. The prompt is asked with the cause.
+	UnsureAnswerCounted
 )
 
 // The effects, for declaring edges with Edge.Does.
@@ -72,13 +79,15 @@ var (
 	KeepInterruption  = Effect{Kind: InterruptionKept}
 	AwaitVerification = Effect{Kind: VerificationAwaited}
 	RetryRead         = Effect{Kind: ReadRetry}
+	SpendResendIfMade = Effect{Kind: ResendSpentIfMade}
+	CountUnsureAnswer = Effect{Kind: UnsureAnswerCounted}
 )
 
-// StartCode starts the lifetime of a new SMS code for prompt p.
-func StartCode(p enrollment.Prompt) Effect { return Effect{Kind: CodeSent, Prompt: p} }
+// StartCode starts the lifetime of a new SMS code in slot c.
+func StartCode(c CodeSlot) Effect { return Effect{Kind: CodeSent, Code: c} }
 
-// ForgetCode drops the code typed for prompt p.
-func ForgetCode(p enrollment.Prompt) Effect { return Effect{Kind: CodeForgotten, Prompt: p} }
+// ForgetCode drops the code typed for slot c.
+func ForgetCode(c CodeSlot) Effect { return Effect{Kind: CodeForgotten, Code: c} }
 
 // Label says what the effect does, for the docs: on an edge leaving src
 // (whose step names the prompt a wrong answer counts against).
@@ -101,9 +110,9 @@ func (e Effect) Label(src *State) string {
 	case CauseKept:
 		return "reason kept"
 	case CodeSent:
-		return words(e.Prompt) + " sent, valid 10 min"
+		return e.Code.String() + " sent, valid 10 min"
 	case CodeForgotten:
-		return words(e.Prompt) + " forgotten"
+		return e.Code.String() + " forgotten"
 	case ResendSpent:
 		return "resends +1"
 	case TrustedPhoneKept:
@@ -118,6 +127,10 @@ func (e Effect) Label(src *State) string {
 		return "call kept until call 1 checks"
 	case ReadRetry:
 		return "attempt +1, backoff"
+	case ResendSpentIfMade:
+		return "resends +1 if the call was made"
+	case UnsureAnswerCounted:
+		return "an answer whose reply never came counted as wrong"
 	}
 	return "?"
 }
@@ -127,7 +140,7 @@ func (e Effect) Label(src *State) string {
 func SetsReason(effects []Effect) bool {
 	for _, e := range effects {
 		switch e.Kind {
-		case WrongAnswerCounted, CauseKept, InterruptionKept:
+		case WrongAnswerCounted, CauseKept, InterruptionKept, UnsureAnswerCounted:
 			return true
 		}
 	}

@@ -60,14 +60,14 @@ func CertifyPhone(next enrollment.State) []State {
 			cancel),
 		// 4a — request certification SMS
 		Call(enrollment.RequestingCertificationSMS, steps.RequestCertificationSMS,
-			On(enrollment.CertificationSMSSent, enrollment.AwaitingCertificationCode).Does(StartCode(enrollment.PromptCertificationCode)),
+			On(enrollment.CertificationSMSSent, enrollment.AwaitingCertificationCode).Does(StartCode(CertificationCode)),
 			Rejected(enrollment.AwaitingPhoneNumber)),
 		Wait(enrollment.AwaitingCertificationCode, enrollment.PromptCertificationCode,
 			On(enrollment.CertificationCodeGiven, next),
 			On(enrollment.ResendRequested, enrollment.RequestingCertificationSMS).Does(SpendResend),
 			// a new number gets a new SMS: it spends a resend too
-			On(enrollment.PhoneChangeRequested, enrollment.AwaitingPhoneNumber).Does(SpendResend, ForgetCode(enrollment.PromptCertificationCode)),
-			cancel),
+			On(enrollment.PhoneChangeRequested, enrollment.AwaitingPhoneNumber).Does(SpendResend, ForgetCode(CertificationCode)),
+			cancel).AsksCode(CertificationCode, NewPhone),
 	}
 }
 
@@ -77,11 +77,11 @@ func EnrollWithCode() []State {
 	return []State{
 		// 5 — request enrollment SMS
 		Call(enrollment.RequestingEnrollmentSMS, steps.RequestEnrollmentSMS,
-			On(enrollment.EnrollmentSMSSent, enrollment.AwaitingEnrollmentCode).Does(StartCode(enrollment.PromptEnrollmentCode))),
+			On(enrollment.EnrollmentSMSSent, enrollment.AwaitingEnrollmentCode).Does(StartCode(EnrollmentCode))),
 		Wait(enrollment.AwaitingEnrollmentCode, enrollment.PromptEnrollmentCode,
 			On(enrollment.EnrollmentCodeGiven, enrollment.CheckingPIN),
 			On(enrollment.ResendRequested, enrollment.RequestingEnrollmentSMS).Does(SpendResend),
-			cancel),
+			cancel).AsksCode(EnrollmentCode, TrustedPhone),
 		// 6 — check PIN code
 		Call(enrollment.CheckingPIN, steps.CheckPIN,
 			On(enrollment.PINExists, enrollment.AwaitingPIN),

@@ -79,11 +79,60 @@ type State struct {
 	Kind   Kind
 	Step   *steps.Step       // Calling
 	Prompt enrollment.Prompt // Waiting
+	// Code is the SMS code a waiting state asks (its lifetime and wrong
+	// answers are the run's for that code), and SentTo the number it was
+	// texted to, shown with the prompt. NoCode elsewhere.
+	Code   CodeSlot
+	SentTo Phone
 	Edges  []Edge
 	// Resumes: a waiting state whose retry re-enters the kept call (the
 	// interruption); Verifies: a calling state that checks call 1 before
 	// an enrollment call whose outcome is unknown is sent again.
 	Resumes, Verifies bool
+}
+
+// CodeSlot names one of the SMS codes a run keeps: when it was texted and
+// how many wrong answers it got.
+type CodeSlot int
+
+// The codes of a run.
+const (
+	NoCode CodeSlot = iota
+	// CertificationCode is texted by call 4a to the number being registered.
+	CertificationCode
+	// EnrollmentCode is texted by call 5 to the trusted number.
+	EnrollmentCode
+	// CodeSlots is one more than the last slot.
+	CodeSlots
+)
+
+func (c CodeSlot) String() string {
+	switch c {
+	case CertificationCode:
+		return "certification code"
+	case EnrollmentCode:
+		return "enrollment code"
+	}
+	return "no code"
+}
+
+// Phone names a number the run knows.
+type Phone int
+
+// The numbers.
+const (
+	NoPhone Phone = iota
+	// NewPhone is the number being registered, typed by the user.
+	NewPhone
+	// TrustedPhone is the number call 3 found on the account.
+	TrustedPhone
+)
+
+// AsksCode returns the waiting state asking the SMS code of slot, texted to
+// the number to.
+func (s State) AsksCode(slot CodeSlot, to Phone) State {
+	s.Code, s.SentTo = slot, to
+	return s
 }
 
 // Begin is the initial state, leading to the first call.
@@ -132,15 +181,24 @@ type Spec struct {
 
 // Table is a compiled Spec. Its Spec is the spec as compiled: each state's
 // Edges include those Compile added (Declared tells them apart), so it is
-// not a spec to compile again. Compile adds four families of edges, each
+// not a spec to compile again. Compile adds these families of edges, each
 // derived from the steps so that none can be forgotten:
 //
 //   - read_retried, a self-loop, on every state whose step is a read;
-//   - retry_<state> from interrupted to every calling state;
+//   - retry_<state> from interrupted to every calling state; to a call that
+//     texts a code, it spends a resend when the interrupted call reached the
+//     backend (it may have texted one);
 //   - verify_requested from interrupted to verifying_enrollment, and
 //     resume_<state> from there to every state whose step may enroll;
 //   - OnEveryCall on every calling state, but for the removal call (step A),
-//     which gets no edge back to removal.
+//     which gets no edge back to removal;
+//   - for a restored run, which holds no PIN or SMS code: answers_lost_<state>
+//     from interrupted (and from verifying_enrollment, for a call that may
+//     enroll) to where a refusal of the call's answer leads, counting the
+//     answer as wrong if its reply never came; attempts_exhausted from
+//     interrupted to failed when that count was the last allowed; and
+//     answer_lost from a waiting state whose next call needs another lost
+//     answer to the state that asks it.
 type Table struct {
 	Spec
 	orig     Spec // as given to Compile, for Clone
@@ -152,6 +210,8 @@ type Table struct {
 	// looks its state up several times per transition.
 	byIndex []*State
 	actions [][]enrollment.Action
+	// codes maps each code slot to the prompt that asks its code.
+	codes [CodeSlots]enrollment.Prompt
 }
 
 // Compile validates spec and builds its table.
@@ -197,18 +257,40 @@ func Compile(spec Spec) (*Table, error) {
 			if s.Prompt == "" {
 				return nil, fmt.Errorf("%w %s: waiting state %s has no prompt", fsm.ErrInvalidTable, spec.Name, s.Name)
 			}
+			if s.Code != NoCode {
+				if s.Code >= CodeSlots || !s.Prompt.IsCode() || t.codes[s.Code] != "" && t.codes[s.Code] != s.Prompt {
+					return nil, fmt.Errorf("%w %s: %s asks a code of slot %d", fsm.ErrInvalidTable, spec.Name, s.Name, s.Code)
+				}
+				t.codes[s.Code] = s.Prompt
+			}
+		}
+	}
+	for i := range t.Spec.States {
+		if s := &t.Spec.States[i]; s.Kind == Waiting && s.Prompt.IsCode() && s.Code == NoCode {
+			return nil, fmt.Errorf("%w %s: %s asks a code but declares no slot (AsksCode)", fsm.ErrInvalidTable, spec.Name, s.Name)
 		}
 	}
 	if in, ok := t.states[enrollment.Interrupted]; ok {
 		for _, c := range calls {
-			in.Edges = append(in.Edges, On(enrollment.RetryEvent(c), c))
+			retry := On(enrollment.RetryEvent(c), c)
+			if t.states[c].Step.Texts {
+				retry = retry.Does(SpendResendIfMade)
+			}
+			in.Edges = append(in.Edges, retry)
 		}
-		if v, ok := t.states[enrollment.VerifyingEnrollment]; ok && len(enrolls) > 0 {
+		v, verifies := t.states[enrollment.VerifyingEnrollment]
+		if verifies && len(enrolls) > 0 {
 			in.Edges = append(in.Edges, On(enrollment.VerifyRequested, enrollment.VerifyingEnrollment))
 			for _, c := range enrolls {
 				v.Edges = append(v.Edges, On(enrollment.ResumeEvent(c), c))
 			}
 		}
+		if err := t.addLostAnswers(in, v, calls); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.addAnswerLost(); err != nil {
+		return nil, err
 	}
 	var rows []fsm.Row
 	for _, s := range t.Spec.States {
@@ -242,6 +324,143 @@ func Compile(spec Spec) (*Table, error) {
 		}
 	}
 	return t, nil
+}
+
+// addLostAnswers adds answers_lost_<call> from interrupted (and from
+// verifying_enrollment, for a call that may enroll) for every call that
+// sends answers a restore loses, and attempts_exhausted once.
+func (t *Table) addLostAnswers(in, verify *State, calls []enrollment.State) error {
+	exhausted := false
+	for _, c := range calls {
+		st := t.states[c]
+		if !sendsSecret(st.Step) {
+			continue
+		}
+		rejected, ok := st.Edge(enrollment.InputRejected)
+		if !ok {
+			return fmt.Errorf("%w %s: %s sends answers but has no edge for their refusal", fsm.ErrInvalidTable, t.Name, c)
+		}
+		lost := On(enrollment.AnswersLostEvent(c), rejected.Dst).Does(CountUnsureAnswer)
+		in.Edges = append(in.Edges, lost)
+		if verify != nil && st.Step.Enrolls {
+			verify.Edges = append(verify.Edges, lost)
+		}
+		exhausted = true
+	}
+	if exhausted {
+		in.Edges = append(in.Edges, Fails(enrollment.AttemptsExhausted, pimserr.FailureTooManyAttempts).Does(CountUnsureAnswer))
+	}
+	return nil
+}
+
+// sendsSecret reports whether a step's call carries a PIN or an SMS code on
+// some platform.
+func sendsSecret(s *steps.Step) bool {
+	for _, p := range []steps.Platform{steps.Android, steps.IOS} {
+		for _, need := range s.Needs(p) {
+			if need.IsSecret() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// addAnswerLost adds answer_lost to every waiting state whose value leads to
+// a call that needs, on some platform, a PIN or a code this prompt does not
+// give: it leads to the one state that asks the first of them.
+func (t *Table) addAnswerLost() error {
+	for i := range t.Spec.States {
+		w := &t.Spec.States[i]
+		if w.Kind != Waiting {
+			continue
+		}
+		dst, ok := t.valueTarget(w)
+		if !ok || dst.Kind != Calling {
+			continue
+		}
+		var asker enrollment.State
+		for _, p := range []steps.Platform{steps.Android, steps.IOS} {
+			for _, need := range dst.Step.Needs(p) {
+				if !need.IsSecret() || steps.Fills(w.Prompt, need) {
+					continue
+				}
+				a, err := t.askerOf(need)
+				if err != nil {
+					return err
+				}
+				if asker != "" && asker != a {
+					return fmt.Errorf("%w %s: %s loses different answers by platform", fsm.ErrInvalidTable, t.Name, w.Name)
+				}
+				asker = a
+				break
+			}
+		}
+		if asker != "" {
+			w.Edges = append(w.Edges, On(enrollment.AnswerLost, asker).Does(KeepCause))
+		}
+	}
+	return nil
+}
+
+// Step returns the step a calling state of t makes by its id, nil if none.
+func (t *Table) Step(id string) *steps.Step {
+	for _, s := range t.Spec.States {
+		if s.Kind == Calling && s.Step != nil && s.Step.ID == id {
+			return s.Step
+		}
+	}
+	return nil
+}
+
+// CodeSlotOf returns the slot of the code prompt p asks, NoCode for a
+// prompt that asks none.
+func (t *Table) CodeSlotOf(p enrollment.Prompt) CodeSlot {
+	for slot, q := range t.codes {
+		if q != "" && q == p {
+			return CodeSlot(slot)
+		}
+	}
+	return NoCode
+}
+
+// CodePrompt returns the prompt that asks the code of slot c.
+func (t *Table) CodePrompt(c CodeSlot) enrollment.Prompt {
+	if c <= NoCode || c >= CodeSlots {
+		return ""
+	}
+	return t.codes[c]
+}
+
+// ValueTarget is the state a value answer at waiting state w leads to.
+func (t *Table) ValueTarget(w *State) (*State, bool) { return t.valueTarget(w) }
+
+// valueTarget is the state a value answer at w leads to.
+func (t *Table) valueTarget(w *State) (*State, bool) {
+	ev, ok := w.Prompt.ValueEvent()
+	if !ok {
+		return nil, false
+	}
+	e, ok := w.Edge(ev)
+	if !ok {
+		return nil, false
+	}
+	dst, ok := t.states[e.Dst]
+	return dst, ok
+}
+
+// askerOf is the one waiting state that asks p.
+func (t *Table) askerOf(p enrollment.Prompt) (enrollment.State, error) {
+	var out []enrollment.State
+	for _, s := range t.Spec.States {
+		if s.Kind == Waiting && s.Prompt == p {
+			out = append(out, s.Name)
+		}
+	}
+	if len(out) != 1 {
+		return "", fmt.Errorf("%w %s: %d states ask %s, so a lost %s has no one place to be asked again", fsm.ErrInvalidTable, t.Name, len(out), p, p)
+	}
+	return out[0], nil
 }
 
 // Clone compiles the table's spec again: a copy its holder may change

@@ -91,7 +91,8 @@ func TestTables_ExitsMatchKinds(t *testing.T) {
 }
 
 // Every waiting state can be cancelled, takes a value when its prompt does,
-// and offers only actions the engine can fire.
+// and has no edge but its answers and the moves of a restored run, which
+// holds no PIN or code.
 func TestTables_WaitingStatesOfferCancelAndTheirValue(t *testing.T) {
 	for _, name := range sortedFlows() {
 		tab := tables[name]
@@ -123,8 +124,12 @@ func answerable(s flows.State, ev enrollment.Event) bool {
 			return true
 		}
 	}
+	if ev == enrollment.AnswerLost {
+		return true
+	}
 	_, retry := enrollment.RetryTarget(ev)
-	return s.Name == enrollment.Interrupted && (retry || ev == enrollment.VerifyRequested)
+	_, lost := enrollment.AnswersLostCall(ev)
+	return s.Name == enrollment.Interrupted && (retry || lost || ev == enrollment.VerifyRequested || ev == enrollment.AttemptsExhausted)
 }
 
 // A rejection goes back to the prompt whose answer the call carries (docs/contract.md

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/redact"
@@ -218,4 +219,42 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// WithoutSecrets returns m with every result value whose key names a PIN or
+// an SMS code masked (a backend may echo the code it texted), and true if
+// any was; m itself, and false, otherwise.
+func (m Message) WithoutSecrets() (Message, bool) {
+	found := false
+	for k := range m.Result {
+		if isSecretKey(k) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return m, false
+	}
+	out := make(map[string]any, len(m.Result))
+	for k, v := range m.Result {
+		if isSecretKey(k) {
+			v = redact.Mask
+		}
+		out[k] = v
+	}
+	m.Result = out
+	return m, true
+}
+
+// isSecretKey reports whether a result key names a PIN or an SMS code, in
+// any case: the request's own names, and the words a backend may use.
+func isSecretKey(k string) bool {
+	if len(k) > 16 {
+		return false
+	}
+	switch strings.ToLower(k) {
+	case "pincode", "smscode", "oldpin", "newpin", "pin", "code", "otp":
+		return true
+	}
+	return false
 }

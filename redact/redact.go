@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Mask is what a secret prints as, whatever the verb or encoder.
@@ -110,3 +112,61 @@ func Phone(number string) string {
 	}
 	return b.String()
 }
+
+// Digits masks, in text that came from outside (a backend's label, a
+// bridge's error), every run of four digits or more, of any script, but a
+// run equal to keep (the reply's own error code): a PIN or an SMS code the
+// backend echoes is such a run, whatever else the text says.
+func Digits(text, keep string) string {
+	if !hasRun(text, keep) {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	for i := 0; i < len(text); {
+		j := runEnd(text, i)
+		switch {
+		case j == i:
+			_, n := utf8.DecodeRuneInString(text[i:])
+			b.WriteString(text[i : i+n])
+			j = i + n
+		case isLongRun(text[i:j]) && text[i:j] != keep:
+			b.WriteString(Mask)
+		default:
+			b.WriteString(text[i:j])
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// hasRun reports whether text holds a run Digits masks.
+func hasRun(text, keep string) bool {
+	for i := 0; i < len(text); {
+		j := runEnd(text, i)
+		if j == i {
+			_, n := utf8.DecodeRuneInString(text[i:])
+			i += n
+			continue
+		}
+		if isLongRun(text[i:j]) && text[i:j] != keep {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+// runEnd returns the end of the run of digits that starts at i, i if none.
+func runEnd(text string, i int) int {
+	for i < len(text) {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsDigit(r) {
+			break
+		}
+		i += n
+	}
+	return i
+}
+
+func isLongRun(run string) bool { return utf8.RuneCountInString(run) >= 4 }

@@ -31,10 +31,10 @@ func (s *Scenario) exchanges() []enrolltest.Exchange {
 	return out
 }
 
-// settings are the run's settings, for the property monitor.
-func (s *Scenario) settings() enrollfsm.Settings {
-	return enrollfsm.Settings{Flow: enrollfsm.Flow(s.Flow), Platform: enrollfsm.Platform(s.Platform),
-		SDKVersion: s.SDKVersion, AutoRemove: s.AutoRemove, VIN: s.Inputs["vin"]}
+// setting is the run's setting, for the Oracle.
+func (s *Scenario) setting() enrolltest.Setting {
+	return enrolltest.Setting{Settings: enrollfsm.Settings{Flow: enrollfsm.Flow(s.Flow), Platform: enrollfsm.Platform(s.Platform),
+		SDKVersion: s.SDKVersion, AutoRemove: s.AutoRemove, VIN: s.Inputs["vin"]}}
 }
 
 // Options returns the engine options the scenario describes.
@@ -68,10 +68,10 @@ type Result struct {
 
 // Run replays s against a scripted backend and a manual clock, and checks
 // that every exchange and answer is used, in order, and that the run ends as
-// s says. An enrolltest.Monitor watches the run: a property of
+// s says. An enrolltest.Oracle judges every move: a property of
 // docs/contract.md §8 broken on the way fails the replay at once, with the
-// *enrolltest.PropertyError (counterexamples written by enroll check fail
-// so).
+// *enrolltest.PropertyError. Each restart keeps the place of its snapshot,
+// as a host does, so an older snapshot could not be restored.
 func Run(ctx context.Context, s *Scenario) Result {
 	r := &Result{Scenario: s}
 	r.Err = run(ctx, s, r)
@@ -81,7 +81,7 @@ func Run(ctx context.Context, s *Scenario) Result {
 func run(ctx context.Context, s *Scenario, r *Result) error {
 	script := enrolltest.NewScript(s.exchanges()...)
 	clock := enrolltest.NewClock(enrolltest.Epoch)
-	monitor := enrolltest.NewMonitor(s.settings(), enrollfsm.Limits{})
+	oracle := enrolltest.NewOracle(s.setting(), enrolltest.WithNow(clock.Now))
 	path := &r.Path
 	*path = []enrollfsm.State{enrollfsm.State("start")}
 	observer := enrollfsm.Observer{Transition: func(t enrollfsm.Transition) {
@@ -90,7 +90,7 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 			*path = append(*path, t.To)
 		}
 	}}
-	opts := append(s.Options(), enrollfsm.WithClock(clock), enrollfsm.WithObserver(observer), enrollfsm.WithObserver(monitor.Observer()))
+	opts := append(s.Options(), enrollfsm.WithClock(clock), enrollfsm.WithObserver(observer), enrollfsm.WithObserver(oracle.Observer()))
 	e, err := enrollfsm.New(enrollfsm.Flow(s.Flow), opts...)
 	if err != nil {
 		return fmt.Errorf("engine refused the scenario: %w", err)
@@ -126,28 +126,28 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 		if m := script.Mismatch(); m != nil {
 			return fmt.Errorf("%w (engine in %s)", m, e.State())
 		}
-		monitor.Settle(e)
-		if err := monitor.Err(); err != nil {
+		oracle.Settle(p, e.Counters())
+		if err := oracle.Err(); err != nil {
 			return err
 		}
 		if restartDue >= 0 {
 			if p.Kind == enrollfsm.PendingNone {
 				return fmt.Errorf("restartAfter %d: the run ended (%s) before waiting again", restartDue, p.State)
 			}
-			saved := e
 			data, err := e.Snapshot()
 			if err == nil {
-				e, err = restartEngine(data, opts, secrets, phones)
+				oracle.Restoring(data)
+				e, err = restartEngine(data, append(opts, enrollfsm.WithLatest(e.Place())), secrets, phones)
 			}
 			if err != nil {
 				return fmt.Errorf("restartAfter %d: %w", restartDue, err)
 			}
-			monitor.Restored(saved, e, data)
-			if err := monitor.Err(); err != nil {
+			p = e.Next()
+			oracle.Settle(p, e.Counters())
+			if err := oracle.Err(); err != nil {
 				return err
 			}
 			restartDue = -1
-			p = e.Next()
 		}
 		if p.Kind == enrollfsm.PendingNone {
 			break
@@ -174,8 +174,7 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 		// A refused answer (a malformed value, an action not offered) leaves
 		// the same prompt pending: the next answer must name it again.
 		_ = e.Answer(ans)
-		monitor.Settle(e)
-		if err := monitor.Err(); err != nil {
+		if err := oracle.Err(); err != nil {
 			return err
 		}
 		if a.Value != nil && (p.Prompt.IsCode() || p.Prompt.IsPIN()) {
@@ -190,7 +189,10 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 			restartDue = answered
 		}
 	}
-	out, _ := e.Outcome()
+	out, over := e.Outcome()
+	if err := oracle.Finish(out, over); err != nil {
+		return err
+	}
 	var problems []string
 	if left := script.Left(); left > 0 {
 		problems = append(problems, fmt.Sprintf("%d exchange(s) not used (next: %s %s)", left, s.Exchanges[script.Used()].Op, s.Exchanges[script.Used()].API))

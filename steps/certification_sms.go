@@ -10,8 +10,8 @@ import (
 //	get pims.authentication.smscode {type=phoneNumberCertification, phoneNumber}
 var RequestCertificationSMS = &Step{
 	ID: "4a", Name: "request certification SMS", Op: pims.Get, API: APISMSCode,
-	Blames: enrollment.PromptPhoneNumber,
-	needs:  []enrollment.Prompt{enrollment.PromptPhoneNumber},
+	Texts: true, Blames: enrollment.PromptPhoneNumber,
+	needs: []enrollment.Prompt{enrollment.PromptPhoneNumber},
 	params: func(in Inputs) pims.Params {
 		return pims.Pairs("type", "phoneNumberCertification", "phoneNumber", in.Phone)
 	},

@@ -13,6 +13,7 @@ import (
 // and the reference wins (docs/contract.md §7).
 var RequestEnrollmentSMS = &Step{
 	ID: "5", Name: "request enrollment SMS", Op: pims.Get, API: APISMSCode,
+	Texts: true,
 	fixed: pims.Pairs("type", "enrollment"),
 	done:  enrollment.EnrollmentSMSSent,
 }

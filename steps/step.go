@@ -28,12 +28,12 @@ const (
 
 // Platform is the mobile OS the SDK runs on; iOS sends the SMS code with
 // calls 7 and 8.
-type Platform string
+type Platform = enrollment.Platform
 
 // The platforms.
 const (
-	Android Platform = "android"
-	IOS     Platform = "ios"
+	Android = enrollment.Android
+	IOS     = enrollment.IOS
 )
 
 // Inputs are the values a run has gathered. The engine holds them in memory
@@ -60,6 +60,9 @@ type Step struct {
 	// Enrolls: the call may enroll the device; after a timeout or a lost
 	// reply its outcome is unknown.
 	Enrolls bool
+	// Texts: the call texts an SMS code (4a, 5). Interrupted after it
+	// reached the backend, it may have texted one: a retry spends a resend.
+	Texts bool
 	// NoRemoval: a blocked reply to the call cannot lead to removing every
 	// enrollment, so its state gets no edge to removal.
 	NoRemoval bool
@@ -255,6 +258,13 @@ type Decision struct {
 	Blamed enrollment.Prompt
 	// Unknown: the server may have acted; a retry checks call 1 first.
 	Unknown bool
+	// NotMade: the call never reached the backend (the host's context ended
+	// first), so nothing happened; the engine sets it, never a step.
+	NotMade bool
+	// Unsure: the call carried a PIN or an SMS code and its reply never came
+	// (a bridge error, a cancelled context, 2201): the answer may have been
+	// judged. Sending it again is free; another value in its place counts it.
+	Unsure bool
 	// Phone is the trusted number call 3 found.
 	Phone string
 	// PINMayBeSet: the server may now hold a PIN although the call's
@@ -301,7 +311,7 @@ func (s *Step) interpret(msg *pims.Message, callErr error, c *Context) Decision 
 		if errors.Is(callErr, context.Canceled) || errors.Is(callErr, context.DeadlineExceeded) {
 			cause = callErr
 		}
-		return Decision{Event: enrollment.CallInterrupted, Err: wrap(cause), Unknown: s.Enrolls}
+		return Decision{Event: enrollment.CallInterrupted, Err: wrap(cause), Unknown: s.Enrolls, Unsure: s.Blames.IsSecret()}
 	}
 	if err := msg.Check(); err != nil {
 		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}
@@ -339,7 +349,8 @@ func (s *Step) interpret(msg *pims.Message, callErr error, c *Context) Decision 
 		if s.Read && c.Attempt < c.MaxReadAttempts {
 			return Decision{Event: enrollment.ReadRetried, Err: err, Delay: backoff(c)}
 		}
-		return Decision{Event: enrollment.CallInterrupted, Err: err, Unknown: s.Enrolls && perr.Code == pimserr.CodeTimeout}
+		lost := perr.Code == pimserr.CodeTimeout
+		return Decision{Event: enrollment.CallInterrupted, Err: err, Unknown: s.Enrolls && lost, Unsure: s.Blames.IsSecret() && lost}
 	case pimserr.ClassRejected:
 		return rejected(s.Blames, perr.Code, err, c)
 	case pimserr.ClassBlocked:
@@ -347,6 +358,13 @@ func (s *Step) interpret(msg *pims.Message, callErr error, c *Context) Decision 
 	default:
 		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureCode(perr.Code), Err: err}
 	}
+}
+
+// Refused is the decision of a refusal of the answer the step blames, as a
+// 2308 would be, for an answer the run lost and counts as wrong: ask its
+// prompt again, or fail once that was the last attempt allowed.
+func (s *Step) Refused(err error, c Context) Decision {
+	return rejected(s.Blames, pimserr.CodeAccessRefused, err, &c)
 }
 
 func backoff(c *Context) time.Duration {

@@ -76,17 +76,18 @@ close.`, stdout)
 		for _, s := range r.Violation.Steps {
 			fmt.Fprintln(stdout, "    "+s)
 		}
+		if r.Violation.Scenario == nil {
+			fmt.Fprintln(stdout, "  no scenario: "+r.Violation.Why)
+			return
+		}
 		name := filepath.Join(*out, "counterexample-"+strings.ReplaceAll(r.Setting.String(), " ", "-")+".json")
 		if err := os.WriteFile(name, r.Violation.Scenario, 0o644); err != nil {
 			writeErr = err
 			return
 		}
 		fmt.Fprintf(stdout, "  scenario written to %s: enroll replay %s\n", name, name)
-		if !r.Violation.Reproduced {
-			fmt.Fprintln(stdout, "  (a replay of it does not break the property again: the whole graph shows it, not one run)")
-		}
 	}
-	rep, err := enrolltest.Check(ctx, enrolltest.Settings(flowList, platforms), enrolltest.CheckOptions{MaxStates: *maxStates, Progress: progress})
+	rep, err := enrolltest.Check(ctx, enrolltest.Settings(flowList, platforms, enrollfsm.Limits{}), enrolltest.CheckOptions{MaxStates: *maxStates, Progress: progress})
 	if err != nil {
 		return err
 	}

@@ -15,8 +15,10 @@ import (
 // finds a violation or does not close, so a generated page never shows one.
 func CheckPage(order []enrollfsm.Flow) (string, error) {
 	settings := make([]enrolltest.Setting, 0, len(order))
-	for _, f := range order {
-		settings = append(settings, enrolltest.Setting{Flow: f})
+	for _, s := range enrolltest.Settings(order, []enrollfsm.Platform{enrollfsm.Android}, enrollfsm.Limits{}) {
+		if !s.AutoRemove && !s.Prefetch && !s.Sealed {
+			settings = append(settings, s)
+		}
 	}
 	rep, err := enrolltest.Check(context.Background(), settings, enrolltest.CheckOptions{})
 	if err != nil {
@@ -46,7 +48,7 @@ func CheckPage(order []enrollfsm.Flow) (string, error) {
 		if r.Violation != nil || !r.Closed {
 			return "", fmt.Errorf("%s", r)
 		}
-		bound, err := enrolltest.CallBound(enrollfsm.Tables()[r.Flow], limits)
+		bound, err := enrolltest.Bound(r.Flow, limits)
 		if err != nil {
 			return "", err
 		}

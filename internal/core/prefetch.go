@@ -1,4 +1,4 @@
-package enrollfsm
+package core
 
 import (
 	"github.com/enrollfsm/enrollfsm/enrollment"
@@ -9,7 +9,7 @@ import (
 
 // aheadCall is a read asked for ahead of need (WithPrefetch).
 type aheadCall struct {
-	call  Call
+	call  enrollment.Call
 	step  *steps.Step
 	state enrollment.State // the calling state it stands for
 	after enrollment.Event // the only event by which the run may enter that state
@@ -23,8 +23,8 @@ type aheadCall struct {
 // it on every run that goes on: from each read, the one declared edge to
 // another read (1 → 2 → 3 in both enrollment flows). The table says which;
 // the engine names none.
-func (c *core) prefetch() {
-	if !c.cfg.prefetch || !c.table.Enrollment {
+func (c *Core) prefetch() {
+	if !c.cfg.Prefetch || !c.table.Enrollment {
 		return
 	}
 	st := c.state()
@@ -41,12 +41,12 @@ func (c *core) prefetch() {
 		if n != 1 {
 			return
 		}
-		req, err := next.Step.Request(c.inputs())
+		req, err := next.Step.Request(c.in)
 		if err != nil {
 			return
 		}
 		c.ahead = append(c.ahead, &aheadCall{
-			call: Call{ID: c.newCallID(), Step: next.Step.ID, Request: req, Ahead: true},
+			call: enrollment.Call{ID: c.newCallID(), Step: next.Step.ID, Request: req, Ahead: true},
 			step: next.Step, state: next.Name, after: by,
 		})
 		st = next
@@ -54,8 +54,8 @@ func (c *core) prefetch() {
 }
 
 // aheadCalls are the prefetched calls whose reply has not come back.
-func (c *core) aheadCalls() []Call {
-	var out []Call
+func (c *Core) aheadCalls() []enrollment.Call {
+	var out []enrollment.Call
 	for _, a := range c.ahead {
 		if !a.done && !a.used && a.call.ID != c.call.ID {
 			out = append(out, a.call)
@@ -65,7 +65,7 @@ func (c *core) aheadCalls() []Call {
 }
 
 // aheadCall finds a prefetched call still waiting for its reply.
-func (c *core) aheadCall(id uint64) *aheadCall {
+func (c *Core) aheadCall(id uint64) *aheadCall {
 	for _, a := range c.ahead {
 		if a.call.ID == id && !a.done {
 			return a
@@ -77,7 +77,7 @@ func (c *core) aheadCall(id uint64) *aheadCall {
 // takeAhead returns the prefetched call of state s when the run enters s by
 // the event the path expects; any other move drops those left, since their
 // replies would be stale. Calls later on the path wait their turn.
-func (c *core) takeAhead(ev enrollment.Event, s enrollment.State) *aheadCall {
+func (c *Core) takeAhead(ev enrollment.Event, s enrollment.State) *aheadCall {
 	for _, a := range c.ahead {
 		if a.used {
 			continue

@@ -1,10 +1,12 @@
-package enrollfsm
+package core
 
 import (
 	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/enrollfsm/enrollfsm/enrollment"
 )
 
 // prepare writes the pending call field by field, not as a literal: a new
@@ -12,7 +14,7 @@ import (
 // call's value.
 func TestPrepare_WritesEveryFieldOfCall(t *testing.T) {
 	var fields []string
-	rt := reflect.TypeFor[Call]()
+	rt := reflect.TypeFor[enrollment.Call]()
 	for i := range rt.NumField() {
 		fields = append(fields, rt.Field(i).Name)
 	}

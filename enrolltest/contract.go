@@ -3,16 +3,56 @@ package enrolltest
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/enrollfsm/enrollfsm"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
-// The reference model: docs/contract.md §2–§4 and docs/decisions.md written a second
-// time, compactly, without packages flows and steps. The Checker compares
-// every move of the engine with it, so a mistake in either shows as a
-// disagreement.
+// The contract (docs/contract.md §2–§5), written a second time, here, from
+// the contract's text: without packages flows, steps or the engine's core,
+// and without the engine's defaults. The Oracle predicts every move of an
+// engine from it, so a mistake in either shows as a disagreement.
+
+// ContractLimits are the bounds of docs/contract.md §4, as the kit's own
+// constants: an engine that runs with its defaults is judged against these.
+func ContractLimits() enrollfsm.Limits {
+	return enrollfsm.Limits{
+		CodeAttempts: 3,
+		Resends:      3,
+		PINAttempts:  5,
+		Removals:     1,
+		ReadAttempts: 3,
+		Backoff:      500 * time.Millisecond,
+		CodeTTL:      10 * time.Minute,
+	}
+}
+
+// ShortcutSDK is the first SDK version with the shortcut (§3): auto runs it
+// from there on, full before.
+var ShortcutSDK = [3]int{2, 1, 0}
+
+// class is docs/contract.md §4's grouping of codes.
+type class int
+
+const (
+	fatal class = iota // the default: unknown codes too
+	transient
+	rejected
+	blocked
+	warning
+)
+
+var classOf = map[pimserr.Code]class{
+	2201: transient, 2202: transient, 2204: transient, 2314: transient,
+	2308: rejected, 2102: rejected,
+	2317: blocked, 2310: blocked,
+	2316: warning,
+}
+
+// DocumentedCodes are every code the catalogue of §4 names.
+var DocumentedCodes = []pimserr.Code{2001, 2006, 2101, 2102, 2201, 2202, 2204, 2308, 2309, 2310, 2311, 2312, 2313, 2314, 2316, 2317, 2344}
 
 // answer names where a parameter's value comes from.
 type answer int
@@ -24,20 +64,60 @@ const (
 	fromPIN // the latest pin or new_pin answer: one PIN is held at a time
 	fromOldPIN
 	fromVIN // given at start
+	numAnswers
 )
 
-// call is one row of docs/contract.md §2, with its class of rejection from §4. calls
-// holds them by the tutorial's numbering, as CallRecord.Step has it.
+// secret reports whether a is a PIN or an SMS code, which a snapshot never
+// keeps.
+func (a answer) secret() bool { return a >= fromCertCode && a <= fromOldPIN }
+
+// promptOfAnswer is the prompt whose value a holds, for a secret.
+var promptOfAnswer = map[answer]enrollfsm.Prompt{
+	fromPhone: "phone_number", fromCertCode: "certification_code", fromEnrollCode: "enrollment_code",
+	fromPIN: "pin", fromOldPIN: "old_pin",
+}
+
+// answerSource is where the value of each prompt goes.
+var answerSource = map[enrollfsm.Prompt]answer{
+	"phone_number": fromPhone, "certification_code": fromCertCode, "enrollment_code": fromEnrollCode,
+	"pin": fromPIN, "new_pin": fromPIN, "old_pin": fromOldPIN,
+}
+
+// call is one row of docs/contract.md §2, with its class of rejection from
+// §4. calls holds them by the tutorial's numbering, as CallRecord.Step has it.
 type call struct {
-	op      pims.Op
-	api     string
-	fixed   map[string]string
+	op    pims.Op
+	api   string
+	fixed map[string]string
+	// answers maps each parameter to the answer it sends, in the order the
+	// flow asks them (needs).
 	answers map[string]answer
-	iosCode bool // iOS adds smsCode, the enrollment code
+	needs   []answer
+	iosCode bool // iOS adds smsCode, the enrollment code, first
 	read    bool // retried in place on a transient failure
 	enrolls bool // may enroll the device: an unknown outcome is verified first
+	texts   bool // texts an SMS code: an interrupted one may have
 	blames  enrollfsm.Prompt
 	done    enrollfsm.Event // the event of a success with nothing to read
+}
+
+// sends returns the answers the call sends on platform p, in the order the
+// flow asks them.
+func (spec call) sends(p enrollfsm.Platform) []answer {
+	if spec.iosCode && p == enrollfsm.IOS {
+		return append([]answer{fromEnrollCode}, spec.needs...)
+	}
+	return spec.needs
+}
+
+// sendsSecret reports whether the call carries a PIN or a code on p.
+func (spec call) sendsSecret(p enrollfsm.Platform) bool {
+	for _, a := range spec.sends(p) {
+		if a.secret() {
+			return true
+		}
+	}
+	return false
 }
 
 // request is the request docs/contract.md §2 gives for the call on
@@ -78,21 +158,22 @@ const (
 )
 
 var calls = map[string]call{
-	"1":   {op: pims.Get, api: apiAccount, fixed: kv("actionType", "strong", "type", "isDeviceActivated"), read: true},
-	"2":   {op: pims.Get, api: apiAccount, fixed: kv("actionType", "strong", "type", "isAccountBlocked"), read: true},
-	"3":   {op: pims.Get, api: apiPhone, read: true},
-	"4a":  {op: pims.Get, api: apiSMS, fixed: kv("type", "phoneNumberCertification"), answers: map[string]answer{"phoneNumber": fromPhone}, blames: "phone_number", done: "certification_sms_sent"},
-	"4.1": {op: pims.Set, api: apiEnroll, fixed: kv("action", "enrollWithPhoneNumber"), answers: map[string]answer{"pinCode": fromPIN, "smsCode": fromCertCode, "phoneNumber": fromPhone}, enrolls: true, blames: "certification_code", done: "device_enrolled"},
-	"4.2": {op: pims.Set, api: apiSMS, fixed: kv("type", "addPhoneNumber"), answers: map[string]answer{"smsCode": fromCertCode, "phoneNumber": fromPhone}, blames: "certification_code", done: "phone_number_added"},
-	"5":   {op: pims.Get, api: apiSMS, fixed: kv("type", "enrollment"), done: "enrollment_sms_sent"},
-	"6":   {op: pims.Set, api: apiSMS, fixed: kv("action", "enrollment"), answers: map[string]answer{"smsCode": fromEnrollCode}, blames: "enrollment_code"},
-	"7":   {op: pims.Set, api: apiEnroll, fixed: kv("action", "enroll"), answers: map[string]answer{"pinCode": fromPIN}, iosCode: true, enrolls: true, blames: "new_pin", done: "pin_registered"},
-	"8":   {op: pims.Set, api: apiEnroll, fixed: kv("action", "enroll"), answers: map[string]answer{"pinCode": fromPIN}, iosCode: true, enrolls: true, blames: "pin", done: "device_enrolled"},
+	"1":  {op: pims.Get, api: apiAccount, fixed: kv("actionType", "strong", "type", "isDeviceActivated"), read: true},
+	"2":  {op: pims.Get, api: apiAccount, fixed: kv("actionType", "strong", "type", "isAccountBlocked"), read: true},
+	"3":  {op: pims.Get, api: apiPhone, read: true},
+	"4a": {op: pims.Get, api: apiSMS, fixed: kv("type", "phoneNumberCertification"), answers: map[string]answer{"phoneNumber": fromPhone}, needs: []answer{fromPhone}, texts: true, blames: "phone_number", done: "certification_sms_sent"},
+	"4.1": {op: pims.Set, api: apiEnroll, fixed: kv("action", "enrollWithPhoneNumber"), answers: map[string]answer{"pinCode": fromPIN, "smsCode": fromCertCode, "phoneNumber": fromPhone},
+		needs: []answer{fromPhone, fromCertCode, fromPIN}, enrolls: true, blames: "certification_code", done: "device_enrolled"},
+	"4.2": {op: pims.Set, api: apiSMS, fixed: kv("type", "addPhoneNumber"), answers: map[string]answer{"smsCode": fromCertCode, "phoneNumber": fromPhone}, needs: []answer{fromPhone, fromCertCode}, blames: "certification_code", done: "phone_number_added"},
+	"5":   {op: pims.Get, api: apiSMS, fixed: kv("type", "enrollment"), texts: true, done: "enrollment_sms_sent"},
+	"6":   {op: pims.Set, api: apiSMS, fixed: kv("action", "enrollment"), answers: map[string]answer{"smsCode": fromEnrollCode}, needs: []answer{fromEnrollCode}, blames: "enrollment_code"},
+	"7":   {op: pims.Set, api: apiEnroll, fixed: kv("action", "enroll"), answers: map[string]answer{"pinCode": fromPIN}, needs: []answer{fromPIN}, iosCode: true, enrolls: true, blames: "new_pin", done: "pin_registered"},
+	"8":   {op: pims.Set, api: apiEnroll, fixed: kv("action", "enroll"), answers: map[string]answer{"pinCode": fromPIN}, needs: []answer{fromPIN}, iosCode: true, enrolls: true, blames: "pin", done: "device_enrolled"},
 	"A":   {op: pims.Set, api: apiEnroll, fixed: kv("action", "remove"), done: "enrollments_removed"},
-	"B":   {op: pims.Set, api: apiPINCode, fixed: kv("action", "reset"), answers: map[string]answer{"pinCode": fromPIN, "smsCode": fromEnrollCode}, blames: "new_pin", done: "pin_reset"},
-	"C":   {op: pims.Set, api: apiPINCode, fixed: kv("action", "update"), answers: map[string]answer{"oldPIN": fromOldPIN, "newPIN": fromPIN}, blames: "old_pin", done: "pin_updated"},
-	"D":   {op: pims.Set, api: apiSMS, fixed: kv("type", "modifyPhoneNumber"), answers: map[string]answer{"smsCode": fromCertCode, "phoneNumber": fromPhone}, blames: "certification_code", done: "phone_number_modified"},
-	"E":   {op: pims.Set, api: apiVehicles, fixed: kv("action", "removeProperty"), answers: map[string]answer{"vin": fromVIN}, done: "vehicle_removed"},
+	"B":   {op: pims.Set, api: apiPINCode, fixed: kv("action", "reset"), answers: map[string]answer{"pinCode": fromPIN, "smsCode": fromEnrollCode}, needs: []answer{fromEnrollCode, fromPIN}, blames: "new_pin", done: "pin_reset"},
+	"C":   {op: pims.Set, api: apiPINCode, fixed: kv("action", "update"), answers: map[string]answer{"oldPIN": fromOldPIN, "newPIN": fromPIN}, needs: []answer{fromOldPIN, fromPIN}, blames: "old_pin", done: "pin_updated"},
+	"D":   {op: pims.Set, api: apiSMS, fixed: kv("type", "modifyPhoneNumber"), answers: map[string]answer{"smsCode": fromCertCode, "phoneNumber": fromPhone}, needs: []answer{fromCertCode, fromPhone}, blames: "certification_code", done: "phone_number_modified"},
+	"E":   {op: pims.Set, api: apiVehicles, fixed: kv("action", "removeProperty"), answers: map[string]answer{"vin": fromVIN}, needs: []answer{fromVIN}, done: "vehicle_removed"},
 }
 
 func kv(pairs ...string) map[string]string {
@@ -121,6 +202,20 @@ var promptOf = map[enrollfsm.State]enrollfsm.Prompt{
 	"awaiting_shortcut_pin": "new_pin", "awaiting_old_pin": "old_pin", "interrupted": "retry",
 }
 
+// codeIndex is the code a prompt asks: 0 the certification code, 1 the
+// enrollment code, -1 none.
+func codeIndex(p enrollfsm.Prompt) int {
+	switch p {
+	case "certification_code":
+		return 0
+	case "enrollment_code":
+		return 1
+	}
+	return -1
+}
+
+func isPINPrompt(p enrollfsm.Prompt) bool { return p == "pin" || p == "new_pin" || p == "old_pin" }
+
 func isTerminal(s enrollfsm.State) bool {
 	return s == "enrolled" || s == "done" || s == "failed" || s == "cancelled"
 }
@@ -137,9 +232,13 @@ var actionEvent = map[enrollfsm.Action]enrollfsm.Event{
 	"forgot_pin": "pin_forgotten", "yes": "removal_confirmed", "no": "removal_declined",
 }
 
+// allActions are every action a user can try, offered or not.
+var allActions = []enrollfsm.Action{"cancel", "resend", "change_phone", "forgot_pin", "retry", "yes", "no"}
+
 // The declared edges, "source event destination", one per line, read from
-// docs/contract.md §3 and §4. The generic families (every call, every prompt, retries)
-// are added by rules in newModel.
+// docs/contract.md §3 and §4. The generic families (every call, every
+// prompt, retries, the moves of a restored run) are added by rules in
+// newModel.
 const (
 	enrollStart = `
 start begin checking_enrollment
@@ -249,6 +348,10 @@ type model struct {
 	states     map[enrollfsm.State]bool
 	// fails names the failure of an edge to failed other than call_failed.
 	fails map[edge]pimserr.Failure
+	// refusedAt is where a refusal of each calling state's answer leads.
+	refusedAt map[enrollfsm.State]enrollfsm.State
+	// askedAt is the one waiting state that asks each secret, when one does.
+	askedAt map[answer]enrollfsm.State
 }
 
 var models = map[enrollfsm.Flow]*model{
@@ -263,7 +366,8 @@ var models = map[enrollfsm.Flow]*model{
 
 func newModel(flow enrollfsm.Flow, inEnrollment bool, blocks ...string) *model {
 	m := &model{flow: flow, enrollment: inEnrollment, next: map[edge]enrollfsm.State{},
-		states: map[enrollfsm.State]bool{}, fails: map[edge]pimserr.Failure{}}
+		states: map[enrollfsm.State]bool{}, fails: map[edge]pimserr.Failure{},
+		refusedAt: map[enrollfsm.State]enrollfsm.State{}, askedAt: map[answer]enrollfsm.State{}}
 	add := func(src enrollfsm.State, ev enrollfsm.Event, dst enrollfsm.State) {
 		if old, dup := m.next[edge{src, ev}]; dup && old != dst {
 			panic(fmt.Sprintf("enrolltest model %s: %s at %s goes to %s and %s", flow, ev, src, old, dst))
@@ -284,7 +388,7 @@ func newModel(flow enrollfsm.Flow, inEnrollment bool, blocks ...string) *model {
 			delete(m.fails, e)
 		}
 	}
-	// docs/contract.md §3–§4: every call can be interrupted or fail; in an enrollment a
+	// §3–§4: every call can be interrupted or fail; in an enrollment a
 	// blocked account leads to removal, except at the removal itself
 	// (decision 8); a read is retried in place; every prompt can be
 	// cancelled; interrupted retries any call, through verifying_enrollment
@@ -308,23 +412,88 @@ func newModel(flow enrollfsm.Flow, inEnrollment bool, blocks ...string) *model {
 		if calls[id].enrolls {
 			enrolling = append(enrolling, s)
 		}
+		if dst, ok := m.next[edge{s, "input_rejected"}]; ok {
+			m.refusedAt[s] = dst
+		}
 	}
 	for _, s := range callStates {
 		add("interrupted", enrollfsm.Event("retry_"+s), s)
 	}
 	if len(enrolling) > 0 {
-		// verifying_enrollment is a call of its own: its generic edges came above.
 		add("interrupted", "verify_requested", "verifying_enrollment")
 		for _, s := range enrolling {
 			add("verifying_enrollment", enrollfsm.Event("resume_"+s), s)
 		}
 	}
 	for s := range m.states {
-		if _, ok := promptOf[s]; ok {
+		if p, ok := promptOf[s]; ok {
 			add(s, "cancel_requested", "cancelled")
+			if a, ok := answerSource[p]; ok && a != fromPIN {
+				m.askedAt[a] = s
+			}
+		}
+	}
+	// §5: a restored run holds no PIN and no code. From interrupted, a call
+	// whose answers it lost goes to where their refusal leads (and from
+	// verifying_enrollment, for a call that may enroll); the count of an
+	// answer whose reply never came can fail the run; and a prompt whose
+	// next call needs a code or PIN it does not give goes to the prompt
+	// that does.
+	lost := false
+	for _, s := range callStates {
+		spec := calls[callOf[s]]
+		if !spec.sendsSecret(enrollfsm.Android) && !spec.sendsSecret(enrollfsm.IOS) {
+			continue
+		}
+		dst := m.refusedAt[s]
+		add("interrupted", enrollfsm.Event("answers_lost_"+s), dst)
+		if spec.enrolls {
+			add("verifying_enrollment", enrollfsm.Event("answers_lost_"+s), dst)
+		}
+		lost = true
+	}
+	if lost {
+		add("interrupted", "attempts_exhausted", "failed")
+		m.fails[edge{"interrupted", "attempts_exhausted"}] = pimserr.FailureTooManyAttempts
+	}
+	for s := range m.states {
+		if dst, ok := m.asker(s, enrollfsm.IOS); ok {
+			add(s, "answer_lost", dst)
 		}
 	}
 	return m
+}
+
+// valueTarget is where a value answer at waiting state s leads.
+func (m *model) valueTarget(s enrollfsm.State) (enrollfsm.State, bool) {
+	ev, ok := valueEvent[promptOf[s]]
+	if !ok {
+		return "", false
+	}
+	dst, ok := m.next[edge{s, ev}]
+	return dst, ok
+}
+
+// asker is, for waiting state s, the state that asks the first PIN or code
+// the call its value leads to sends on platform p, other than s's own
+// answer: where a restored run goes when it lacks it.
+func (m *model) asker(s enrollfsm.State, p enrollfsm.Platform) (enrollfsm.State, bool) {
+	dst, ok := m.valueTarget(s)
+	if !ok {
+		return "", false
+	}
+	id, calling := callOf[dst]
+	if !calling {
+		return "", false
+	}
+	own := answerSource[promptOf[s]]
+	for _, a := range calls[id].sends(p) {
+		if a.secret() && a != own {
+			at, ok := m.askedAt[a]
+			return at, ok
+		}
+	}
+	return "", false
 }
 
 // target returns where ev leads from src.
@@ -339,25 +508,31 @@ func modelFor(f enrollfsm.Flow) (*model, bool) {
 	return m, ok
 }
 
-// resolveFlow picks full or shortcut for auto from the SDK version (docs/contract.md
-// §3: the shortcut from 2.1.0 on), independently of the engine.
+// resolveFlow picks full or shortcut for auto from the SDK version
+// (docs/contract.md §3: the shortcut from 2.1.0 on), independently of the
+// engine.
 func resolveFlow(f enrollfsm.Flow, sdk string) enrollfsm.Flow {
 	if f != "auto" {
 		return f
 	}
-	if sdk == "" || versionAtLeast(sdk, 2, 1) {
+	if sdk == "" || versionAtLeast(sdk, ShortcutSDK) {
 		return "shortcut"
 	}
 	return "full"
 }
 
-func versionAtLeast(v string, major, minor int) bool {
-	var maj, min int
-	v = strings.TrimPrefix(strings.TrimSpace(v), "v")
-	if _, err := fmt.Sscanf(v, "%d.%d", &maj, &min); err != nil {
-		if _, err := fmt.Sscanf(v, "%d", &maj); err != nil {
+func versionAtLeast(v string, min [3]int) bool {
+	var got [3]int
+	core, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(v), "v"), "-")
+	for i, part := range strings.SplitN(core, ".", 3) {
+		if _, err := fmt.Sscanf(part, "%d", &got[i]); err != nil {
 			return false
 		}
 	}
-	return maj > major || (maj == major && min >= minor)
+	for i := range got {
+		if got[i] != min[i] {
+			return got[i] > min[i]
+		}
+	}
+	return true
 }

@@ -1,0 +1,129 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/enrollfsm/enrollfsm/enrollment"
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/pims"
+	"github.com/enrollfsm/enrollfsm/redact"
+	"github.com/enrollfsm/enrollfsm/steps"
+)
+
+// scrub returns the reply with the secrets a backend may echo masked: a
+// result value under a PIN or code key, digits in the error's label and in
+// the bridge's error. The run reads what is left; records and errors carry
+// nothing else.
+func (c *Core) scrub(_ *pims.Request, msg *pims.Message, callErr error) (pims.Message, error) {
+	out, _ := msg.WithoutSecrets()
+	if out.Error != nil {
+		keep := strconv.Itoa(out.Error.Code)
+		if label := redact.Digits(out.Error.Label, keep); label != out.Error.Label {
+			out.Error = &pims.ErrorBody{Code: out.Error.Code, Label: label}
+		}
+	}
+	if callErr != nil {
+		callErr = scrubErr(callErr)
+	}
+	return out, callErr
+}
+
+// scrubErr returns err with the digits of its text masked, keeping what
+// errors.Is and errors.As find: a malformed reply keeps its raw bytes,
+// masked too.
+func scrubErr(err error) error {
+	var perr *pimserr.ProtocolError
+	if errors.As(err, &perr) {
+		return &pimserr.ProtocolError{Reason: redact.Digits(perr.Reason, ""), Raw: []byte(redact.Digits(string(perr.Raw), ""))}
+	}
+	text := err.Error()
+	if clean := redact.Digits(text, ""); clean != text {
+		return &maskedError{text: clean, err: err}
+	}
+	return err
+}
+
+// maskedError prints its cause's text with digits masked; errors.Is and
+// errors.As still see the cause (a cancelled context, the host's own type).
+type maskedError struct {
+	text string
+	err  error
+}
+
+func (e *maskedError) Error() string { return e.text }
+func (e *maskedError) Unwrap() error { return e.err }
+
+// record counts, logs and reports a call whose reply came back.
+func (c *Core) record(call *enrollment.Call, state enrollment.State, s *steps.Step, msg *pims.Message, callErr error, took time.Duration) {
+	c.run.Counters.Calls++
+	c.run.Seq++
+	if !c.observed() {
+		return
+	}
+	rec := enrollment.CallRecord{ID: call.ID, State: state, Step: s.ID, Request: call.Request, Err: callErr, Duration: took}
+	if callErr == nil {
+		rec.Status, rec.TransactionID, rec.Reply = msg.Status, msg.TransactionID, *msg
+		if msg.Error != nil {
+			rec.Code = msg.Error.Code
+		}
+	}
+	c.logCall(rec)
+	for _, o := range c.cfg.Observers {
+		if o.Call != nil {
+			o.Call(rec)
+		}
+	}
+}
+
+// observed reports whether a logger or an observer watches the run: if
+// none does, no record of a call or a transition is built.
+func (c *Core) observed() bool { return c.cfg.Logger != nil || len(c.cfg.Observers) > 0 }
+
+func (c *Core) observe(from, to enrollment.State, ev enrollment.Event) {
+	if l := c.cfg.Logger; l != nil {
+		l.LogAttrs(context.Background(), slog.LevelDebug, "transition",
+			slog.String("flow", string(c.flow)),
+			slog.String("from", string(from)),
+			slog.String("to", string(to)),
+			slog.String("event", string(ev)))
+	}
+	for _, o := range c.cfg.Observers {
+		if o.Transition != nil {
+			o.Transition(enrollment.Transition{From: from, To: to, Event: ev})
+		}
+	}
+}
+
+func (c *Core) notifyAnswer(a enrollment.Answer, err error) {
+	for _, o := range c.cfg.Observers {
+		if o.Answer != nil {
+			o.Answer(a, err)
+		}
+	}
+}
+
+func (c *Core) logCall(r enrollment.CallRecord) {
+	if c.cfg.Logger == nil {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("flow", string(c.flow)),
+		slog.String("state", string(r.State)),
+		slog.String("step", r.Step),
+		slog.Any("request", r.Request),
+		slog.Duration("duration", r.Duration),
+	}
+	if r.Err != nil {
+		attrs = append(attrs, slog.String("error", r.Err.Error()))
+	} else {
+		attrs = append(attrs, slog.String("status", string(r.Status)), slog.String("transactionId", r.TransactionID))
+		if r.Code != 0 {
+			attrs = append(attrs, slog.Int("code", r.Code))
+		}
+	}
+	c.cfg.Logger.LogAttrs(context.Background(), slog.LevelInfo, "call", attrs...)
+}
