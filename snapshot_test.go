@@ -84,7 +84,11 @@ func TestRestore_ExpiredCodeAcceptsOnlyResend(t *testing.T) {
 	assert.Equal(t, 1, r.Counters().Resends)
 }
 
-func TestRestore_AsksAgainForALostSecretFirst(t *testing.T) {
+// A restored engine holds no SMS code: on iOS, step 8 sends the enrollment
+// code, so the run goes back to the code's own prompt, where the code is
+// checked as any other (call 6 again), then to the PIN.
+// Reference: docs/contract.md §5 "A restored engine asks again for any secret it needs".
+func TestRestore_GoesBackToThePromptOfALostCode(t *testing.T) {
 	e, clock := atEnrollmentCode(t, enrollfsm.WithPlatform(enrollfsm.IOS))
 	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
 	script := enrolltest.NewScript(enrolltest.Exchange{Request: call6("2424"), Reply: pims.Success("t5", map[string]any{"status": "AlreadyEnrolled"})})
@@ -96,16 +100,35 @@ func TestRestore_AsksAgainForALostSecretFirst(t *testing.T) {
 	r, err := enrollfsm.Restore(data, enrollfsm.WithClock(clock))
 	require.NoError(t, err)
 	p := r.Next()
-	assert.Equal(t, enrollment.AwaitingPIN, p.State)
-	assert.Equal(t, enrollfsm.PromptEnrollmentCode, p.Prompt, "on iOS step 8 sends the code")
+	assert.Equal(t, enrollment.AwaitingEnrollmentCode, p.State, "on iOS step 8 sends the code")
+	assert.Equal(t, enrollfsm.PromptEnrollmentCode, p.Prompt)
 	assert.ErrorIs(t, p.Reason, pimserr.ErrAskedAgain)
+	assert.Contains(t, p.Actions, enrollfsm.ActionResend, "the code's own prompt offers a new one")
 	assert.ErrorIs(t, r.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "1234")), pimserr.ErrWrongPrompt)
-	assert.ErrorIs(t, r.Answer(enrollfsm.Act(enrollfsm.PromptEnrollmentCode, enrollfsm.ActionResend)), pimserr.ErrNotAllowed)
 	assert.ErrorIs(t, r.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "x")), pimserr.ErrInvalidInput)
 	require.NoError(t, r.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
-	assert.Equal(t, enrollfsm.PromptPIN, r.Next().Prompt)
+	script = enrolltest.NewScript(enrolltest.Exchange{Request: call6("2424"), Reply: pims.Success("t6", map[string]any{"status": "AlreadyEnrolled"})})
+	require.Equal(t, enrollfsm.PromptPIN, advance(t, r, script).Prompt, "call 6 checks the code typed again")
 	require.NoError(t, r.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "1234")))
 	assert.Equal(t, map[string]string{"action": "enroll", "pinCode": "1234", "smsCode": "2424"}, r.Next().Call.Request.Params.Map())
+}
+
+// A code a restored engine goes back to is checked for expiry as any other:
+// past its lifetime, only resend (and cancel).
+// Reference: docs/contract.md §4 "An SMS code asked again after a restore is checked for expiry like any other".
+func TestRestore_ACodeAskedAgainExpires(t *testing.T) {
+	e, clock := atEnrollmentCode(t, enrollfsm.WithPlatform(enrollfsm.IOS))
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
+	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("2424"), Reply: pims.Success("t5", map[string]any{"status": "AlreadyEnrolled"})}))
+	data, err := e.Snapshot()
+	require.NoError(t, err)
+	clock.Advance(25 * time.Minute)
+	r, err := enrollfsm.Restore(data, enrollfsm.WithClock(clock))
+	require.NoError(t, err)
+	assert.Equal(t, enrollfsm.PromptEnrollmentCode, r.Next().Prompt)
+	assert.ErrorIs(t, r.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")), pimserr.ErrCodeExpired)
+	require.NoError(t, r.Answer(enrollfsm.Act(enrollfsm.PromptEnrollmentCode, enrollfsm.ActionResend)))
+	assert.Equal(t, "5", r.Next().Call.Step)
 }
 
 func TestRestore_CancelWhileAskingAgain(t *testing.T) {
@@ -136,8 +159,17 @@ func TestRestore_RefusesBadSnapshotsWithTypedErrors(t *testing.T) {
 		"not JSON":           []byte("{"),
 		"an array":           []byte("[]"),
 		"no version":         edit(func(m map[string]any) { delete(m, "v") }),
-		"newer version":      edit(func(m map[string]any) { m["v"] = 3 }),
-		"older version":      edit(func(m map[string]any) { m["v"] = 1 }),
+		"newer version":      edit(func(m map[string]any) { m["v"] = 4 }),
+		"older version":      edit(func(m map[string]any) { m["v"] = 2 }),
+		"first version":      edit(func(m map[string]any) { m["v"] = 1 }),
+		"no run":             edit(func(m map[string]any) { delete(m, "run") }),
+		"bad run":            edit(func(m map[string]any) { m["run"] = "a b" }),
+		"no place":           edit(func(m map[string]any) { delete(m, "seq") }),
+		"place as string":    edit(func(m map[string]any) { m["seq"] = "1" }),
+		"null":               edit(func(m map[string]any) { m["phone"] = nil }),
+		"fraction":           edit(func(m map[string]any) { m["nextCall"] = 1.5 }),
+		"huge number":        edit(func(m map[string]any) { m["nextCall"] = 1e300 }),
+		"long sdk":           edit(func(m map[string]any) { m["sdk"] = "2.1.0-" + strings.Repeat("x", 40) }),
 		"unknown field":      edit(func(m map[string]any) { m["pin"] = "1234" }),
 		"unknown flow":       edit(func(m map[string]any) { m["flow"] = "sideways" }),
 		"auto flow":          edit(func(m map[string]any) { m["flow"] = "auto" }),
@@ -158,6 +190,7 @@ func TestRestore_RefusesBadSnapshotsWithTypedErrors(t *testing.T) {
 		"failure":            edit(func(m map[string]any) { m["failure"] = "bad_reply" }),
 		"bad warning":        edit(func(m map[string]any) { m["warnings"] = []any{map[string]any{"step": "8", "code": 2317}} }),
 		"trailing data":      append(append([]byte{}, good...), []byte(" {}")...),
+		"duplicate key":      append([]byte(`{"v":3,"v":3,`), good[1:]...),
 	}
 	for name, data := range cases {
 		_, err := enrollfsm.Restore(data)

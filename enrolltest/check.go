@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -43,12 +45,13 @@ const OldSDK = "2.0.9"
 const checkVIN = "1HGCM82633A004352"
 
 // Settings returns the settings Check explores by default, under limits
-// (zero: the engine's defaults, judged against the contract's): the
-// enrollment flows on both platforms, with and without automatic removal,
-// plain and with prefetch and sealed snapshots; each account operation on
-// both platforms, plain and sealed. auto is not explored again: it runs
-// full or shortcut, which CheckSDKs proves it picks. flowList narrows the
-// flows (auto is taken as both).
+// (zero: the engine's defaults, judged against the contract's): each
+// enrollment flow on Android with automatic removal off and on, on iOS
+// (whose calls 7 and 8 send the code), and on Android with prefetch and
+// sealed snapshots; each account operation on both platforms, plain and
+// sealed. auto is not explored again: it runs full or shortcut, which
+// CheckSDKs proves it picks. flowList narrows the flows (auto is taken as
+// both), platforms the platforms.
 func Settings(flowList []enrollfsm.Flow, platforms []enrollfsm.Platform, limits enrollfsm.Limits) []Setting {
 	if len(flowList) == 0 {
 		for _, f := range enrollfsm.Flows() {
@@ -63,23 +66,21 @@ func Settings(flowList []enrollfsm.Flow, platforms []enrollfsm.Platform, limits 
 	var out []Setting
 	seen := map[enrollfsm.Flow]bool{}
 	for _, f := range flowList {
-		if f == enrollfsm.FlowAuto {
-			info, _ := enrollfsm.Describe(f)
-			for _, p := range info.Picks {
-				out = append(out, flowSettings(p, platforms, limits, seen)...)
-			}
-			continue
+		picks := []enrollfsm.Flow{f}
+		if info, _ := enrollfsm.Describe(f); len(info.Picks) > 0 {
+			picks = info.Picks
 		}
-		out = append(out, flowSettings(f, platforms, limits, seen)...)
+		for _, p := range picks {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, flowSettings(p, platforms, limits)...)
+			}
+		}
 	}
 	return out
 }
 
-func flowSettings(f enrollfsm.Flow, platforms []enrollfsm.Platform, limits enrollfsm.Limits, seen map[enrollfsm.Flow]bool) []Setting {
-	if seen[f] {
-		return nil
-	}
-	seen[f] = true
+func flowSettings(f enrollfsm.Flow, platforms []enrollfsm.Platform, limits enrollfsm.Limits) []Setting {
 	info, _ := enrollfsm.Describe(f)
 	var out []Setting
 	for _, p := range platforms {
@@ -87,18 +88,18 @@ func flowSettings(f enrollfsm.Flow, platforms []enrollfsm.Platform, limits enrol
 		if info.NeedsVIN {
 			base.VIN = checkVIN
 		}
-		if !info.Enrollment {
-			sealed := base
-			sealed.Sealed = true
+		sealed := base
+		sealed.Sealed = true
+		switch {
+		case !info.Enrollment:
 			out = append(out, base, sealed)
-			continue
-		}
-		for _, auto := range []bool{false, true} {
-			plain := base
-			plain.AutoRemove = auto
-			more := plain
-			more.Prefetch, more.Sealed = true, true
-			out = append(out, plain, more)
+		case p == enrollfsm.Android:
+			auto := base
+			auto.AutoRemove = true
+			sealed.Prefetch = true
+			out = append(out, base, auto, sealed)
+		default:
+			out = append(out, base)
 		}
 	}
 	return out
@@ -114,6 +115,8 @@ type CheckOptions struct {
 	// Progress, if set, is told of each setting as soon as it is checked,
 	// from one goroutine at a time.
 	Progress func(CheckResult)
+	// keep keeps each state's Oracle once expanded, for a test to look at.
+	keep bool
 }
 
 // CheckResult is the exploration of one setting.
@@ -216,6 +219,11 @@ func (r Report) StatesPerCPUSecond() float64 {
 // only for a setting the engine refuses, or when ctx ends.
 func Check(ctx context.Context, settings []Setting, opts CheckOptions) (Report, error) {
 	start, cpu0 := time.Now(), cpuTime()
+	// The exploration keeps many small copies of the engine alive: a larger
+	// heap between collections halves the time spent collecting.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	rep := Report{Untaken: map[enrollfsm.Flow][]fsm.Row{}, SDKs: CheckSDKs()}
 	workers := opts.Workers
 	if workers <= 0 {
@@ -364,9 +372,33 @@ type reply struct {
 	bridge string // the bridge error's text
 	msg    pims.Message
 	err    error
+	// representative: the reply is tried at every expansion, not only at
+	// the first ones of its state (everyCodeAt)
+	representative bool
 }
 
+// everyCodeAt is how many expansions of each calling state try every
+// documented code; the later ones try one code per way the contract
+// handles codes: each is handled by its class alone, and the first
+// expansions prove each code's class at every call.
+const everyCodeAt = 4
+
+// representatives are the codes tried at every expansion: one of each
+// class, and 2201 and 2317, which the contract names on their own. 2316 is
+// tried at the first expansions only: a warning changes nothing of how the
+// run goes on but the warnings it ends with, and the warnings of every
+// subset of steps would multiply the states.
+var representatives = map[pimserr.Code]bool{2001: true, 2102: true, 2201: true, 2202: true, 2308: true, 2310: true, 2317: true, 2999: true}
+
 const txID = "t1"
+
+// code is the reply's error code, 0 for a success or no message.
+func (r reply) code() pimserr.Code {
+	if r.err != nil || r.msg.Error == nil {
+		return 0
+	}
+	return pimserr.Code(r.msg.Error.Code)
+}
 
 func succeeded(name string, result string) reply {
 	return decoded(reply{name: name, raw: []byte(`{"transactionId":"` + txID + `","status":"SUCCEEDED","result":` + result + `}`)})
@@ -415,13 +447,21 @@ func repliesFor(id string) []reply {
 		out = append(out, succeeded("SUCCEEDED", "null"),
 			succeeded("SUCCEEDED with a result that echoes the secrets", `{"smsCode":"415263","pinCode":"1357","note":"`+echoed+`"}`))
 	}
-	for _, c := range append(append([]pimserr.Code(nil), DocumentedCodes...), 2999) {
-		out = append(out, failedWith(c, c.Label()))
+	for i := range out {
+		out[i].representative = true
 	}
-	out = append(out, failedWith(pimserr.CodeAccessRefused, "refused "+echoed))
-	out = append(out, reply{name: "a bridge error", bridge: "bridge down after " + echoed, err: errors.New("bridge down after " + echoed)})
-	out = append(out, decoded(reply{name: "a malformed reply", raw: []byte(`{"transactionId":"` + txID + `","status":"MAYBE"}`)}))
-	return out
+	for _, c := range append(append([]pimserr.Code(nil), DocumentedCodes...), 2999) {
+		r := failedWith(c, c.Label())
+		r.representative = representatives[c]
+		out = append(out, r)
+	}
+	echo := failedWith(pimserr.CodeAccessRefused, "refused "+echoed)
+	echo.name += ", its label quoting the secrets"
+	echo.representative = true
+	bridge := reply{name: "a bridge error", bridge: "bridge down after " + echoed, err: errors.New("bridge down after " + echoed), representative: true}
+	malformed := decoded(reply{name: "a malformed reply", raw: []byte(`{"transactionId":"` + txID + `","status":"MAYBE"}`)})
+	malformed.representative = true
+	return append(out, echo, bridge, malformed)
 }
 
 // The values Check answers with. The secrets differ from each other and
@@ -479,6 +519,9 @@ type node struct {
 	snap   []byte // the last snapshot on the path here, for the rollback check
 	end    bool
 	prompt bool
+	// plain: a scenario file can state the path here (no move of a host
+	// that a scenario cannot express)
+	plain bool
 }
 
 type graphEdge struct {
@@ -510,15 +553,41 @@ type explorer struct {
 	// foreign is a snapshot of another run, which a restore with this run's
 	// place must refuse.
 	foreign []byte
+	keep bool
+	// seen counts the expansions of each calling state.
+	seen map[enrollfsm.State]int
+	// from and via are the state and the move being tried; want, if set, is
+	// an edge to find (ScenarioTaking), found where a plain path takes it.
+	from  int32
+	via   move
+	want  *fsm.Row
+	found *Counterexample
 }
 
 func checkSetting(ctx context.Context, s Setting, opts CheckOptions) (CheckResult, map[fsm.Row]bool, []fsm.Row, error) {
-	start := time.Now()
-	x := &explorer{
-		ctx: ctx, setting: s, max: opts.MaxStates, judge: newJudge(s),
-		clock: NewClock(Epoch), index: map[string]int32{}, taken: map[fsm.Row]bool{}, replies: map[string][]reply{},
-		moveIDs: map[move]moveID{},
+	return (&explorer{}).check(ctx, s, opts)
+}
+
+func (x *explorer) scenarioTaking(ctx context.Context, s Setting) ([]byte, error) {
+	res, _, _, err := x.check(ctx, s, CheckOptions{})
+	switch {
+	case err != nil:
+		return nil, err
+	case x.found != nil && x.found.Scenario != nil:
+		return x.found.Scenario, nil
+	case x.found != nil:
+		return nil, errors.New("enrolltest: " + x.found.Why)
+	case res.Violation != nil:
+		return nil, res.Violation.Err
 	}
+	return nil, fmt.Errorf("enrolltest: %s: no path a scenario can state takes %s --%s--> %s", s, x.want.Src, x.want.Event, x.want.Dst)
+}
+
+func (x *explorer) check(ctx context.Context, s Setting, opts CheckOptions) (CheckResult, map[fsm.Row]bool, []fsm.Row, error) {
+	start := time.Now()
+	x.ctx, x.setting, x.max, x.judge, x.keep = ctx, s, opts.MaxStates, newJudge(s), opts.keep
+	x.clock, x.index, x.taken, x.replies, x.moveIDs = NewClock(Epoch), map[string]int32{}, map[fsm.Row]bool{}, map[string][]reply{}, map[move]moveID{}
+	x.seen = map[enrollfsm.State]int{}
 	if x.max <= 0 {
 		x.max = 400_000
 	}
@@ -535,7 +604,11 @@ func checkSetting(ctx context.Context, s Setting, opts CheckOptions) (CheckResul
 	x.cfg.Clock = x.clock
 	x.cfg.Observers = []enrollfsm.Observer{{
 		Transition: func(t enrollfsm.Transition) {
-			x.taken[fsm.Row{Event: t.Event, Src: t.From, Dst: t.To}] = true
+			row := fsm.Row{Event: t.Event, Src: t.From, Dst: t.To}
+			x.taken[row] = true
+			if x.want != nil && *x.want == row && x.found == nil && x.from >= 0 && x.nodes[x.from].plain && x.via.plain() {
+				x.found = x.counterexample(x.from, []move{x.via}, &PropertyError{Property: PropertyTable, Flow: x.judge.flow, Detail: fmt.Sprintf("none: a path that takes %s --%s--> %s", row.Src, row.Event, row.Dst)})
+			}
 			x.orc.transition(t)
 		},
 		Call:   func(r enrollfsm.CallRecord) { x.orc.call(r) },
@@ -553,11 +626,12 @@ func checkSetting(ctx context.Context, s Setting, opts CheckOptions) (CheckResul
 	x.foreign = x.foreignSnapshot()
 	x.rows = x.tableRows(c)
 	x.settle(c, o)
+	x.from = -1
 	x.add(-1, move{}, c, o, nil, x.keyOf(c, o))
 	if err := o.firstErr(); err != nil {
 		res.Violation = x.counterexample(0, nil, err)
 	}
-	for i := 0; i < len(x.nodes) && res.Violation == nil; i++ {
+	for i := 0; i < len(x.nodes) && res.Violation == nil && x.found == nil; i++ {
 		if len(x.nodes) >= x.max {
 			break
 		}
@@ -569,13 +643,14 @@ func checkSetting(ctx context.Context, s Setting, opts CheckOptions) (CheckResul
 		}
 		res.Violation = x.expand(int32(i))
 	}
-	res.States, res.Edges, res.Bound = len(x.nodes), x.tried, x.bound
+	res.States, res.Edges = len(x.nodes), x.tried
 	res.Closed = res.Violation == nil && len(x.nodes) < x.max
 	if res.Closed {
 		res.Violation = x.whole()
 		res.Closed = res.Violation == nil
 		res.Longest = x.longest
 	}
+	res.Bound = x.bound
 	res.Rows = len(x.rows)
 	for _, row := range x.rows {
 		if x.taken[row] {
@@ -652,11 +727,15 @@ func (x *explorer) sample() {
 	x.peak = max(x.peak, ms.HeapAlloc)
 }
 
-// settle lets the Oracle judge the core as a host sees it.
+// settle lets the Oracle judge the core as a host sees it, and the
+// warnings it holds, which a host sees only at the end.
 func (x *explorer) settle(c *core.Core, o *Oracle) {
 	var p enrollfsm.Pending
 	c.Next(&p)
 	o.Settle(p, c.Counters())
+	if got, want := c.Warned(), popcount(o.st.warned); got != want {
+		o.violate(PropertyOracle, "%d warnings held, the contract counts %d steps done with 2316", got, want)
+	}
 	if out, over := c.Outcome(); over {
 		o.Finish(out, over)
 	}
@@ -665,17 +744,27 @@ func (x *explorer) settle(c *core.Core, o *Oracle) {
 // add stores a new state, of key k.
 func (x *explorer) add(parent int32, via move, c *core.Core, o *Oracle, snap []byte, k []byte) int32 {
 	_, waiting := promptOf[o.st.cur]
+	plain := parent < 0 || x.nodes[parent].plain && via.plain()
 	x.nodes = append(x.nodes, node{parent: parent, via: x.id(via), core: c, orc: o, now: x.clock.Now(), snap: snap,
-		end: c.Ended(), prompt: waiting})
+		end: c.Ended(), prompt: waiting, plain: plain})
 	id := int32(len(x.nodes) - 1)
 	x.index[string(k)] = id
 	return id
 }
 
 func (x *explorer) keyOf(c *core.Core, o *Oracle) []byte {
-	x.key = c.AppendKey(x.key[:0], x.judge.lim.CodeTTL)
+	if c.Ended() {
+		// an end has no future: it is its state, failure and warnings,
+		// which Finish has checked
+		x.key = append(x.key[:0], "end "...)
+		x.key = append(x.key, c.State()...)
+		x.key = append(x.key, c.Failure()...)
+		return append(x.key, byte(c.Warned()))
+	}
+	live := x.judge.liveAt(&o.st)
+	x.key = c.AppendKey(x.key[:0], x.judge.lim.CodeTTL, live)
 	x.key = append(x.key, 0xff)
-	x.key = o.key(x.key)
+	x.key = o.key(x.key, live)
 	return x.key
 }
 
@@ -686,7 +775,23 @@ func (x *explorer) moves(n *node) []move {
 	var out []move
 	switch p.Kind {
 	case enrollfsm.PendingCall:
-		for i := range x.repliesOf(p.Call.Step) {
+		// A path warns (2316) at one step at most, as often as that step
+		// runs: the warnings of several steps are independent, and their
+		// every subset would multiply the states.
+		warned := n.orc.st.warned
+		// Every documented code at the first expansions of each calling
+		// state; after that, one code of each way a code is handled.
+		every := x.seen[p.State] < everyCodeAt
+		x.seen[p.State]++
+		for i, r := range x.repliesOf(p.Call.Step) {
+			if r.code() == pimserr.CodePostSyncFailed && warned != 0 && warned != stepBit(p.Call.Step) {
+				continue
+			}
+			// a step's second 2316 is tried wherever its first left a warning
+			again := r.code() == pimserr.CodePostSyncFailed && warned == stepBit(p.Call.Step)
+			if !every && !r.representative && !again {
+				continue
+			}
 			out = append(out, move{kind: moveReply, reply: int16(i), step: p.Call.Step})
 		}
 		for _, a := range p.Also {
@@ -708,14 +813,12 @@ func (x *explorer) moves(n *node) []move {
 		for _, a := range allActions {
 			out = append(out, move{kind: moveAction, prompt: p.Prompt, action: a})
 		}
-		now := x.clock.Now().UnixMilli()
-		ttl := x.judge.lim.CodeTTL.Milliseconds()
-		for i, code := range n.orc.st.codes {
-			if !code.sent {
-				continue
-			}
+		// at a code's prompt: to just before, at and just after its lifetime
+		if i := codeIndex(p.Prompt); i >= 0 && n.orc.st.codes[i].sent {
+			now := x.clock.Now().UnixMilli()
+			at := n.orc.st.codes[i].sentAt + x.judge.lim.CodeTTL.Milliseconds()
 			for _, off := range []int16{-1000, 0, 1000} {
-				if code.sentAt+ttl+int64(off) > now {
+				if at+int64(off) > now {
 					out = append(out, move{kind: moveWait, code: int8(i), offset: off})
 				}
 			}
@@ -746,8 +849,14 @@ func (x *explorer) expand(i int32) *Counterexample {
 		if ce := x.try(i, mv); ce != nil {
 			return ce
 		}
+		if x.found != nil {
+			return nil
+		}
 	}
-	x.nodes[i].core, x.nodes[i].orc = nil, nil
+	x.nodes[i].core = nil
+	if !x.keep {
+		x.nodes[i].orc = nil
+	}
 	return nil
 }
 
@@ -779,20 +888,9 @@ func (x *explorer) apply(c *core.Core, o *Oracle, mv move, snap []byte) (*core.C
 	case moveAbort, moveHostCancel:
 		o.Cancelling()
 		c.Cancel()
-	case moveValue:
-		_ = c.Answer(enrollfsm.Value(mv.prompt, validValues[mv.prompt]))
-	case moveMalformed:
-		_ = c.Answer(enrollfsm.Value(mv.prompt, malformedValues[mv.prompt]))
-	case moveSamePIN:
-		_ = c.Answer(enrollfsm.Value(mv.prompt, validValues[enrollfsm.PromptOldPIN]))
-	case moveOther:
-		other := enrollfsm.PromptPIN
-		if mv.prompt == other {
-			other = enrollfsm.PromptOldPIN
-		}
-		_ = c.Answer(enrollfsm.Value(other, validValues[other]))
-	case moveAction:
-		_ = c.Answer(enrollfsm.Act(mv.prompt, mv.action))
+	case moveValue, moveMalformed, moveSamePIN, moveOther, moveAction:
+		a, _ := answerOf(mv)
+		_ = c.Answer(a)
 	case moveWait:
 		code := o.st.codes[mv.code]
 		to := code.sentAt + x.judge.lim.CodeTTL.Milliseconds() + int64(mv.offset)
@@ -846,8 +944,8 @@ func (x *explorer) sameAfterRestore(saved, restored *core.Core, o *Oracle) {
 	if restored.State() != saved.State() {
 		return
 	}
-	a := saved.AppendSavedKey(nil, x.judge.lim.CodeTTL)
-	b := restored.AppendSavedKey(nil, x.judge.lim.CodeTTL)
+	a := saved.AppendSavedKey(nil, x.judge.lim.CodeTTL, core.LiveAll)
+	b := restored.AppendSavedKey(nil, x.judge.lim.CodeTTL, core.LiveAll)
 	if string(a) != string(b) {
 		o.violate(PropertySnapshot, "the restored engine does not hold what the saved one held (but its secrets)")
 	}
@@ -873,10 +971,57 @@ func edited(data []byte) []byte {
 	return []byte(s[:j] + "9" + s[j:])
 }
 
+// answerOf is the answer a move gives, if it gives one.
+func answerOf(mv move) (enrollfsm.Answer, bool) {
+	switch mv.kind {
+	case moveValue:
+		return enrollfsm.Value(mv.prompt, validValues[mv.prompt]), true
+	case moveMalformed:
+		return enrollfsm.Value(mv.prompt, malformedValues[mv.prompt]), true
+	case moveSamePIN:
+		return enrollfsm.Value(mv.prompt, validValues[enrollfsm.PromptOldPIN]), true
+	case moveOther:
+		other := enrollfsm.PromptPIN
+		if mv.prompt == other {
+			other = enrollfsm.PromptOldPIN
+		}
+		return enrollfsm.Value(other, validValues[other]), true
+	case moveAction:
+		return enrollfsm.Act(mv.prompt, mv.action), true
+	}
+	return enrollfsm.Answer{}, false
+}
+
+// refused tries an answer the engine refuses without copying anything: the
+// Oracle judges the refusal, and the state stays as it was.
+func (x *explorer) refused(i int32, mv move) (bool, *Counterexample) {
+	a, ok := answerOf(mv)
+	if !ok {
+		return false, nil
+	}
+	parent := &x.nodes[i]
+	err := parent.core.Refusal(a)
+	if err == nil {
+		return false, nil
+	}
+	o := parent.orc.clone()
+	o.answer(a, err)
+	if e := o.firstErr(); e != nil {
+		return true, x.counterexample(i, []move{mv}, e)
+	}
+	x.edges = append(x.edges, graphEdge{from: i, to: i, via: x.id(mv)})
+	return true, nil
+}
+
 // try gives node i's core, copied, one input.
 func (x *explorer) try(i int32, mv move) *Counterexample {
 	parent := &x.nodes[i]
 	x.tried++
+	x.from, x.via = i, mv
+	x.clock.set(parent.now)
+	if done, ce := x.refused(i, mv); done {
+		return ce
+	}
 	x.clock.set(parent.now)
 	o := parent.orc.clone()
 	x.orc = o
@@ -885,7 +1030,6 @@ func (x *explorer) try(i int32, mv move) *Counterexample {
 	if err := o.firstErr(); err != nil {
 		return x.counterexample(i, []move{mv}, err)
 	}
-	x.bound = max(x.bound, o.st.peak)
 	k := x.keyOf(c, o)
 	if j, ok := x.index[string(k)]; ok {
 		x.edges = append(x.edges, graphEdge{from: i, to: j, via: x.id(mv)})
@@ -894,6 +1038,23 @@ func (x *explorer) try(i int32, mv move) *Counterexample {
 	j := x.add(i, mv, c, o, snap, k)
 	x.edges = append(x.edges, graphEdge{from: i, to: j, via: x.nodes[j].via})
 	return nil
+}
+
+// plain reports whether a scenario file can state the move.
+func (mv move) plain() bool {
+	switch mv.kind {
+	case moveAhead, moveNotMade, moveAbort, moveOther:
+		return false
+	}
+	return true
+}
+
+// ScenarioTaking explores s until a path a scenario file can state takes
+// row, and returns that run as the contract expects it (Counterexample's
+// scenario), ended by cancelling: a scenario to cover an edge.
+func ScenarioTaking(ctx context.Context, s Setting, row fsm.Row) ([]byte, error) {
+	x := &explorer{want: &row}
+	return x.scenarioTaking(ctx, s)
 }
 
 // id returns mv's number, numbering it if it is new.
@@ -957,6 +1118,9 @@ func (x *explorer) whole() *Counterexample {
 				Detail: "no terminal state can be reached from here"})
 		}
 	}
+	if ce := x.callBound(); ce != nil {
+		return ce
+	}
 	g := x.runGraph()
 	comp, order := g.components()
 	for k, e := range g.edges {
@@ -985,6 +1149,59 @@ func (x *explorer) whole() *Counterexample {
 		}
 	}
 	x.longest = best
+	return nil
+}
+
+// callBound measures the most calls any run makes between two waits: the
+// longest chain of edges that leave calling states (a read retried is a
+// state of its own, by its attempt). A loop of calls would run without
+// end; the contract's bound must hold.
+func (x *explorer) callBound() *Counterexample {
+	out := make([][]int32, len(x.nodes))
+	for _, e := range x.edges {
+		if n := &x.nodes[e.from]; !n.prompt && !n.end && e.from != e.to {
+			out[e.from] = append(out[e.from], e.to)
+		}
+	}
+	const (
+		unseen = iota
+		open
+		closed
+	)
+	mark := make([]uint8, len(x.nodes))
+	longest := make([]int32, len(x.nodes))
+	var loop int32 = -1
+	var walk func(v int32)
+	walk = func(v int32) {
+		mark[v] = open
+		best := int32(0)
+		for _, w := range out[v] {
+			switch mark[w] {
+			case open:
+				loop = v
+			case unseen:
+				walk(w)
+			}
+			best = max(best, longest[w])
+		}
+		if n := &x.nodes[v]; !n.prompt && !n.end {
+			best++
+		}
+		longest[v], mark[v] = best, closed
+	}
+	for v := range x.nodes {
+		if mark[v] == unseen {
+			walk(int32(v))
+		}
+		x.bound = max(x.bound, int(longest[v]))
+	}
+	switch {
+	case loop >= 0:
+		return x.counterexample(loop, nil, &PropertyError{Property: PropertyEnd, Flow: x.judge.flow, Detail: "a loop of calls with no prompt"})
+	case x.bound > x.judge.bound:
+		return x.counterexample(0, nil, &PropertyError{Property: PropertyBound, Flow: x.judge.flow,
+			Detail: fmt.Sprintf("a run makes %d calls between two waits; the contract allows %d", x.bound, x.judge.bound)})
+	}
 	return nil
 }
 

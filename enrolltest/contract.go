@@ -7,6 +7,7 @@ import (
 
 	"github.com/enrollfsm/enrollfsm"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/internal/core"
 	"github.com/enrollfsm/enrollfsm/pims"
 )
 
@@ -146,6 +147,36 @@ func (spec call) request(p enrollfsm.Platform, value func(answer) string) (want 
 	}
 	want.Params = pims.ParamsFrom(params)
 	return want, ""
+}
+
+// matches reports, without building the request, whether got is exactly
+// the request the call makes on platform p with these answers: Check's hot
+// path, which explains a difference with request and Diff.
+func (spec call) matches(p enrollfsm.Platform, value func(answer) string, got pims.Request) bool {
+	n := len(spec.fixed) + len(spec.answers)
+	iosCode := spec.iosCode && p == enrollfsm.IOS
+	if iosCode {
+		n++
+	}
+	if got.Op != spec.op || got.API != spec.api || got.Params.Len() != n {
+		return false
+	}
+	for k, v := range spec.fixed {
+		if x, ok := got.Params.Get(k); !ok || x != v {
+			return false
+		}
+	}
+	for k, a := range spec.answers {
+		if x, ok := got.Params.Get(k); !ok || x == "" || x != value(a) {
+			return false
+		}
+	}
+	if iosCode {
+		if x, ok := got.Params.Get("smsCode"); !ok || x == "" || x != value(fromEnrollCode) {
+			return false
+		}
+	}
+	return true
 }
 
 const (
@@ -535,4 +566,190 @@ func versionAtLeast(v string, min [3]int) bool {
 		}
 	}
 	return true
+}
+
+// liveness says, at each state of the model, which answers held and which
+// codes' counts may still decide how the run goes on: an answer some call
+// may send before a prompt asks it again (or a phone change forgets it), a
+// code whose prompt, or a call whose refusal counts against it, may come
+// before a new one is texted. interrupted and verifying_enrollment go on by
+// the call they keep, so each is a node per kept call (liveKey). Check
+// leaves the rest out of its keys.
+func (m *model) liveness(p enrollfsm.Platform) map[string]core.Live {
+	bit := func(a answer) core.Live { return 1 << int(a-fromPhone) }
+	gen := func(s enrollfsm.State) core.Live {
+		var l core.Live
+		if id, ok := callOf[s]; ok {
+			for _, a := range calls[id].sends(p) {
+				if a >= fromPhone && a <= fromOldPIN {
+					l |= bit(a)
+				}
+			}
+			if i := codeIndex(calls[id].blames); i >= 0 {
+				l |= core.LiveCertSlot << i
+			}
+		}
+		if i := codeIndex(promptOf[s]); i >= 0 {
+			l |= core.LiveCertSlot << i
+		}
+		return l
+	}
+	kill := func(src enrollfsm.State, ev enrollfsm.Event) core.Live {
+		var l core.Live
+		if a, ok := answerSource[promptOf[src]]; ok && valueEvent[promptOf[src]] == ev {
+			l |= bit(a)
+		}
+		switch ev {
+		case "phone_change_requested":
+			l |= bit(fromCertCode)
+		case "certification_sms_sent":
+			l |= core.LiveCertSlot
+		case "enrollment_sms_sent":
+			l |= core.LiveEnrollSlot
+		}
+		return l
+	}
+	// The graph with interrupted and verifying_enrollment split by the call
+	// they keep: an edge from node u to node v that kills some items.
+	type arc struct {
+		u, v string
+		kill core.Live
+	}
+	var arcs []arc
+	nodes := map[string]enrollfsm.State{}
+	node := func(s enrollfsm.State, kept string) string {
+		n := liveKey(s, kept)
+		nodes[n] = s
+		return n
+	}
+	for e, dst := range m.next {
+		if e.src == "interrupted" || e.src == "verifying_enrollment" {
+			continue // below, per kept call
+		}
+		k := kill(e.src, e.ev)
+		from := node(e.src, "")
+		switch {
+		case dst == "interrupted":
+			arcs = append(arcs, arc{from, node(dst, string(e.src)), k})
+		case dst == "verifying_enrollment":
+			arcs = append(arcs, arc{from, node(dst, string(e.src)), k})
+		default:
+			arcs = append(arcs, arc{from, node(dst, ""), k})
+		}
+	}
+	// interrupted@c, for every call c (and for the verification of each
+	// enrollment call v, interrupted@verifying_enrollment@v)
+	kept := func(via string) []string {
+		var out []string
+		for e := range m.next {
+			if e.src == "interrupted" && strings.HasPrefix(string(e.ev), "retry_") {
+				out = append(out, strings.TrimPrefix(string(e.ev), "retry_"))
+			}
+		}
+		return out
+	}
+	for _, c := range kept("") {
+		in := node("interrupted", c)
+		target := c
+		if c == "verifying_enrollment" {
+			continue
+		}
+		for e, dst := range m.next {
+			if e.src != "interrupted" {
+				continue
+			}
+			ev := string(e.ev)
+			switch {
+			case ev == "retry_"+target:
+				arcs = append(arcs, arc{in, node(dst, ""), 0})
+			case ev == "answers_lost_"+target:
+				arcs = append(arcs, arc{in, node(dst, ""), 0})
+			case ev == "verify_requested" && calls[callOf[enrollfsm.State(target)]].enrolls:
+				arcs = append(arcs, arc{in, node(dst, target), 0})
+			case ev == "cancel_requested", ev == "attempts_exhausted":
+				arcs = append(arcs, arc{in, node(dst, ""), 0})
+			}
+		}
+	}
+	for e, dst := range m.next {
+		if e.src != "verifying_enrollment" {
+			continue
+		}
+		for _, v := range kept("") {
+			if !calls[callOf[enrollfsm.State(v)]].enrolls {
+				continue
+			}
+			from := node("verifying_enrollment", v)
+			ev := string(e.ev)
+			switch {
+			case ev == "resume_"+v, ev == "answers_lost_"+v:
+				arcs = append(arcs, arc{from, node(dst, ""), 0})
+			case strings.HasPrefix(ev, "resume_"), strings.HasPrefix(ev, "answers_lost_"):
+			case dst == "interrupted":
+				// the verification interrupted: its retry verifies v again
+				in := node("interrupted", "verifying_enrollment@"+v)
+				arcs = append(arcs, arc{from, in, 0})
+				for e2, d2 := range m.next {
+					switch {
+					case e2.src == "interrupted" && e2.ev == "retry_verifying_enrollment":
+						arcs = append(arcs, arc{in, node(d2, v), 0})
+					case e2.src == "interrupted" && (e2.ev == "cancel_requested" || e2.ev == "attempts_exhausted"):
+						arcs = append(arcs, arc{in, node(d2, ""), 0})
+					}
+				}
+			default:
+				arcs = append(arcs, arc{from, node(dst, ""), 0})
+			}
+		}
+	}
+	live := map[string]core.Live{}
+	for n, s := range nodes {
+		live[n] = gen(s)
+		if s == "verifying_enrollment" {
+			live[n] = 0 // call 1 sends nothing
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, a := range arcs {
+			if add := live[a.v] &^ a.kill &^ live[a.u]; add != 0 {
+				live[a.u] |= add
+				changed = true
+			}
+		}
+	}
+	return live
+}
+
+// liveKey names a node of liveness: a state, and for interrupted and
+// verifying_enrollment the call they keep.
+func liveKey(s enrollfsm.State, kept string) string {
+	if (s == "interrupted" || s == "verifying_enrollment") && kept != "" {
+		return string(s) + "@" + kept
+	}
+	return string(s)
+}
+
+// liveAt is liveness at the model's state st.
+func (j *judge) liveAt(st *state) core.Live {
+	switch st.cur {
+	case "interrupted":
+		kept := string(st.resume)
+		if st.resume == "verifying_enrollment" {
+			kept += "@" + string(st.verifyFor)
+		}
+		if l, ok := j.live[liveKey(st.cur, kept)]; ok {
+			return l
+		}
+		return core.LiveAll
+	case "verifying_enrollment":
+		if l, ok := j.live[liveKey(st.cur, string(st.verifyFor))]; ok {
+			return l
+		}
+		return core.LiveAll
+	}
+	if l, ok := j.live[string(st.cur)]; ok {
+		return l
+	}
+	return core.LiveAll
 }

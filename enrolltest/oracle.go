@@ -11,6 +11,7 @@ import (
 
 	"github.com/enrollfsm/enrollfsm"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/internal/core"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
@@ -54,6 +55,7 @@ type judge struct {
 	lim   enrollfsm.Limits
 	m     *model
 	bound int
+	live  map[string]core.Live
 	err   error
 }
 
@@ -104,7 +106,32 @@ type expectation struct {
 	unsure  bool
 	warning bool
 	blamed  enrollfsm.Prompt // a last refused answer, counted by call_failed
-	why     string
+	// why the contract gives it: a fixed phrase, with the reply (step and
+	// code) or the answer it follows, put in words only for a violation.
+	why    string
+	step   string
+	code   pimserr.Code
+	answer *enrollfsm.Answer
+}
+
+// explain is why, in words.
+func (e expectation) explain() string {
+	var b strings.Builder
+	switch {
+	case e.answer != nil:
+		b.WriteString("the answer " + e.answer.String())
+	case e.step != "" && e.code != 0:
+		fmt.Fprintf(&b, "the reply %d to step %s", e.code, e.step)
+	case e.step != "":
+		b.WriteString("the reply to step " + e.step)
+	}
+	if e.why != "" {
+		if b.Len() > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(e.why)
+	}
+	return b.String()
 }
 
 // OracleOption configures an Oracle.
@@ -145,6 +172,7 @@ func newJudge(s Setting) *judge {
 		j.err = fmt.Errorf("enrolltest: no flow %q in the contract", j.flow)
 	} else {
 		j.bound, j.err = modelBound(j.m, j.lim)
+		j.live = j.m.liveness(j.plat)
 	}
 	judges.Store(s, j)
 	return j
@@ -208,7 +236,7 @@ func (o *Oracle) Fail(p Property, format string, args ...any) {
 // clone copies the Oracle for a branch of Check.
 func (o *Oracle) clone() *Oracle {
 	c := &Oracle{j: o.j, now: o.now, sim: o.sim, quiet: o.quiet, st: o.st, typed: o.typed, phones: o.phones}
-	c.st.expect = slices.Clone(o.st.expect)
+	c.st.expect = nil // a settled run expects nothing
 	return c
 }
 
@@ -300,19 +328,24 @@ func (o *Oracle) made(rec enrollfsm.CallRecord) {
 	if rec.Step != id {
 		o.violate(PropertyRequest, "step %s reported, %s makes step %s", rec.Step, st.cur, id)
 	}
-	want, missing := spec.request(o.j.plat, func(a answer) string { return st.values[a] })
-	switch {
-	case missing != "":
-		o.violate(PropertyRequest, "step %s sends %s, which no answer of this engine's life gave", id, missing)
-	default:
-		if d := Diff(want, rec.Request); d != "" {
-			o.violate(PropertyRequest, "step %s: %s", id, d)
+	value := func(a answer) string { return st.values[a] }
+	if !spec.matches(o.j.plat, value, rec.Request) {
+		want, missing := spec.request(o.j.plat, value)
+		switch {
+		case missing != "":
+			o.violate(PropertyRequest, "step %s sends %s, which no answer of this engine's life gave", id, missing)
+		default:
+			if d := Diff(want, rec.Request); d != "" {
+				o.violate(PropertyRequest, "step %s: %s", id, d)
+			}
 		}
 	}
 	if spec.enrolls && st.unverified != "" {
 		o.violate(PropertyVerify, "step %s sent while the outcome of %s is unknown and not checked by call 1", id, st.unverified)
 	}
-	o.note("%s", replyNote(id, rec))
+	if !o.quiet {
+		o.note("%s", replyNote(id, rec))
+	}
 	exp := o.predict(id, spec, rec)
 	resent := st.afterUnsurePIN
 	st.afterUnsurePIN = id == "7" && st.pinMayBeSet && exp.ev == "pin_registered"
@@ -352,59 +385,66 @@ func (o *Oracle) expect(e expectation) {
 // predict is the transition the reply to call id must cause (docs/contract.md §4,
 // and the decisions of docs/decisions.md it names).
 func (o *Oracle) predict(id string, spec call, rec enrollfsm.CallRecord) expectation {
+	e := o.predictReply(id, spec, rec)
+	e.step = id
+	if rec.Err == nil && rec.Reply.Error != nil {
+		e.code = pimserr.Code(rec.Reply.Error.Code)
+	}
+	return e
+}
+
+func (o *Oracle) predictReply(id string, spec call, rec enrollfsm.CallRecord) expectation {
 	st, lim := &o.st, &o.j.lim
-	why := "the reply to step " + id
-	bad := expectation{ev: "call_failed", failure: pimserr.FailureBadReply, why: why + " is malformed"}
+	bad := expectation{ev: "call_failed", failure: pimserr.FailureBadReply, why: "is malformed"}
 	if rec.Err != nil {
 		var pe *pimserr.ProtocolError
 		if errors.As(rec.Err, &pe) {
 			return bad
 		}
-		return expectation{ev: "call_interrupted", unknown: spec.enrolls, unsure: isSecretPrompt(spec.blames), why: "no reply to step " + id}
+		return expectation{ev: "call_interrupted", unknown: spec.enrolls, unsure: isSecretPrompt(spec.blames), why: "never came"}
 	}
 	msg := rec.Reply
 	switch {
 	case msg.Status == pims.Succeeded:
-		return o.success(id, spec, msg.Result, why)
+		return o.success(id, spec, msg.Result)
 	case msg.Status != pims.Failed, msg.Error == nil, msg.Error.Code == 0:
 		return bad
 	}
 	code := pimserr.Code(msg.Error.Code)
-	why += " " + code.String()
 	cl := classOf[code]
 	if cl == warning && (spec.read || id == "6") {
 		cl = transient // the engine needs a result that 2316 does not carry
 	}
 	switch cl {
 	case warning:
-		e := o.success(id, spec, nil, why)
+		e := o.success(id, spec, nil)
 		e.warning = e.ev != "call_failed"
 		return e
 	case transient:
 		if spec.read && st.attempt < lim.ReadAttempts {
-			return expectation{ev: "read_retried", dst: st.cur, why: why}
+			return expectation{ev: "read_retried", dst: st.cur}
 		}
 		lost := code == pimserr.CodeTimeout
-		return expectation{ev: "call_interrupted", unknown: spec.enrolls && lost, unsure: isSecretPrompt(spec.blames) && lost, why: why}
+		return expectation{ev: "call_interrupted", unknown: spec.enrolls && lost, unsure: isSecretPrompt(spec.blames) && lost}
 	case rejected:
 		p := spec.blames
 		if p == "" {
-			return expectation{ev: "call_failed", failure: pimserr.FailureCode(code), why: why + " at a call without user input"}
+			return expectation{ev: "call_failed", failure: pimserr.FailureCode(code), why: "at a call without user input"}
 		}
 		if o.exhausted(p) {
-			return expectation{ev: "call_failed", failure: pimserr.FailureTooManyAttempts, blamed: p, why: why + ", the last attempt"}
+			return expectation{ev: "call_failed", failure: pimserr.FailureTooManyAttempts, blamed: p, why: "to the last attempt"}
 		}
-		return expectation{ev: "input_rejected", why: why}
+		return expectation{ev: "input_rejected"}
 	case blocked:
 		if id == "8" && code == pimserr.CodeForbidden && st.afterUnsurePIN {
-			return expectation{ev: "device_maybe_enrolled", unknown: true, why: why + " right after a resent step 7, which may have enrolled the device"}
+			return expectation{ev: "device_maybe_enrolled", unknown: true, why: "right after a resent step 7, which may have enrolled the device"}
 		}
 		if o.j.m.enrollment && id == "A" {
-			return expectation{ev: "call_failed", failure: pimserr.FailureAccountLocked, why: why + " at the removal itself"}
+			return expectation{ev: "call_failed", failure: pimserr.FailureAccountLocked, why: "at the removal itself"}
 		}
-		return o.blockedEvent(code, why)
+		return o.blockedEvent(code)
 	}
-	return expectation{ev: "call_failed", failure: pimserr.FailureCode(code), why: why}
+	return expectation{ev: "call_failed", failure: pimserr.FailureCode(code)}
 }
 
 // exhausted reports whether one more wrong answer to p ends the run: the
@@ -423,23 +463,23 @@ func (o *Oracle) exhausted(p enrollfsm.Prompt) bool {
 // blockedEvent is what a blocked account leads to: removal in an enrollment
 // (automatic or asked, within the removals allowed), failure in an
 // operation.
-func (o *Oracle) blockedEvent(code pimserr.Code, why string) expectation {
+func (o *Oracle) blockedEvent(code pimserr.Code) expectation {
 	switch {
 	case !o.j.m.enrollment:
-		return expectation{ev: "call_failed", failure: pimserr.FailureCode(code), why: why + " in an account operation"}
+		return expectation{ev: "call_failed", failure: pimserr.FailureCode(code), why: "in an account operation"}
 	case o.st.removals >= o.j.lim.Removals:
-		return expectation{ev: "call_failed", failure: pimserr.FailureAccountLocked, why: why + " with no removal left"}
+		return expectation{ev: "call_failed", failure: pimserr.FailureAccountLocked, why: "with no removal left"}
 	case o.j.set.AutoRemove:
-		return expectation{ev: "removal_authorised", why: why + " with automatic removal"}
+		return expectation{ev: "removal_authorised", why: "with automatic removal"}
 	}
-	return expectation{ev: "removal_required", why: why}
+	return expectation{ev: "removal_required"}
 }
 
 // success reads a SUCCEEDED reply's result as docs/contract.md §2 and §7 describe.
-func (o *Oracle) success(id string, spec call, result map[string]any, why string) expectation {
+func (o *Oracle) success(id string, spec call, result map[string]any) expectation {
 	st := &o.st
-	bad := expectation{ev: "call_failed", failure: pimserr.FailureBadReply, why: why + ": result unreadable"}
-	ok := func(ev enrollfsm.Event) expectation { return expectation{ev: ev, why: why} }
+	bad := expectation{ev: "call_failed", failure: pimserr.FailureBadReply, why: "has an unreadable result"}
+	ok := func(ev enrollfsm.Event) expectation { return expectation{ev: ev} }
 	switch id {
 	case "1":
 		v, readable := boolOf(result, "isDeviceActivated")
@@ -461,7 +501,7 @@ func (o *Oracle) success(id string, spec call, result map[string]any, why string
 		case "NotBlocked":
 			return ok("account_not_blocked")
 		case "AccountBlocked", "PINBlocked":
-			return o.blockedEvent(pimserr.CodeAccountBlocked, why+": account blocked")
+			return o.blockedEvent(pimserr.CodeAccountBlocked)
 		}
 		return bad
 	case "3":
@@ -523,9 +563,9 @@ func (o *Oracle) lacks(spec call) bool {
 // failing if that count was the last allowed (docs/contract.md §4–§5).
 func (o *Oracle) lost(c enrollfsm.State, verifying bool) expectation {
 	blames := calls[callOf[c]].blames
-	e := expectation{ev: enrollfsm.Event("answers_lost_" + string(c)), dst: o.j.m.refusedAt[c], why: "a restored run lacks the answers of " + string(c)}
+	e := expectation{ev: enrollfsm.Event("answers_lost_" + string(c)), dst: o.j.m.refusedAt[c], why: "(a restored run lacks the answers of the kept call)"}
 	if o.st.unsure && o.exhausted(blames) {
-		e = expectation{ev: "attempts_exhausted", dst: "failed", failure: pimserr.FailureTooManyAttempts, why: e.why + ", whose last counts and was the last allowed"}
+		e = expectation{ev: "attempts_exhausted", dst: "failed", failure: pimserr.FailureTooManyAttempts, why: "(a restored run counts the answer whose reply never came, the last allowed)"}
 		if verifying {
 			e.ev, e.blamed = "call_failed", blames
 		}
@@ -542,7 +582,9 @@ func (o *Oracle) transition(tr enrollfsm.Transition) {
 	}
 	st := &o.st
 	o.stats.Transitions++
-	o.note("%s", tr.Event)
+	if !o.quiet {
+		o.note("%s", tr.Event)
+	}
 	if tr.From != st.cur {
 		o.violate(PropertyTable, "transition %s → %s by %s, but the run was at %s", tr.From, tr.To, tr.Event, st.cur)
 	}
@@ -562,7 +604,7 @@ func (o *Oracle) transition(tr enrollfsm.Transition) {
 		if st.blocked != 0 {
 			p = PropertyBlocked
 		}
-		o.violate(p, "%s: the contract gives %s → %s, the engine took %s → %s", exp.why, exp.ev, exp.dst, tr.Event, tr.To)
+		o.violate(p, "%s: the contract gives %s → %s, the engine took %s → %s", exp.explain(), exp.ev, exp.dst, tr.Event, tr.To)
 		exp = expectation{ev: tr.Event, dst: tr.To}
 	}
 	st.blocked = 0
@@ -735,9 +777,13 @@ func (o *Oracle) answer(a enrollfsm.Answer, err error) {
 	o.stats.Answers++
 	if err != nil {
 		o.stats.Refused++
-		o.note("%s (refused)", a)
-	} else {
-		o.note("%s", a)
+	}
+	if !o.quiet {
+		if err != nil {
+			o.note("%s (refused)", a)
+		} else {
+			o.note("%s", a)
+		}
 	}
 	o.remember(a)
 	if err != nil && o.leaks(err.Error()) {
@@ -756,7 +802,7 @@ func (o *Oracle) answer(a enrollfsm.Answer, err error) {
 		if keep != 0 {
 			o.st.values[keep] = normalValue(a.Prompt, a.Value)
 		}
-		o.expect(expectation{ev: ev, why: "the answer " + a.String()})
+		o.expect(expectation{ev: ev, answer: &a})
 	}
 }
 
@@ -771,7 +817,8 @@ func (o *Oracle) remember(a enrollfsm.Answer) {
 		}
 		return
 	}
-	if isSecretPrompt(a.Prompt) && validDigits(a.Value, 4, 8) && !slices.Contains(o.typed, a.Value) {
+	// a value that is also an error code ("2308") is told apart from no leak
+	if isSecretPrompt(a.Prompt) && validDigits(a.Value, 4, 8) && !slices.Contains(o.typed, a.Value) && !isDocumented(a.Value) {
 		o.typed = append(slices.Clip(o.typed), a.Value)
 	}
 }
@@ -881,7 +928,7 @@ func (o *Oracle) Settle(p enrollfsm.Pending, n enrollfsm.Counters) {
 	st := &o.st
 	if len(st.expect) > 0 {
 		e := st.expect[0]
-		o.violate(PropertyOracle, "%s: the contract gives %s → %s, the engine did not move", e.why, e.ev, e.dst)
+		o.violate(PropertyOracle, "%s: the contract gives %s → %s, the engine did not move", e.explain(), e.ev, e.dst)
 		st.expect = st.expect[:0]
 	}
 	if p.State != st.cur {
@@ -936,8 +983,8 @@ func (o *Oracle) Restoring(data []byte) {
 	if !o.ready() {
 		return
 	}
-	if o.leaks(string(data)) || o.holdsSecret(data) {
-		o.violate(PropertySnapshot, "the snapshot holds a PIN or an SMS code")
+	if at := SecretIn(data, o.typed, o.phones...); data != nil && at != "" {
+		o.violate(PropertySnapshot, "the snapshot holds a PIN or an SMS code at %s", at)
 	}
 	st := &o.st
 	if isTerminal(st.cur) {
@@ -974,7 +1021,7 @@ func (o *Oracle) settleNext() {
 	if !ok || st.values[answerSource[promptOf[at]]] != "" {
 		return
 	}
-	o.expect(expectation{ev: "answer_lost", dst: at, why: "a restored run lacks the answer " + string(promptOf[at]) + " gives"})
+	o.expect(expectation{ev: "answer_lost", dst: at, why: "(a restored run lacks an answer this prompt does not give)"})
 }
 
 // Finish checks how the run ended: the final state, the failure, the
@@ -1055,9 +1102,6 @@ func (o *Oracle) leaks(s string) bool {
 	}
 	digit := func(i int) bool { return i >= 0 && i < len(s) && s[i] >= '0' && s[i] <= '9' }
 	for _, secret := range o.typed {
-		if _, code := classOf[pimserr.Code(atoi(secret))]; code || isDocumented(secret) {
-			continue
-		}
 		for from := 0; ; {
 			i := strings.Index(s[from:], secret)
 			if i < 0 {
@@ -1073,24 +1117,15 @@ func (o *Oracle) leaks(s string) bool {
 	return false
 }
 
-// holdsSecret reports whether a snapshot names a PIN or a code at all.
-func (o *Oracle) holdsSecret(data []byte) bool {
-	s := strings.ToLower(string(data))
-	return strings.Contains(s, "pincode") || strings.Contains(s, "smscode") || strings.Contains(s, `"pin"`)
-}
-
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
 }
 
 func isDocumented(s string) bool {
-	for _, c := range DocumentedCodes {
-		if c.String() == s {
-			return true
-		}
-	}
-	return false
+	n := atoi(s)
+	_, classed := classOf[pimserr.Code(n)]
+	return classed || slices.Contains(DocumentedCodes, pimserr.Code(n)) || n == 2999
 }
 
 // safe is err's text, unless it holds a secret.
@@ -1116,37 +1151,56 @@ func replyNote(id string, rec enrollfsm.CallRecord) string {
 }
 
 // key appends the model's state, as Check tells states apart: values as
-// held or not (Check types one value per prompt), code ages as before,
-// just before, at or after the lifetime.
-func (o *Oracle) key(b []byte) []byte {
+// held or not (Check types one value per prompt), code ages as the
+// engine's key has them; the run-wide counts of calls and wrong codes, the
+// calls since the last wait (Check measures them on the graph) and the
+// trusted number (only shown) aside.
+func (o *Oracle) key(b []byte, live core.Live) []byte {
 	st := &o.st
 	b = append(b, st.cur...)
 	b = append(b, 0)
 	var held uint16
 	for a, v := range st.values {
-		if v != "" {
+		if v != "" && (a == int(fromVIN) || a >= int(fromPhone) && live&(1<<(a-int(fromPhone))) != 0) {
 			held |= 1 << a
 		}
 	}
 	now := o.now().UnixMilli()
-	b = append(b, byte(held), byte(held>>8), byte(st.wrongCodes), byte(st.wrongPINs), byte(st.resends), byte(st.removals))
-	for _, c := range st.codes {
-		b = append(b, byte(c.wrong), ageClass(c.sent, now-c.sentAt, o.j.lim.CodeTTL))
+	b = append(b, byte(held), byte(held>>8), byte(st.wrongPINs), byte(st.resends), byte(st.removals))
+	at := codeIndex(promptOf[st.cur])
+	for i, c := range st.codes {
+		if live&(core.LiveCertSlot<<i) == 0 {
+			b = append(b, 0xff, 0xff)
+			continue
+		}
+		age := ageClass(c.sent, now-c.sentAt, o.j.lim.CodeTTL)
+		if i != at && age >= 1 && age <= 3 {
+			age = 1 // fine only at the code's own prompt, as the engine's key
+		}
+		b = append(b, byte(c.wrong), age)
 	}
-	flags := [...]bool{st.unknown, st.made, st.unsure, st.pinMayBeSet, st.afterUnsurePIN, st.restored, st.trusted}
+	// the interruption only where it is read, as the engine's key has it
+	resumes := st.cur == "interrupted"
+	verifies := resumes || st.cur == "verifying_enrollment"
+	texts := resumes && calls[callOf[st.resume]].texts
+	flags := [...]bool{resumes && st.unknown, texts && st.made, verifies && st.unsure, st.pinMayBeSet, st.afterUnsurePIN}
 	var f uint16
 	for i, x := range flags {
 		if x {
 			f |= 1 << i
 		}
 	}
-	b = append(b, byte(f), byte(f>>8), byte(st.attempt), byte(st.burst))
-	b = append(b, st.resume...)
+	b = append(b, byte(f), byte(f>>8), byte(st.attempt))
+	if resumes {
+		b = append(b, st.resume...)
+	}
 	b = append(b, 0)
-	b = append(b, st.verifyFor...)
+	if verifies {
+		b = append(b, st.verifyFor...)
+	}
 	b = append(b, 0)
 	b = append(b, st.unverified...)
-	b = append(b, 0, byte(st.warned), byte(st.warned>>8))
+	b = append(b, 0, byte(popcount(st.warned)))
 	b = append(b, st.failure...)
 	return append(b, 0)
 }

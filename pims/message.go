@@ -124,6 +124,9 @@ func DecodeMessage(data []byte) (Message, error) {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return fail("not a JSON object")
 	}
+	if key, dup := duplicateKey(data); dup {
+		return fail("key " + strconv.Quote(truncate(key, 32)) + " appears twice in an object")
+	}
 	var m Message
 	if !isNull(w.TransactionID) {
 		if err := json.Unmarshal(w.TransactionID, &m.TransactionID); err != nil {
@@ -257,4 +260,62 @@ func isSecretKey(k string) bool {
 		return true
 	}
 	return false
+}
+
+// duplicateKey finds a key that appears twice in one object of a JSON
+// document, at any depth: encoding/json would keep the last, so that
+// {"status":"FAILED","status":"SUCCEEDED"} would read as a success.
+func duplicateKey(data []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type object struct {
+		keys   map[string]bool
+		expect bool // the next token is a key
+	}
+	var stack []*object
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false // malformed: json.Unmarshal has said so
+		}
+		var top *object
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				if top != nil && !top.expect {
+					top.expect = true
+				}
+				stack = append(stack, &object{keys: map[string]bool{}, expect: true})
+			case '[':
+				if top != nil && !top.expect {
+					top.expect = true
+				}
+				stack = append(stack, nil)
+			case '}', ']':
+				stack = stack[:len(stack)-1]
+			}
+		case string:
+			if top != nil && top.expect {
+				if top.keys[t] {
+					return t, true
+				}
+				top.keys[t] = true
+				top.expect = false
+				continue
+			}
+			if top != nil {
+				top.expect = true
+			}
+		default:
+			if top != nil {
+				top.expect = true
+			}
+		}
+		if len(stack) == 0 {
+			return "", false
+		}
+	}
 }

@@ -98,3 +98,27 @@ func TestMessage_RedactedMasksEveryPhoneKey(t *testing.T) {
 		assert.Equal(t, "kept", m.Result["other"])
 	}
 }
+
+// A key given twice in a reply is refused: encoding/json keeps the last, so
+// a FAILED reply would read as a success.
+// Reference: docs/contract.md §2 "a reply that is not a well-formed message".
+func TestDecodeMessage_RefusesADuplicateKey(t *testing.T) {
+	for _, raw := range []string{
+		`{"status":"FAILED","status":"SUCCEEDED"}`,
+		`{"transactionId":"t1","status":"FAILED","error":{"code":2308,"code":2316,"label":"x"}}`,
+		`{"transactionId":"t1","status":"SUCCEEDED","result":{"isDeviceActivated":false,"isDeviceActivated":true}}`,
+		`{"transactionId":"t1","status":"SUCCEEDED","result":{"a":[{"k":1,"k":2}]}}`,
+	} {
+		_, err := pims.DecodeMessage([]byte(raw))
+		var perr *pimserr.ProtocolError
+		require.ErrorAs(t, err, &perr, raw)
+		assert.Contains(t, perr.Reason, "appears twice", raw)
+	}
+	for _, raw := range []string{
+		`{"transactionId":"t1","status":"SUCCEEDED","result":{"a":{"k":1},"b":{"k":1}}}`,
+		`{"transactionId":"t1","status":"SUCCEEDED","result":{"list":["k","k"],"k":"k"}}`,
+	} {
+		_, err := pims.DecodeMessage([]byte(raw))
+		assert.NoError(t, err, raw)
+	}
+}

@@ -2,7 +2,8 @@ package core
 
 import (
 	"fmt"
-	"slices"
+
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"strconv"
 	"time"
 
@@ -13,10 +14,16 @@ import (
 // State returns the current state.
 func (c *Core) State() enrollment.State {
 	if c.table == nil {
-		return enrollment.Failed
+		return "" // the zero Core has no state; its Outcome is a failure
 	}
 	return c.m.Current()
 }
+
+// Failure is why the run failed, "" while it goes on or if it did not.
+func (c *Core) Failure() pimserr.Failure { return c.run.Failure }
+
+// Warned is how many steps counted as done with a 2316.
+func (c *Core) Warned() int { return len(c.run.Warnings) }
 
 // Counters returns the run's counts.
 func (c *Core) Counters() enrollment.Counters { return c.run.Counters }
@@ -36,11 +43,11 @@ func (c *Core) Settings() enrollment.Settings {
 func (c *Core) Run() Run { return c.run.Clone() }
 
 // Clone copies the core for a branch of a checker: nothing the copy does
-// changes the original. Observers are the caller's to replace (SetObservers).
+// changes the original. The copy shares the observers, which SetObservers
+// replaces rather than changes.
 func (c *Core) Clone() *Core {
 	cp := *c
 	cp.run = c.run.Clone()
-	cp.cfg.Observers = slices.Clone(c.cfg.Observers)
 	cp.ahead = nil
 	for _, a := range c.ahead {
 		x := *a
@@ -64,57 +71,112 @@ func (c *Core) Clock() enrollment.Clock {
 	return c.cfg.Clock
 }
 
+// Live says, for a checker's key, which of what a run holds may still
+// decide how it goes on: bits LivePhone to LiveOldPIN for the answers (one
+// the run will ask again before any call sends it is not), LiveCertCode and
+// LiveEnrollCode for each code's wrong answers and age.
+type Live uint8
+
+// The bits of Live.
+const (
+	LivePhone Live = 1 << iota
+	LiveCertCode
+	LiveEnrollCode
+	LivePIN
+	LiveOldPIN
+	LiveCertSlot
+	LiveEnrollSlot
+	LiveAll Live = 1<<7 - 1
+)
+
 // AppendKey appends what decides how the run goes on, as a checker tells
-// states apart: the state, what the run holds (answers as held or not,
-// never their values), the counters but the call count, each code's age as
-// before, within the last second of, at or past ttl, the interruption, the
+// states apart: the state, what the run holds and live says may matter
+// (answers as held or not, never their values), the counters but the
+// run-wide counts of calls and wrong codes, each live code's age as before,
+// within the last second of, at or past ttl, the interruption, the
 // warnings and the calls made ahead. Two cores with the same key go on the
 // same way under the same inputs.
-func (c *Core) AppendKey(b []byte, ttl time.Duration) []byte { return c.appendKey(b, ttl, false) }
+func (c *Core) AppendKey(b []byte, ttl time.Duration, live Live) []byte {
+	return c.appendKey(b, ttl, live, false)
+}
 
 // AppendSavedKey is AppendKey less what a restore drops on purpose: the PINs
-// and codes held, and that the run was restored.
-func (c *Core) AppendSavedKey(b []byte, ttl time.Duration) []byte { return c.appendKey(b, ttl, true) }
+// and codes held, and the calls made ahead.
+func (c *Core) AppendSavedKey(b []byte, ttl time.Duration, live Live) []byte {
+	return c.appendKey(b, ttl, live, true)
+}
 
-func (c *Core) appendKey(b []byte, ttl time.Duration, saved bool) []byte {
+func (c *Core) appendKey(b []byte, ttl time.Duration, live Live, saved bool) []byte {
 	r := &c.run
 	b = append(b, byte(c.m.Index()))
 	var held byte
 	for i, p := range [...]enrollment.Prompt{enrollment.PromptPhoneNumber, enrollment.PromptCertificationCode,
 		enrollment.PromptEnrollmentCode, enrollment.PromptPIN, enrollment.PromptOldPIN} {
-		if c.in.Has(p) && (!saved || !p.IsSecret()) {
+		if live&(1<<i) != 0 && c.in.Has(p) && (!saved || !p.IsSecret()) {
 			held |= 1 << i
 		}
 	}
+	// The run-wide counts of calls and of wrong codes are left out: no
+	// decision reads them (each code's own count is kept).
 	n := r.Counters
-	b = append(b, held, byte(n.WrongCodes), byte(n.WrongPINs), byte(n.Resends), byte(n.Removals), byte(r.Attempt))
+	b = append(b, held, byte(n.WrongPINs), byte(n.Resends), byte(n.Removals), byte(r.Attempt))
+	// A code's age tells runs apart by whether it expired; at the code's own
+	// prompt, also by how near its lifetime it is, where a checker answers
+	// just before, at and just after it.
 	now := c.Clock().Now().UnixMilli()
-	for _, code := range r.Codes[1:] {
-		b = append(b, byte(code.Wrong), ageClass(code.Sent, now-code.SentAt, ttl))
+	at := c.state().Code
+	for slot := flows.CertificationCode; slot < flows.CodeSlots; slot++ {
+		if live&(LiveCertSlot<<(slot-flows.CertificationCode)) == 0 {
+			b = append(b, 0xff, 0xff)
+			continue
+		}
+		code := r.Codes[slot]
+		age := ageClass(code.Sent, now-code.SentAt, ttl)
+		if slot != at && age >= 1 && age <= 3 {
+			age = 1
+		}
+		b = append(b, byte(code.Wrong), age)
+	}
+	// The interruption is read only where the run resumes it (interrupted)
+	// or checks it (verifying_enrollment); elsewhere the next interruption
+	// writes it anew, so it tells no runs apart.
+	// Made is read only by the retry of a call that texts a code; the
+	// trusted number is only shown.
+	st := c.state()
+	resumes, verifies := st.Resumes, st.Resumes || st.Verifies
+	texts := false
+	if x, ok := c.table.State(r.Resume); resumes && ok && x.Step != nil {
+		texts = x.Step.Texts
 	}
 	var f byte
-	for i, x := range [...]bool{r.Unknown, r.Made, r.Unsure, r.PINMayBeSet, r.AfterUnsurePIN, c.restored && !saved, r.Trusted != ""} {
+	// Whether the run was restored is left out: it is read only where a call
+	// lacks an answer, and the answers held are in the key.
+	for i, x := range [...]bool{resumes && r.Unknown, texts && r.Made, verifies && r.Unsure, r.PINMayBeSet, r.AfterUnsurePIN} {
 		if x {
 			f |= 1 << i
 		}
 	}
 	b = append(b, f)
-	b = append(b, r.Resume...)
-	b = append(b, 0)
-	b = append(b, r.VerifyFor...)
-	b = append(b, 0)
-	for _, w := range r.Warnings {
-		b = append(b, w.Step...)
-		b = append(b, byte(w.Code), byte(w.Code>>8), 0)
+	if resumes {
+		b = append(b, r.Resume...)
 	}
 	b = append(b, 0)
+	if verifies {
+		b = append(b, r.VerifyFor...)
+	}
+	b = append(b, 0)
+	// The warnings by number: which step left one changes nothing of how
+	// the run goes on (a step's second 2316 adds none, which a checker tries
+	// on the run that has it), and their every subset would multiply states.
+	b = append(b, byte(len(r.Warnings)), 0)
 	b = append(b, r.Failure...)
 	b = append(b, 0)
 	for _, a := range c.ahead {
+		if a.used || saved {
+			continue // dropped, or not saved: a restored run makes it again
+		}
 		b = append(b, a.step.ID...)
 		switch {
-		case a.used:
-			b = append(b, 'u')
 		case a.done && a.err != nil:
 			b = append(b, 'e')
 		case a.done:

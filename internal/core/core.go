@@ -496,6 +496,23 @@ func (c *Core) warnings() []error {
 // Answer takes the user's answer to the pending prompt.
 func (c *Core) Answer(a enrollment.Answer) error {
 	st := c.state()
+	if err := c.waits(st, a); err != nil {
+		return err
+	}
+	ev, err := c.answerEvent(st, a, &c.in)
+	c.notifyAnswer(a, err)
+	if err != nil {
+		if IsRefusal(err) {
+			c.reason = err
+		}
+		return err
+	}
+	c.take(ev, nil)
+	return nil
+}
+
+// waits refuses an answer when the run does not wait for it.
+func (c *Core) waits(st *flows.State, a enrollment.Answer) error {
 	switch st.Kind {
 	case flows.Terminal:
 		return pimserr.ErrEnded
@@ -506,16 +523,20 @@ func (c *Core) Answer(a enrollment.Answer) error {
 	if a.Prompt != st.Prompt {
 		return fmt.Errorf("%w: %s is pending, not %s", pimserr.ErrWrongPrompt, st.Prompt, clip(string(a.Prompt), 32))
 	}
-	ev, err := c.answerEvent(st, a)
-	c.notifyAnswer(a, err)
-	if err != nil {
-		if IsRefusal(err) {
-			c.reason = err
-		}
+	return nil
+}
+
+// Refusal returns the error Answer would refuse a with, and nil if it would
+// take it; it changes nothing and tells no observer. A checker tries
+// answers with it without copying the core.
+func (c *Core) Refusal(a enrollment.Answer) error {
+	st := c.state()
+	if err := c.waits(st, a); err != nil {
 		return err
 	}
-	c.take(ev, nil)
-	return nil
+	in := c.in
+	_, err := c.answerEvent(st, a, &in)
+	return err
 }
 
 // IsRefusal reports whether err is an answer the engine refused and asks
@@ -529,7 +550,7 @@ func IsRefusal(err error) bool {
 
 // answerEvent checks the answer and keeps its value; it changes nothing
 // when it returns an error.
-func (c *Core) answerEvent(st *flows.State, a enrollment.Answer) (enrollment.Event, error) {
+func (c *Core) answerEvent(st *flows.State, a enrollment.Answer, in *steps.Inputs) (enrollment.Event, error) {
 	if a.Action != "" {
 		ev, ok := c.actionEvent(st, a.Action)
 		edge, allowed := st.Edge(ev)
@@ -555,7 +576,7 @@ func (c *Core) answerEvent(st *flows.State, a enrollment.Answer) (enrollment.Eve
 			return "", pimserr.ErrCodeExpired
 		}
 	}
-	return ev, c.in.Keep(st.Prompt, a.Value)
+	return ev, in.Keep(st.Prompt, a.Value)
 }
 
 // Cancel ends a run that is not over: at a prompt by answering cancel, in a

@@ -64,8 +64,9 @@ type Warning struct {
 	Code pimserr.Code
 }
 
-// Clone copies the run state; only its warnings would be shared otherwise.
+// Clone copies the run state. The warnings are shared, clipped to their
+// length, so that a warning either copy adds goes to an array of its own.
 func (r Run) Clone() Run {
-	r.Warnings = slices.Clone(r.Warnings)
+	r.Warnings = slices.Clip(r.Warnings)
 	return r
 }

@@ -1,0 +1,295 @@
+package enrollfsm_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
+	"github.com/enrollfsm/enrollfsm/enrolltest"
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/pims"
+)
+
+// Every attempt counts (docs/contract.md §4 v3, §5 rollback): each test
+// here is a hole an attacker or a careless host found in the engine before
+// v3, and the bound that now holds on that route.
+
+var key32 = []byte("0123456789abcdef0123456789abcdef")
+
+// Reference: docs/contract.md §5 "Rollback": with the latest place kept, an
+// older sealed snapshot of the run, and another run's, are refused.
+func TestRestore_RefusesAnOlderSnapshotOfTheRunAndAnotherRuns(t *testing.T) {
+	e, _ := atEnrollmentCode(t, enrollfsm.WithSnapshotKey(key32))
+	older, err := e.Snapshot()
+	require.NoError(t, err)
+	// the user types a wrong code: the run moves on, the host saves again
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "1111")))
+	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("1111"), Reply: pims.Failure("t5", pimserr.CodeAccessRefused)}))
+	latest, err := e.Snapshot()
+	require.NoError(t, err)
+	place := e.Place()
+	require.False(t, place.IsZero())
+
+	_, err = enrollfsm.Restore(older, enrollfsm.WithSnapshotKey(key32), enrollfsm.WithLatest(place))
+	assert.ErrorIs(t, err, pimserr.ErrStaleSnapshot, "an older snapshot would give back the wrong code")
+	assert.ErrorIs(t, err, pimserr.ErrSnapshot)
+	r, err := enrollfsm.Restore(latest, enrollfsm.WithSnapshotKey(key32), enrollfsm.WithLatest(place))
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.Counters().WrongCodes)
+
+	other, _ := atEnrollmentCode(t, enrollfsm.WithSnapshotKey(key32))
+	foreign, err := other.Snapshot()
+	require.NoError(t, err)
+	_, err = enrollfsm.Restore(foreign, enrollfsm.WithSnapshotKey(key32), enrollfsm.WithLatest(place))
+	assert.ErrorIs(t, err, pimserr.ErrStaleSnapshot, "a genuine snapshot of another run under the same key")
+
+	_, err = enrollfsm.Restore(older, enrollfsm.WithSnapshotKey(key32))
+	assert.NoError(t, err, "without a place kept, nothing tells an older snapshot apart (docs/snapshots.md)")
+
+	// the place survives a text round trip, as a host stores it
+	text, err := place.MarshalText()
+	require.NoError(t, err)
+	var back enrollfsm.Place
+	require.NoError(t, back.UnmarshalText(text))
+	assert.Equal(t, place, back)
+	assert.Error(t, back.UnmarshalText([]byte("no dot")))
+}
+
+// A run's place grows with every snapshot and every call, so that a
+// snapshot taken later always has a later place.
+func TestPlace_GrowsWithEverySnapshotAndCall(t *testing.T) {
+	e, _ := atEnrollmentCode(t)
+	_, err := e.Snapshot()
+	require.NoError(t, err)
+	first := e.Place()
+	_, err = e.Snapshot()
+	require.NoError(t, err)
+	second := e.Place()
+	assert.Equal(t, first.Run, second.Run)
+	assert.Greater(t, second.Seq, first.Seq)
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "1111")))
+	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("1111"), Reply: pims.Failure("t5", pimserr.CodeAccessRefused)}))
+	assert.Greater(t, e.Place().Seq, second.Seq, "a call moves the place")
+}
+
+// A PIN whose reply never came, then a restore: the restored engine cannot
+// send the same PIN, so the lost one counts. An attacker who loses every
+// reply and restores gets no more guesses than the limit (5) — before v3,
+// 12 step-8 calls went out while the count stayed at 2.
+// Reference: docs/contract.md §4 "a restore never turns such an attempt into a free guess".
+func TestRestore_ALostReplyPlusARestoreIsNoFreeGuess(t *testing.T) {
+	e, clock := atEnrollmentCode(t)
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
+	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("2424"), Reply: pims.Success("t5", map[string]any{"status": "AlreadyEnrolled"})}))
+	step8s := 0
+	for round := 0; round < 20; round++ {
+		p := e.Next()
+		if p.Kind == enrollfsm.PendingNone {
+			break
+		}
+		require.Equal(t, enrollfsm.PromptPIN, p.Prompt, "round %d", round)
+		pin := fmt.Sprintf("%04d", 1000+round)
+		require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptPIN, pin)))
+		step8s++
+		// step 8's reply never comes
+		advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call8(pin), Err: errors.New("bridge down")}))
+		require.Equal(t, enrollment.Interrupted, e.State())
+		data, err := e.Snapshot()
+		require.NoError(t, err)
+		e, err = enrollfsm.Restore(data, enrollfsm.WithClock(clock))
+		require.NoError(t, err)
+		// call 1 checks first, since step 8 may have enrolled the device
+		require.NoError(t, e.Answer(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionRetry)))
+		advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call1, Reply: pims.Success("t", map[string]any{"isDeviceActivated": false})}))
+	}
+	out, over := e.Outcome()
+	require.True(t, over)
+	assert.Equal(t, pimserr.FailureTooManyAttempts, out.Failure)
+	assert.Equal(t, 5, step8s, "as many PINs reached the backend as the limit allows")
+	assert.Equal(t, 5, e.Counters().WrongPINs)
+}
+
+// Sending the same PIN again within one engine's life is free: the retry
+// after a lost reply resends the very value.
+func TestRetry_SameEngineResendsTheSamePINForFree(t *testing.T) {
+	e, _ := atEnrollmentCode(t)
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
+	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("2424"), Reply: pims.Success("t5", map[string]any{"status": "AlreadyEnrolled"})}))
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "1234")))
+	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call8("1234"), Err: errors.New("bridge down")}))
+	require.NoError(t, e.Answer(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionRetry)))
+	p := advance(t, e, enrolltest.NewScript(
+		enrolltest.Exchange{Request: call1, Reply: pims.Success("t", map[string]any{"isDeviceActivated": false})},
+		enrolltest.Exchange{Request: call8("1234"), Reply: pims.Success("t", nil)}))
+	assert.Equal(t, enrollfsm.PendingNone, p.Kind)
+	assert.Zero(t, e.Counters().WrongPINs)
+}
+
+// A timed-out SMS call may have texted a code: its retry spends a resend,
+// so retry never texts more than the bound — before v3, 51 SMS in one run.
+// Reference: docs/contract.md §4 "the SMS a run can cause is bounded on every route, retry included".
+func TestRetry_AnSMSCallSpendsAResend(t *testing.T) {
+	e, err := enrollfsm.New(enrollfsm.FlowFull)
+	require.NoError(t, err)
+	ex := toEnrollmentCode()
+	advance(t, e, enrolltest.NewScript(ex[0], ex[1], ex[2], enrolltest.Exchange{Request: call5, Reply: pims.Failure("t", pimserr.CodeTimeout)}))
+	sms := 1
+	for e.State() == enrollment.Interrupted {
+		p := e.Next()
+		if !contains(p.Actions, enrollfsm.ActionRetry) {
+			assert.ErrorIs(t, e.Answer(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionRetry)), pimserr.ErrResendLimit)
+			break
+		}
+		require.NoError(t, e.Answer(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionRetry)))
+		advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call5, Reply: pims.Failure("t", pimserr.CodeTimeout)}))
+		sms++
+	}
+	assert.Equal(t, 4, sms, "the first SMS of the code and the 3 resends")
+	assert.Equal(t, 3, e.Counters().Resends)
+	assert.Equal(t, []enrollfsm.Action{enrollfsm.ActionCancel}, e.Next().Actions)
+}
+
+func contains(list []enrollfsm.Action, a enrollfsm.Action) bool {
+	for _, x := range list {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// A call whose context ended before it was made is not counted, and its
+// retry spends nothing: nothing happened.
+// Reference: docs/contract.md §4 "Every attempt counts" — and only attempts.
+func TestAdvance_ACallNeverMadeIsNotCounted(t *testing.T) {
+	e, err := enrollfsm.New(enrollfsm.FlowFull)
+	require.NoError(t, err)
+	ex := toEnrollmentCode()
+	for _, x := range ex[:3] {
+		require.NoError(t, e.Deliver(e.Next().Call.ID, x.Reply, nil))
+	}
+	require.Equal(t, "5", e.Next().Call.Step)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	script := enrolltest.NewScript(ex[3])
+	_, err = e.Advance(ctx, script)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, enrollment.Interrupted, e.State())
+	assert.Equal(t, 3, e.Counters().Calls, "call 5 was never made")
+	assert.Zero(t, script.Used())
+	require.NoError(t, e.Answer(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionRetry)))
+	assert.Zero(t, e.Counters().Resends, "retrying a call never made texts no second code")
+}
+
+// Two Advance at once: the one refused reports the call in flight without a
+// race (run under -race), and the run goes on.
+func TestAdvance_TwoAtOnceDoNotRace(t *testing.T) {
+	for range 20 {
+		e, err := enrollfsm.New(enrollfsm.FlowFull)
+		require.NoError(t, err)
+		slow := pims.BackendFunc(func(ctx context.Context, req pims.Request) (pims.Message, error) {
+			time.Sleep(time.Millisecond)
+			return pims.Success("t", map[string]any{"isDeviceActivated": true}), nil
+		})
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := e.Advance(context.Background(), slow)
+				if err != nil {
+					assert.ErrorIs(t, err, pimserr.ErrNoCall)
+				}
+				_ = e.Next()
+				_ = e.Counters()
+			}()
+		}
+		wg.Wait()
+		assert.Equal(t, enrollfsm.Enrolled, e.State())
+	}
+}
+
+// Every value the engine writes into a snapshot is bounded when it takes
+// it, so its own snapshot always restores: an SDK version of 4,000
+// characters, or of characters JSON escapes, is refused at the door.
+// Reference: docs/contract.md §5 "The engine's own snapshot is always restorable".
+func TestWithSDKVersion_IsBoundedAtTheDoor(t *testing.T) {
+	for _, v := range []string{"2.1.0-" + strings.Repeat("x", 4000), "2.1.0-<<<<<<", "2.1.0-\x00", "02.1.0", "2.01.0", "2.1.0-" + strings.Repeat("a", 27)} {
+		_, err := enrollfsm.New(enrollfsm.FlowFull, enrollfsm.WithSDKVersion(v))
+		assert.ErrorIs(t, err, pimserr.ErrConfig, "%.20q", v)
+	}
+	longest := "2.1.0-" + strings.Repeat("a", 26) // 32 bytes
+	e, err := enrollfsm.New(enrollfsm.FlowFull, enrollfsm.WithSDKVersion(longest))
+	require.NoError(t, err)
+	advance(t, e, enrolltest.NewScript(toPhonePrompt()...))
+	data, err := e.Snapshot()
+	require.NoError(t, err)
+	_, err = enrollfsm.Restore(data)
+	assert.NoError(t, err)
+}
+
+// Printing an engine by reflection shows no key and nothing it holds.
+func TestEngine_PrintsNoKeyInAnyVerb(t *testing.T) {
+	e, _ := atEnrollmentCode(t, enrollfsm.WithSnapshotKey(key32))
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "97531")))
+	for _, out := range []string{fmt.Sprintf("%v %+v %#v %s", e, e, e, e), fmt.Sprintf("%v %+v %#v", *e, *e, *e)} { //nolint:govet // printing a copy is the attack
+		assert.NotContains(t, out, "0123456789abcdef")
+		assert.NotContains(t, out, "48 49 50") // the key's bytes
+		assert.NotContains(t, out, "97531")
+		assert.NotContains(t, out, "0612345678")
+	}
+}
+
+// A secret the backend echoes — a code in a result, a PIN in a FAILED
+// label or in a bridge error's text — shows in no record, log, reason or
+// outcome, whatever the encoding.
+// Reference: docs/contract.md §4 "That includes a secret the backend echoes back".
+func TestEcho_SecretsTheBackendEchoesAreMasked(t *testing.T) {
+	var calls []enrollfsm.CallRecord
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e, err := enrollfsm.New(enrollfsm.FlowFull, enrollfsm.WithLogger(logger),
+		enrollfsm.WithObserver(enrollfsm.Observer{Call: func(r enrollfsm.CallRecord) { calls = append(calls, r) }}))
+	require.NoError(t, err)
+	ex := toEnrollmentCode()
+	// step 5's reply echoes the code it texted
+	ex[3].Reply = pims.Success("t4", map[string]any{"smsCode": "97531", "otp": "97531"})
+	advance(t, e, enrolltest.NewScript(ex...))
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "97531")))
+	refused := pims.Message{TransactionID: "t5", Status: pims.Failed, Error: &pims.ErrorBody{Code: 2308, Label: "code 97531 is wrong"}}
+	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("97531"), Reply: refused}))
+	reason := e.Next().Reason
+	require.Error(t, reason)
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "86420")))
+	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("86420"), Reply: pims.Success("t6", map[string]any{"status": "AlreadyEnrolled"})}))
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "2468")))
+	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call8("2468"), Err: errors.New("bridge: pinCode=2468 lost")}))
+	require.NoError(t, e.Cancel())
+	out, _ := e.Outcome()
+
+	observed := []any{calls, reason, e.Next(), out}
+	for _, v := range observed {
+		var enc bytes.Buffer
+		slog.New(slog.NewJSONHandler(&enc, nil)).Info("observed", "v", v)
+		slog.New(slog.NewTextHandler(&enc, nil)).Info("observed", "v", v)
+		js, _ := json.Marshal(v)
+		for _, s := range []string{fmt.Sprintf("%v %+v %#v", v, v, v), string(js), enc.String(), logs.String()} {
+			assert.NotContains(t, s, "97531", "%T", v)
+			assert.NotContains(t, s, "86420", "%T", v)
+			assert.NotContains(t, s, "2468", "%T", v)
+		}
+	}
+	assert.ErrorIs(t, reason, pimserr.ErrAccessRefused, "the code stays matchable")
+}
