@@ -553,7 +553,7 @@ type explorer struct {
 	// foreign is a snapshot of another run, which a restore with this run's
 	// place must refuse.
 	foreign []byte
-	keep bool
+	keep    bool
 	// seen counts the expansions of each calling state.
 	seen map[enrollfsm.State]int
 	// from and via are the state and the move being tried; want, if set, is
