@@ -45,8 +45,8 @@ func TestLoad_ReadsRegularFilesOnly(t *testing.T) {
 	require.NoError(t, os.WriteFile(big, bytes.Repeat([]byte(" "), scenario.MaxSize+1), 0o600))
 
 	for path, want := range map[string]string{
-		"/dev/zero": "it is a device, not a regular file",
-		fifo:        "it is a named pipe, not a regular file",
+		"/dev/zero": "not a regular file: it is a device",
+		fifo:        "not a regular file: it is a named pipe",
 		big:         "over the 1048576 bytes a scenario may have",
 	} {
 		all, err := scenario.Load(path)

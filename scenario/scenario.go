@@ -316,8 +316,8 @@ func regular(info fs.FileInfo) error {
 	default:
 		what = "a special file"
 	}
-	return fmt.Errorf("%w: it is %s, not a regular file", ErrNotAFile, what)
+	return fmt.Errorf("%w: it is %s", ErrNotAFile, what)
 }
 
 // ErrNotAFile: Load reads regular files only.
-var ErrNotAFile = errors.New("not a scenario file")
+var ErrNotAFile = errors.New("not a regular file")
