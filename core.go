@@ -203,7 +203,7 @@ func (c *core) nextCall(st *flows.State) *steps.Step {
 // inputs are the answers and settings a request is built from.
 func (c *core) inputs() steps.Inputs {
 	s := &c.secrets
-	return steps.Inputs{Platform: c.cfg.platform, VIN: c.cfg.vin, Phone: c.run.Phone,
+	return steps.Inputs{Platform: c.cfg.platform, VIN: c.cfg.vin, Phone: c.run.Phone, Trusted: c.run.Trusted,
 		CertificationCode: s.cert, EnrollmentCode: s.enroll, PIN: s.pin, OldPIN: s.oldPIN}
 }
 

@@ -154,7 +154,11 @@ func (r CheckResult) String() string {
 	}
 	fmt.Fprintf(&b, "%d states, %d edges", r.States, r.Edges)
 	if r.Closed {
-		fmt.Fprintf(&b, ", at most %d calls between waits, longest run without retry %d", r.Bound, r.Longest)
+		calls := "calls"
+		if r.Bound == 1 {
+			calls = "call"
+		}
+		fmt.Fprintf(&b, ", at most %d %s between waits, longest run without retry %d", r.Bound, calls, r.Longest)
 		if len(r.Untaken) == 0 {
 			b.WriteString(", every edge taken")
 		} else {
@@ -336,7 +340,7 @@ func repliesFor(id string) []reply {
 // every digit run of the phone numbers, so a leak is told apart.
 var (
 	validValues = map[enrollfsm.Prompt]string{
-		enrollfsm.PromptPhoneNumber: "0698765432", enrollfsm.PromptCertificationCode: "415263",
+		enrollfsm.PromptPhoneNumber: "0687654321", enrollfsm.PromptCertificationCode: "415263",
 		enrollfsm.PromptEnrollmentCode: "736251", enrollfsm.PromptPIN: "1357", enrollfsm.PromptNewPIN: "1357",
 		enrollfsm.PromptOldPIN: "2468",
 	}
