@@ -270,7 +270,13 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	} else {
 		fmt.Fprintln(stdout, count(calls, "call"))
 	}
-	fmt.Fprintln(stdout, describeOutcome(outcome, self, e.Counters(), sim))
+	for _, line := range strings.Split(describeOutcome(outcome, self, e, sim), "\n") {
+		if human {
+			fmt.Fprint(stdout, wrap(line, "", "  ", 80))
+		} else {
+			fmt.Fprintln(stdout, line)
+		}
+	}
 	for _, w := range outcome.Warnings {
 		fmt.Fprintf(stdout, "warning: %v\n", w)
 	}
@@ -521,12 +527,20 @@ func printer(w io.Writer, width int) enrollfsm.Observer {
 
 // describeOutcome says how the run ended, each cause once, and what the
 // server decided about the PIN if it locked it.
-func describeOutcome(o enrollfsm.Outcome, self *bot, n enrollfsm.Counters, sim *simulator.Simulator) string {
+func describeOutcome(o enrollfsm.Outcome, self *bot, e *enrollfsm.Engine, sim *simulator.Simulator) string {
 	s := "outcome: " + string(o.State)
 	locked := sim.Account().Blocked == simulator.PINBlocked
 	switch {
 	case o.State == enrollfsm.Failed:
-		s += ": " + failureText(o, n, locked)
+		s += ": " + failureText(o, e.Counters(), locked)
+		if locked && o.Failure == pimserr.FailureTooManyAttempts {
+			s += "\nThe server has locked the PIN as well: "
+			if info, _ := enrollfsm.Describe(e.Flow()); info.Enrollment {
+				s += "the next enrollment of this device will offer to remove every enrollment of the account, which unlocks it."
+			} else {
+				s += "it refuses the PIN operations (2317) until every enrollment of the account is removed (-op remove_enrollments), which unlocks it."
+			}
+		}
 	case o.State == enrollfsm.Cancelled:
 		if self.gaveUp != "" {
 			s += ": the demo gave up, " + self.gaveUp
@@ -567,10 +581,6 @@ func failureText(o enrollfsm.Outcome, n enrollfsm.Counters, locked bool) string 
 			}
 		}
 		why += ": " + step.Error()
-	}
-	if locked && o.Failure == pimserr.FailureTooManyAttempts {
-		why += ". The server has locked the PIN as well: the next enrollment of this device will" +
-			" offer to remove every enrollment of the account, which unlocks it"
 	}
 	return why
 }

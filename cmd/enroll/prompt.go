@@ -285,6 +285,9 @@ func rejected(p enrollfsm.Pending, pe *pimserr.PromptError) string {
 		return s + resendHint(p, pe, " — it is locked now; ")
 	}
 	s += triesLeft(pe, " — ")
+	if p.Prompt.IsPIN() && pe.AttemptsLeft == 1 {
+		s += " (a wrong one ends the run)"
+	}
 	if p.Prompt.IsCode() && pe.ResendsLeft > 0 && offers(p, enrollfsm.ActionResend) {
 		s += ", or type resend for a new one"
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,7 +41,8 @@ func TestDemo_FiveWrongPINsInFull(t *testing.T) {
 	in := firstEnrollmentCode(t, simulator.SituationPINExists) + "\n0000\n0001\n0002\n0003\n0004\n"
 	code, out, errOut := runCLI(t, in, "demo", "-interactive", "yes", "-flow", "full", "-situation", "pin_exists")
 	assert.Equal(t, 1, code, out+errOut)
-	wantFiveWrongPINs(t, out, "! That PIN is not right — %s, or type forgot_pin for a new one.")
+	wantFiveWrongPINs(t, out, "! That PIN is not right — %s, or type forgot_pin for a new one.",
+		"The server has locked the PIN as well: the next enrollment of this device will offer to remove every enrollment of the account, which unlocks it.")
 	assert.Equal(t, 5, strings.Count(out, "step 8: set pims.authentication.enrollment{action=enroll pinCode=••••} →\n        FAILED 2308"), out)
 }
 
@@ -50,22 +52,28 @@ func TestDemo_FiveWrongPINsInUpdatePIN(t *testing.T) {
 	in := strings.Repeat("0000\n5678\n5678\n", 5)
 	code, out, errOut := runCLI(t, in, "demo", "-interactive", "yes", "-op", "update_pin")
 	assert.Equal(t, 1, code, out+errOut)
-	wantFiveWrongPINs(t, out, "! That is not your current PIN — %s.")
+	wantFiveWrongPINs(t, out, "! That is not your current PIN — %s.",
+		"The server has locked the PIN as well: it refuses the PIN operations (2317) until every enrollment of the account is removed (-op remove_enrollments), which unlocks it.")
 	assert.Equal(t, 5, strings.Count(out, "FAILED 2308"), out)
 }
 
-func wantFiveWrongPINs(t *testing.T, out, refused string) {
+func wantFiveWrongPINs(t *testing.T, out, refused, locked string) {
 	t.Helper()
+	// The messages are wrapped at 80 columns: they are read word by word.
+	words := strings.Join(strings.Fields(out), " ")
 	at := 0
-	for _, left := range []string{"4 tries left", "3 tries left", "2 tries left", "1 try left"} {
-		i := strings.Index(out[at:], strings.Replace(refused, "%s", left, 1))
+	for _, left := range []string{"4 tries left", "3 tries left", "2 tries left", "1 try left (a wrong one ends the run)"} {
+		i := strings.Index(words[at:], strings.Replace(refused, "%s", left, 1))
 		require.GreaterOrEqual(t, i, 0, "%q after %d:\n%s", left, at, out)
 		at += i
 	}
-	assert.NotContains(t, out, "2317", "the server refuses no try the demo offered")
+	assert.NotContains(t, out, "FAILED 2317", "the server refuses no try the demo offered")
 	assert.NotContains(t, out, "Remove every enrollment?")
-	assert.Contains(t, out, "outcome: failed: that was wrong PIN number 5, the most one run allows (too_many_attempts)")
-	assert.Contains(t, out, "The server has locked the PIN as well: the next enrollment of this device will offer to remove every enrollment of the account, which unlocks it")
+	assert.Contains(t, out, "outcome: failed: that was wrong PIN number 5, the most one run allows\n  (too_many_attempts)")
+	assert.Contains(t, words[strings.Index(words, "outcome:"):], locked)
+	for _, line := range strings.Split(out, "\n") {
+		assert.LessOrEqual(t, utf8.RuneCountInString(line), 80, "a person reads 80 columns: %q", line)
+	}
 }
 
 // When the server locks the PIN before the engine's count runs out (a
