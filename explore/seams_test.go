@@ -204,3 +204,22 @@ func TestHostMustBeTheServersOwn(t *testing.T) {
 		assert.Equal(t, tc.want, res.StatusCode, "Host %s Origin %q: %s", tc.host, tc.origin, body)
 	}
 }
+
+// Reference: issue 23, "the recorder hangs ... in the explorer this freezes
+// the download and that walk's page": a walk whose answers have no digit
+// ("", "abcd") or digits of another script downloads, and holds none of them.
+func TestDownloadAfterAnswersWithoutASCIIDigits(t *testing.T) {
+	srv := newServer(t)
+	w := start(t, srv, explore.Config{Flow: "full"})
+	w.reply("result:not_activated", "checking_account")
+	w.reply("result:not_blocked", "checking_phone")
+	w.reply("result:phone_absent", "awaiting_phone_number")
+	for _, v := range []string{"", "abcd", "٠٦١٢٣٤٥٦٧٨"} {
+		w.answer(v, "awaiting_phone_number")
+	}
+	w.act("cancel", "cancelled")
+	code, data := do(t, srv, "GET", "/s/"+w.view.Session+"/scenario", "", "")
+	require.Equal(t, http.StatusOK, code, "%s", data)
+	assert.Contains(t, string(data), `"value": "abcd"`, "a value without a digit hides nothing")
+	assert.NotContains(t, string(data), "٠٦١٢٣٤٥٦٧٨")
+}
