@@ -58,7 +58,7 @@ func play(flow enrollfsm.Flow, opts []enrollfsm.Option, moves []move) (*enrollfs
 }
 
 var validValue = map[enrollfsm.Prompt]string{
-	enrollfsm.PromptPhoneNumber: "0612345678", enrollfsm.PromptCertificationCode: "2424",
+	enrollfsm.PromptPhoneNumber: "0712345678", enrollfsm.PromptCertificationCode: "2424",
 	enrollfsm.PromptEnrollmentCode: "24242424", enrollfsm.PromptPIN: "1234",
 	enrollfsm.PromptNewPIN: "4321", enrollfsm.PromptOldPIN: "1234",
 }

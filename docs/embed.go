@@ -6,8 +6,9 @@ package docs
 
 import "embed"
 
-// Files holds the generated pictures (every table's SVG) and the Markdown
-// pages, by file name.
+// Files holds the Markdown pages and every file they link to, by file name:
+// the generated pictures (every table's SVG), the diagrams' sources (DOT and
+// Mermaid) and the explorer's screenshot.
 //
-//go:embed *.svg *.md
+//go:embed *.svg *.md *.png *.dot *.mmd
 var Files embed.FS

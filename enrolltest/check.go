@@ -468,7 +468,7 @@ func repliesFor(id string) []reply {
 // from every digit run of the phone numbers, so a leak is told apart.
 var (
 	validValues = map[enrollfsm.Prompt]string{
-		enrollfsm.PromptPhoneNumber: "0698765432", enrollfsm.PromptCertificationCode: "415263",
+		enrollfsm.PromptPhoneNumber: "0687654321", enrollfsm.PromptCertificationCode: "415263",
 		enrollfsm.PromptEnrollmentCode: "736251", enrollfsm.PromptPIN: "1357", enrollfsm.PromptNewPIN: "1357",
 		enrollfsm.PromptOldPIN: "2468",
 	}

@@ -81,7 +81,7 @@ type state struct {
 	warned               uint32 // steps done with a 2316, by stepBit
 	failure              pimserr.Failure
 	last                 enrollfsm.Counters // at the last Settle
-	trusted              bool
+	trusted              string             // the account's number, as call 3 read it
 	// within one input
 	expect     []expectation
 	blocked    pimserr.Code
@@ -106,6 +106,7 @@ type expectation struct {
 	unsure  bool
 	warning bool
 	blamed  enrollfsm.Prompt // a last refused answer, counted by call_failed
+	phone   string           // the trusted number call 3 found
 	// why the contract gives it: a fixed phrase, with the reply (step and
 	// code) or the answer it follows, put in words only for a violation.
 	why    string
@@ -516,7 +517,7 @@ func (o *Oracle) success(id string, spec call, result map[string]any) expectatio
 					if len(v) > 64 || hasControl(v) {
 						return bad
 					}
-					return ok("phone_present")
+					return expectation{ev: "phone_present", phone: v}
 				}
 			default:
 				return bad
@@ -691,8 +692,13 @@ func (o *Oracle) follow(tr enrollfsm.Transition, exp expectation) {
 		st.verifyFor = from
 	case ev == "read_retried":
 		st.attempt++
-	case ev == "phone_present":
-		st.trusted = true
+	case ev == "phone_present", ev == "phone_absent":
+		st.trusted = exp.phone
+		if exp.phone != "" && !slices.Contains(o.phones, exp.phone) {
+			o.phones = append(slices.Clip(o.phones), exp.phone) // the snapshot keeps it, as it came
+		}
+	case ev == "phone_number_added":
+		st.trusted = st.values[fromPhone]
 	case strings.HasPrefix(ev, "retry_"):
 		if c := enrollfsm.State(strings.TrimPrefix(ev, "retry_")); calls[callOf[c]].texts && st.made {
 			st.resends++ // the interrupted call may have texted a code
@@ -865,6 +871,11 @@ func (o *Oracle) judgeAnswer(a enrollfsm.Answer) (error, enrollfsm.Event, answer
 	}
 	if prompt == "new_pin" && st.values[fromOldPIN] != "" && st.values[fromOldPIN] == a.Value {
 		return pimserr.ErrInvalidInput, "", 0 // decision: a new PIN must differ from the old one
+	}
+	if prompt == "phone_number" && st.trusted != "" {
+		if t, ok := normalPhone(st.trusted); ok && t == normalValue(prompt, a.Value) {
+			return pimserr.ErrInvalidInput, "", 0 // decision: a new number must differ from the account's
+		}
 	}
 	return nil, ev, answerSource[prompt]
 }
@@ -1201,6 +1212,15 @@ func (o *Oracle) key(b []byte, live core.Live) []byte {
 	b = append(b, 0)
 	b = append(b, st.unverified...)
 	b = append(b, 0, byte(popcount(st.warned)))
+	// the trusted number by what it decides, as the engine's key has it
+	switch t, ok := normalPhone(st.trusted); {
+	case st.trusted == "":
+		b = append(b, 0)
+	case ok && t == st.values[fromPhone]:
+		b = append(b, 1)
+	default:
+		b = append(b, 2)
+	}
 	b = append(b, st.failure...)
 	return append(b, 0)
 }

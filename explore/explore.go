@@ -28,6 +28,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -40,6 +41,7 @@ import (
 	"github.com/enrollfsm/enrollfsm/docs"
 	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/fsm"
+	"github.com/enrollfsm/enrollfsm/internal/jsonkeys"
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
 
@@ -91,6 +93,20 @@ func WithNow(now func() time.Time) Option {
 	}
 }
 
+// WithAddr names the address the server listens on (host:port, as
+// net.Listener.Addr gives it). A request is then served only when its Host,
+// and its Origin if it has one, is that address, localhost or an IP literal
+// on its port: a page of another site whose name was pointed at this
+// machine (DNS rebinding) is refused. enroll explore gives it its listener's
+// address; without it, every Host is served.
+func WithAddr(addr string) Option {
+	return func(s *Server) {
+		if _, port, err := net.SplitHostPort(addr); err == nil {
+			s.addr, s.port = addr, port
+		}
+	}
+}
+
 // WithLogger logs each refused request (no value a user typed).
 func WithLogger(l *slog.Logger) Option {
 	return func(s *Server) {
@@ -109,6 +125,8 @@ type Server struct {
 	now      func() time.Time
 	log      *slog.Logger
 	mux      *http.ServeMux
+	// addr and port: the listening address, when WithAddr gave it.
+	addr, port string
 }
 
 type session struct {
@@ -151,6 +169,10 @@ func (s *Server) Handler() http.Handler {
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
+		if err := s.checkHost(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		// Another site's page may not post here, nor start walks (a GET of
 		// / makes one) that would push the user's own out of the store.
 		if r.Method == http.MethodPost && !sameOrigin(r) || r.Header.Get("Sec-Fetch-Site") == "cross-site" {
@@ -178,6 +200,43 @@ func sameOrigin(r *http.Request) bool {
 	}
 	u, err := url.Parse(origin)
 	return err == nil && u.Host == r.Host
+}
+
+// errOtherHost is a request for a name other than the server's own: a page
+// whose name now points at this machine (DNS rebinding) would read and
+// drive the walks as if it were the same site.
+var errOtherHost = errors.New("this server answers only for its own address")
+
+// checkHost refuses a request whose Host or Origin is not the server's own
+// address (see WithAddr).
+func (s *Server) checkHost(r *http.Request) error {
+	if s.addr == "" {
+		return nil
+	}
+	if !s.ownHost(r.Host) {
+		return fmt.Errorf("%w (%s), not for %q: open http://%s/", errOtherHost, s.addr, r.Host, s.addr)
+	}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		if err != nil || !s.ownHost(u.Host) {
+			return fmt.Errorf("%w (%s), not for a page of %q", errOtherHost, s.addr, origin)
+		}
+	}
+	return nil
+}
+
+// ownHost: the listening address itself, or localhost or an IP literal on
+// its port. A name other than the one listened on is refused, since no one
+// but this machine's owner can make an IP literal or localhost point here.
+func (s *Server) ownHost(hostport string) bool {
+	if strings.EqualFold(hostport, s.addr) {
+		return true
+	}
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil || port != s.port {
+		return false
+	}
+	return strings.EqualFold(host, "localhost") || net.ParseIP(host) != nil
 }
 
 // Sessions returns the number of walks held.
@@ -246,7 +305,7 @@ func (s *Server) get(r *http.Request) (*session, error) {
 // status maps an error to the HTTP status that says whose mistake it is.
 func status(err error) int {
 	switch {
-	case errors.Is(err, errForeign):
+	case errors.Is(err, errForeign), errors.Is(err, errOtherHost):
 		return http.StatusForbidden
 	case errors.Is(err, errStale):
 		return http.StatusNotFound
@@ -286,6 +345,10 @@ func decode(r *http.Request, into any, form func(get func(string) string) error)
 		if err != nil {
 			return fmt.Errorf("%w: %v", errDecode, err)
 		}
+		// A key given twice would be read as its last value only.
+		if err := jsonkeys.Unique(data); errors.Is(err, jsonkeys.ErrDuplicate) {
+			return fmt.Errorf("%w: %v", errDecode, err)
+		}
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(into); err != nil {
@@ -309,14 +372,39 @@ func decode(r *http.Request, into any, form func(get func(string) string) error)
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := status(err)
 	s.log.Info("explore: refused", "method", r.Method, "path", r.URL.Path, "status", code, "err", err)
+	var stale *staleError
+	errors.As(err, &stale)
 	if wantsJSON(r) {
-		writeJSON(w, code, map[string]string{"error": err.Error()})
+		body := map[string]any{"error": err.Error()}
+		if stale != nil {
+			body["stale"], body["step"] = true, stale.at
+		}
+		writeJSON(w, code, body)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(code)
-	_ = page.ExecuteTemplate(w, "error", map[string]any{"Status": code, "Error": err.Error()})
+	_ = page.ExecuteTemplate(w, "error", map[string]any{"Status": code, "Error": err.Error(), "Stale": stale})
 }
+
+// staleError is a move or a step back made from a page that no longer shows
+// the walk as it is: another tab moved it, or a click was doubled.
+type staleError struct {
+	session   string
+	shown, at int // the step the page showed, the walk's own
+}
+
+func (e *staleError) Error() string {
+	return fmt.Sprintf("this page is out of date: it shows move %d, but the walk is at move %d (it was moved in another tab or window); nothing was changed", e.shown, e.at)
+}
+
+// Is matches ErrConflict: a stale move is answered 409.
+func (e *staleError) Is(target error) bool { return target == ErrConflict }
+
+// Session, Shown and At are read by the error page.
+func (e *staleError) Session() string { return e.session }
+func (e *staleError) Shown() int      { return e.shown }
+func (e *staleError) At() int         { return e.at }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
@@ -449,7 +537,7 @@ func (s *Server) move(w http.ResponseWriter, r *http.Request) {
 	defer se.mu.Unlock()
 	switch {
 	case m.Step != len(se.run.inputs):
-		err = conflict("the page is stale: it shows move %d, the walk is at move %d; reload it", m.Step, len(se.run.inputs))
+		err = &staleError{session: se.id, shown: m.Step, at: len(se.run.inputs)}
 	case len(se.run.inputs) >= maxMoves:
 		err = conflict("a walk is limited to %d moves; step back or start a new one", maxMoves)
 	default:
@@ -471,8 +559,12 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, se *session) {
 	http.Redirect(w, r, "/s/"+se.id, http.StatusSeeOther)
 }
 
+// backRequest is a step back as the page posts it: Step is the move the
+// page shows, as in a move, so that a stale page cannot undo moves it never
+// showed.
 type backRequest struct {
-	To int `json:"to"`
+	Step int `json:"step"`
+	To   int `json:"to"`
 }
 
 // back steps back to after move To (0: the start), by replaying the first
@@ -480,11 +572,15 @@ type backRequest struct {
 func (s *Server) back(w http.ResponseWriter, r *http.Request) {
 	var b backRequest
 	err := decode(r, &b, func(get func(string) string) error {
+		step, err := strconv.Atoi(get("step"))
+		if err != nil {
+			return fmt.Errorf("%w: step is not a number", errDecode)
+		}
 		n, err := strconv.Atoi(get("to"))
 		if err != nil {
 			return fmt.Errorf("%w: to is not a number", errDecode)
 		}
-		b.To = n
+		b.Step, b.To = step, n
 		return nil
 	})
 	if err != nil {
@@ -497,6 +593,10 @@ func (s *Server) back(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer se.mu.Unlock()
+	if b.Step != len(se.run.inputs) {
+		s.fail(w, r, &staleError{session: se.id, shown: b.Step, at: len(se.run.inputs)})
+		return
+	}
 	if b.To < 0 || b.To > len(se.run.inputs) {
 		s.fail(w, r, badInput("cannot step back to move %d: the walk has %d", b.To, len(se.run.inputs)))
 		return
@@ -529,7 +629,17 @@ func (s *Server) scenario(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(append(data, '\n'))
 }
 
-// docs serves the generated pages, rendered, and the pictures.
+// docTypes are the content types of the files the pages link to; a .dot or
+// .mmd source is shown as text.
+var docTypes = map[string]string{
+	".svg": "image/svg+xml",
+	".png": "image/png",
+	".dot": "text/plain; charset=utf-8",
+	".mmd": "text/plain; charset=utf-8",
+}
+
+// docs serves the generated pages, rendered, and every file they link to:
+// the pictures and the diagrams' sources.
 func (s *Server) docs(w http.ResponseWriter, r *http.Request) {
 	name := path.Base(r.PathValue("file"))
 	data, err := fs.ReadFile(docs.Files, name)
@@ -537,16 +647,19 @@ func (s *Server) docs(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	switch path.Ext(name) {
-	case ".svg":
-		w.Header().Set("Content-Type", "image/svg+xml")
-		_, _ = w.Write(data)
-	case ".md":
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if path.Ext(name) == ".md" {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_ = page.ExecuteTemplate(w, "doc", map[string]any{"Name": name, "Body": template.HTML(markdownHTML(string(data)))})
-	default:
-		http.NotFound(w, r)
+		return
 	}
+	ct, ok := docTypes[path.Ext(name)]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", ct)
+	_, _ = w.Write(data)
 }
 
 func fsmRow(src enrollment.State, ev enrollment.Event, dst enrollment.State) fsm.Row {

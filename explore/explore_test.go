@@ -285,7 +285,7 @@ func TestStepBackReplaysTheMoves(t *testing.T) {
 	require.NotEmpty(t, w.view.Prompt.Reason)
 
 	for to := len(views) - 1; to >= 0; to-- {
-		code, data := w.post("/back", map[string]any{"to": to})
+		code, data := w.post("/back", map[string]any{"step": w.view.Step, "to": to})
 		require.Equal(t, http.StatusOK, code, "%s", data)
 		got := w.current()
 		assert.Equal(t, views[to].State, got.State, "back to %d", to)
@@ -378,8 +378,8 @@ func TestBadRequests(t *testing.T) {
 		{"stale page", "POST", move(atPrompt), "application/json", `{"step": 2, "reply": "result:phone_absent"}`, 409, ""},
 		{"stale session", "POST", move("0123456789abcdef0123456789abcdef"), "application/json", `{"step": 0, "reply": "result:ok"}`, 404, ""},
 		{"stale session page", "GET", "/s/0123456789abcdef0123456789abcdef", "", "", 404, ""},
-		{"back too far", "POST", "/s/" + atPrompt + "/back", "application/json", `{"to": 4}`, 400, ""},
-		{"back below the start", "POST", "/s/" + atPrompt + "/back", "application/json", `{"to": -1}`, 400, ""},
+		{"back too far", "POST", "/s/" + atPrompt + "/back", "application/json", `{"step": 3, "to": 4}`, 400, ""},
+		{"back below the start", "POST", "/s/" + atPrompt + "/back", "application/json", `{"step": 3, "to": -1}`, 400, ""},
 		{"scenario before the end", "GET", "/s/" + atPrompt + "/scenario", "", "", 409, ""},
 		{"body too large", "POST", move(atPrompt), "application/json", `{"step": 3, "prompt": "phone_number", "value": "` + strings.Repeat("1", 20<<10) + `"}`, 413, ""},
 		{"unknown docs page", "GET", "/docs/nope.md", "", "", 404, ""},
@@ -480,7 +480,7 @@ func TestFormsWithoutScript(t *testing.T) {
 	page, _ = io.ReadAll(res.Body)
 	res.Body.Close()
 	assert.Equal(t, http.StatusConflict, res.StatusCode)
-	assert.Contains(t, string(page), "stale")
+	assert.Contains(t, string(page), "this page was out of date")
 }
 
 // The first page already shows the first state, its request's API and the

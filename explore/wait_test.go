@@ -111,14 +111,14 @@ func TestStepBackOverAWait(t *testing.T) {
 	w.answer("2424", "awaiting_enrollment_code")
 	refused := w.view.History
 
-	code, data := w.post("/back", map[string]any{"to": atPrompt + 1})
+	code, data := w.post("/back", map[string]any{"step": w.view.Step, "to": atPrompt + 1})
 	require.Equal(t, http.StatusOK, code, "%s", data)
 	require.NoError(t, json.Unmarshal(data, &w.view))
 	assert.Equal(t, refused[:atPrompt+1], w.view.History)
 	w.answer("2424", "awaiting_enrollment_code")
 	assert.Equal(t, refused, w.view.History, "after the wait the code is refused again")
 
-	code, data = w.post("/back", map[string]any{"to": atPrompt})
+	code, data = w.post("/back", map[string]any{"step": w.view.Step, "to": atPrompt})
 	require.Equal(t, http.StatusOK, code, "%s", data)
 	require.NoError(t, json.Unmarshal(data, &w.view))
 	w.answer("2424", "checking_pin")

@@ -41,8 +41,8 @@ const (
 	// ResendSpent spends one of the run's new SMS codes; the answer is
 	// refused, and the action not offered, once none is left.
 	ResendSpent
-	// TrustedPhoneKept keeps the number call 3 found, to show where the
-	// enrollment code goes.
+	// TrustedPhoneKept keeps the number call 3 found, or that it found none:
+	// the enrollment code goes to it, and a new number must differ from it.
 	TrustedPhoneKept
 	// PhoneTrusted makes the number just registered the trusted one, where
 	// the next code goes.
@@ -116,7 +116,7 @@ func (e Effect) Label(src *State) string {
 	case ResendSpent:
 		return "resends +1"
 	case TrustedPhoneKept:
-		return "trusted phone kept"
+		return "trusted phone read"
 	case PhoneTrusted:
 		return "new phone trusted"
 	case RemovalSpent:

@@ -47,7 +47,7 @@ func CheckStatus() []State {
 		// 3 — check phone number
 		Call(enrollment.CheckingPhone, steps.CheckPhone,
 			On(enrollment.PhonePresent, enrollment.RequestingEnrollmentSMS).Does(KeepTrustedPhone),
-			On(enrollment.PhoneAbsent, enrollment.AwaitingPhoneNumber)),
+			On(enrollment.PhoneAbsent, enrollment.AwaitingPhoneNumber).Does(KeepTrustedPhone)),
 	}
 }
 

@@ -1,11 +1,14 @@
 package scenario
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/enrollfsm/enrollfsm"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
@@ -112,9 +115,16 @@ func (r *Recorder) exchange(c enrollfsm.CallRecord) Exchange {
 	return x
 }
 
-// standIns maps every real value to a stand-in: each digit replaced, the
-// length and any other character kept, so a valid value stays valid and a
-// malformed one malformed. No stand-in equals any real value of the run.
+// standIns maps every real value to a stand-in: each digit replaced by a
+// digit of the same script (ASCII for ASCII, Arabic-Indic for
+// Arabic-Indic, ...), any other kind of number (², ①) by a digit of a
+// script of the same encoded length, and every other character kept. So a
+// valid value stays valid, a malformed one malformed for the same reason,
+// and a secret typed in any script's digits leaves the transcript. Distinct
+// values get distinct stand-ins, and no stand-in equals a real value of the
+// run, as long as the value's digits allow it (a one-digit value has ten);
+// past that, a stand-in may repeat one, but never the value it replaces.
+// A value without a digit is its own stand-in: it hides nothing.
 type standIns struct {
 	real map[string]bool
 	to   map[string]string
@@ -126,25 +136,87 @@ func (s *standIns) of(v string) string {
 	if out, ok := s.to[v]; ok {
 		return out
 	}
-	for {
-		s.n++
-		seed := fmt.Sprintf("%09d", s.n*7919)
-		var b strings.Builder
-		i := 0
-		for _, c := range v {
-			if c >= '0' && c <= '9' {
-				b.WriteByte(seed[len(seed)-1-i%len(seed)])
-				i++
-				continue
-			}
-			b.WriteRune(c)
-		}
-		out := b.String()
-		if !s.real[out] && !s.used[out] {
-			s.to[v], s.used[out] = out, true
-			return out
+	k := 0
+	for _, c := range v {
+		if unicode.IsNumber(c) {
+			k++
 		}
 	}
+	if k == 0 {
+		s.to[v] = v
+		return v
+	}
+	// s.n steps through every combination of the first three digits in
+	// 1000 draws (7919 is prime to 10): the search is bounded, and ends
+	// with a free stand-in whenever one exists among them.
+	tries := 1
+	for range min(k, 3) {
+		tries *= 10
+	}
+	var unused, other string
+	for range tries {
+		s.n++
+		out := s.draw(v)
+		switch {
+		case out == v:
+			continue
+		case !s.real[out] && !s.used[out]:
+			s.to[v], s.used[out] = out, true
+			return out
+		case unused == "" && !s.used[out]:
+			unused = out
+		case other == "":
+			other = out
+		}
+	}
+	out := cmp.Or(unused, other)
+	s.to[v], s.used[out] = out, true
+	return out
+}
+
+// draw replaces the numbers of v by the digits of the draw s.n.
+func (s *standIns) draw(v string) string {
+	seed := fmt.Sprintf("%09d", s.n*7919)
+	var b strings.Builder
+	i := 0
+	for _, c := range v {
+		if !unicode.IsNumber(c) {
+			b.WriteRune(c)
+			continue
+		}
+		b.WriteRune(zeroOf(c) + rune(seed[len(seed)-1-i%len(seed)]-'0'))
+		i++
+	}
+	return b.String()
+}
+
+// zeroOf returns the zero of c's script, for a decimal digit: Unicode
+// encodes each script's digits as a run 0 to 9, and the runs of
+// unicode.Nd are whole runs. Another number gets the zero of a script
+// whose digits take as many bytes (no such number is ASCII).
+func zeroOf(c rune) rune {
+	if c >= '0' && c <= '9' {
+		return '0'
+	}
+	if unicode.IsDigit(c) {
+		for _, r := range unicode.Nd.R16 {
+			if lo, hi := rune(r.Lo), rune(r.Hi); c >= lo && c <= hi {
+				return lo + (c-lo)/10*10
+			}
+		}
+		for _, r := range unicode.Nd.R32 {
+			if lo, hi := rune(r.Lo), rune(r.Hi); c >= lo && c <= hi {
+				return lo + (c-lo)/10*10
+			}
+		}
+	}
+	switch utf8.RuneLen(c) {
+	case 2:
+		return '\u0660' // Arabic-Indic
+	case 3:
+		return '\u0966' // Devanagari
+	}
+	return '\U0001D7CE' // mathematical bold
 }
 
 // Transcript returns the run as a scenario file. The run must be over.

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/enrolltest"
@@ -251,18 +253,39 @@ func pathDiff(want, got []string) string {
 }
 
 // Report replays every scenario, prints "PASS name" or "FAIL name: why" for
-// each, then "N passed, M failed", and returns the number failed.
+// each, then "N passed, M failed", and returns the number failed. Names and
+// reasons are printed with Printable: a file cannot draw on the terminal.
 func Report(ctx context.Context, w io.Writer, scenarios []*Scenario) int {
 	failed := 0
 	for _, s := range scenarios {
 		r := Run(ctx, s)
 		if r.Err != nil {
 			failed++
-			fmt.Fprintf(w, "FAIL %s: %v\n", s.Name, r.Err)
+			fmt.Fprintf(w, "FAIL %s: %s\n", Printable(s.Name), Printable(r.Err.Error()))
 			continue
 		}
-		fmt.Fprintf(w, "PASS %s\n", s.Name)
+		fmt.Fprintf(w, "PASS %s\n", Printable(s.Name))
 	}
 	fmt.Fprintf(w, "%d passed, %d failed\n", len(scenarios)-failed, failed)
 	return failed
+}
+
+// Printable returns s with every character a terminal would act on rather
+// than show (ESC and the other controls, a line break, a bidirectional
+// override, an invalid byte) written as its Go escape: "\x1b[2K" shows as
+// \x1b[2K instead of erasing the line.
+func Printable(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case strconv.IsPrint(r):
+			b.WriteRune(r)
+		default:
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/enrollment"
+	"github.com/enrollfsm/enrollfsm/internal/jsonkeys"
 )
 
 // Scenario is one scenario file.
@@ -81,10 +83,14 @@ func invalid(format string, args ...any) error {
 }
 
 // Parse decodes and checks one scenario. Unknown fields are refused, so a
-// misspelt key cannot silently weaken a check.
+// misspelt key cannot silently weaken a check, and so is a key given twice
+// in one object (in any case), whose last value would silently win.
 func Parse(data []byte) (*Scenario, error) {
 	if len(data) > MaxSize {
 		return nil, invalid("%d bytes, over the %d a scenario may have", len(data), MaxSize)
+	}
+	if err := jsonkeys.Unique(data); errors.Is(err, jsonkeys.ErrDuplicate) {
+		return nil, invalid("%v", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -176,45 +182,142 @@ func (s *Scenario) check() error {
 	return nil
 }
 
+// LoadError is a file or folder Load could not take a scenario from.
+type LoadError struct {
+	Path string
+	Err  error
+}
+
+func (e *LoadError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// ErrNoScenario: a folder holds no *.json file.
+var ErrNoScenario = errors.New("no scenario file (*.json) in this folder")
+
 // Load reads scenarios from files and folders (every *.json in a folder,
-// recursively), sorted by path within each folder.
+// recursively), sorted by path within each folder. It goes on past a file or
+// folder it cannot use: the scenarios it could read come back with an error
+// that joins one *LoadError for each of the others (a folder without a
+// scenario file included).
+//
+// Only regular files are read, at most MaxSize+1 bytes of each: a named
+// pipe, a device or a socket is refused without reading from it.
 func Load(paths ...string) ([]*Scenario, error) {
-	var out []*Scenario
+	var (
+		out  []*Scenario
+		errs []error
+	)
+	fail := func(path string, err error) { errs = append(errs, &LoadError{Path: path, Err: err}) }
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			fail(p, unwrapPath(err))
+			continue
 		}
-		var files []string
+		files := []string{p}
 		if info.IsDir() {
+			files = nil
 			err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-				if err != nil {
-					return err
-				}
-				if !d.IsDir() && strings.HasSuffix(path, ".json") {
+				switch {
+				case err != nil:
+					fail(path, unwrapPath(err))
+					if d != nil && d.IsDir() && path != p {
+						return fs.SkipDir
+					}
+				case !d.IsDir() && strings.HasSuffix(path, ".json"):
 					files = append(files, path)
 				}
 				return nil
 			})
 			if err != nil {
-				return nil, err
+				fail(p, err)
+			}
+			if len(files) == 0 && err == nil {
+				fail(p, ErrNoScenario)
 			}
 			sort.Strings(files)
-		} else {
-			files = []string{p}
 		}
 		for _, f := range files {
-			data, err := os.ReadFile(f)
+			data, err := readRegular(f)
 			if err != nil {
-				return nil, err
+				fail(f, err)
+				continue
 			}
 			s, err := Parse(data)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", f, err)
+				fail(f, err)
+				continue
 			}
 			s.File = f
 			out = append(out, s)
 		}
 	}
-	return out, nil
+	return out, errors.Join(errs...)
 }
+
+// unwrapPath drops the *fs.PathError's own path: a LoadError names it.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// readRegular reads a regular file of at most MaxSize bytes; anything else
+// is refused before a byte is read, and a longer file after MaxSize+1.
+func readRegular(name string) ([]byte, error) {
+	info, err := os.Stat(name)
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	if err := regular(info); err != nil {
+		return nil, err
+	}
+	// Opened without blocking, in case a named pipe took the file's place
+	// since the Stat; the open file is checked again.
+	f, err := openNoBlock(name)
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	defer f.Close()
+	info, err = f.Stat()
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	if err := regular(info); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	if len(data) > MaxSize {
+		return nil, invalid("over the %d bytes a scenario may have", MaxSize)
+	}
+	return data, nil
+}
+
+// regular refuses anything but a regular file, naming what it is.
+func regular(info fs.FileInfo) error {
+	m := info.Mode()
+	var what string
+	switch {
+	case m.IsRegular():
+		return nil
+	case m.IsDir():
+		what = "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	case m&fs.ModeDevice != 0:
+		what = "a device"
+	default:
+		what = "a special file"
+	}
+	return fmt.Errorf("%w: it is %s", ErrNotAFile, what)
+}
+
+// ErrNotAFile: Load reads regular files only.
+var ErrNotAFile = errors.New("not a regular file")

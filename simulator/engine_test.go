@@ -46,10 +46,8 @@ func (u *user) answer(p enrollfsm.Pending) enrollfsm.Answer {
 		return v(c)
 	case enrollfsm.PromptNewPIN:
 		return v(newPIN)
-	case enrollfsm.PromptOldPIN:
-		return v(simulator.DefaultPIN)
-	case enrollfsm.PromptPIN:
-		if u.forgot {
+	case enrollfsm.PromptPIN, enrollfsm.PromptOldPIN:
+		if u.forgot && p.Prompt == enrollfsm.PromptPIN {
 			u.forgot = false
 			return enrollfsm.Act(p.Prompt, enrollfsm.ActionForgotPIN)
 		}
@@ -77,6 +75,7 @@ func TestEngineAgainstSimulator(t *testing.T) {
 		ios    bool
 		pins   []string
 		forgot bool
+		lock   int // the server's wrong-PIN lock, when not the engine's
 		want   enrollfsm.State
 		check  func(t *testing.T, a simulator.Account)
 	}{
@@ -91,8 +90,14 @@ func TestEngineAgainstSimulator(t *testing.T) {
 		{name: "full with a PIN, one wrong", flow: enrollfsm.FlowFull, sit: simulator.SituationPINExists, pins: []string{"0000", simulator.DefaultPIN}, want: enrollfsm.Enrolled},
 		{name: "full with a PIN, forgotten", flow: enrollfsm.FlowFull, sit: simulator.SituationPINExists, forgot: true, want: enrollfsm.Enrolled,
 			check: func(t *testing.T, a simulator.Account) { assert.Equal(t, newPIN, a.PIN) }},
-		{name: "full, PIN locked by wrong PINs, removal, new PIN", flow: enrollfsm.FlowFull, sit: simulator.SituationPINExists,
-			pins: []string{"0000", "0001", "0002"}, want: enrollfsm.Enrolled,
+		{name: "full, five wrong PINs end the run as the server locks the PIN", flow: enrollfsm.FlowFull, sit: simulator.SituationPINExists,
+			pins: []string{"0000", "0001", "0002", "0003", "0004"}, want: enrollfsm.Failed,
+			check: func(t *testing.T, a simulator.Account) { assert.Equal(t, simulator.PINBlocked, a.Blocked) }},
+		{name: "update PIN, five wrong PINs end the run as the server locks the PIN", flow: enrollfsm.FlowUpdatePIN, sit: simulator.SituationEnrolled,
+			pins: []string{"0000", "0001", "0002", "0003", "0004"}, want: enrollfsm.Failed,
+			check: func(t *testing.T, a simulator.Account) { assert.Equal(t, simulator.PINBlocked, a.Blocked) }},
+		{name: "full, a server that locks the PIN first, removal, new PIN", flow: enrollfsm.FlowFull, sit: simulator.SituationPINExists,
+			pins: []string{"0000", "0001", "0002"}, lock: 2, want: enrollfsm.Enrolled,
 			check: func(t *testing.T, a simulator.Account) {
 				assert.Equal(t, newPIN, a.PIN)
 				assert.Zero(t, a.OtherDevices)
@@ -122,6 +127,9 @@ func TestEngineAgainstSimulator(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clk := enrolltest.NewClock(enrolltest.Epoch)
 			simOpts := []simulator.Option{simulator.WithSituation(tc.sit), simulator.WithNow(clk.Now)}
+			if tc.lock > 0 {
+				simOpts = append(simOpts, simulator.WithMaxWrongPINs(tc.lock))
+			}
 			engOpts := []enrollfsm.Option{enrollfsm.WithClock(clk), enrollfsm.WithVIN(simulator.DefaultVIN)}
 			if tc.ios {
 				simOpts = append(simOpts, simulator.WithPlatform(simulator.IOS))
@@ -174,4 +182,10 @@ func TestEngineUnderFaults(t *testing.T) {
 		}
 	}
 	assert.Greater(t, enrolled, 40, "most runs enroll")
+}
+
+// Reference: issue 27, "the demo promises tries the server does not give":
+// the server locks the PIN at the engine's own bound, not before.
+func TestDefaultPINLockIsTheEnginesBound(t *testing.T) {
+	assert.Equal(t, enrollfsm.DefaultLimits().PINAttempts, simulator.DefaultMaxWrongPINs)
 }

@@ -340,13 +340,16 @@ func TestEnroll(t *testing.T) { // 7 and 8
 		{name: "a new code needs a new check", opts: pinExists, setup: append(validate, reqEnrSMS), call: reqEnroll(simulator.DefaultPIN), want: pimserr.CodeInternalState},
 		{name: "wrong PIN", opts: pinExists, setup: validate, call: wrongPIN, want: pimserr.CodeAccessRefused,
 			check: func(t *testing.T, s *simulator.Simulator) { assert.Equal(t, simulator.NotBlocked, s.Account().Blocked) }},
-		{name: "third wrong PIN locks", opts: pinExists, setup: validate, pre: repeat(2, wrongPIN), call: wrongPIN, want: pimserr.CodeForbidden,
+		{name: "fourth wrong PIN does not lock", opts: pinExists, setup: validate, pre: repeat(3, wrongPIN), call: wrongPIN, want: pimserr.CodeAccessRefused,
+			check: func(t *testing.T, s *simulator.Simulator) { assert.Equal(t, simulator.NotBlocked, s.Account().Blocked) }},
+		{name: "fifth wrong PIN is refused and locks", opts: pinExists, setup: validate, pre: repeat(4, wrongPIN), call: wrongPIN, want: pimserr.CodeAccessRefused,
 			check: func(t *testing.T, s *simulator.Simulator) {
 				assert.Equal(t, simulator.PINBlocked, s.Account().Blocked)
 				assert.Equal(t, map[string]any{"isAccountBlocked": simulator.PINBlocked}, do(t, s, reqBlocked).Result)
+				assert.Equal(t, pimserr.CodeForbidden, code(do(t, s, wrongPIN)), "a sixth try")
 			}},
-		{name: "right PIN once locked", opts: pinExists, setup: validate, pre: repeat(3, wrongPIN), call: reqEnroll(simulator.DefaultPIN), want: pimserr.CodeForbidden},
-		{name: "custom wrong-PIN limit", opts: append(pinExists, simulator.WithMaxWrongPINs(1)), setup: validate, call: wrongPIN, want: pimserr.CodeForbidden},
+		{name: "right PIN once locked", opts: pinExists, setup: validate, pre: repeat(5, wrongPIN), call: reqEnroll(simulator.DefaultPIN), want: pimserr.CodeForbidden},
+		{name: "custom wrong-PIN limit", opts: append(pinExists, simulator.WithMaxWrongPINs(1)), setup: validate, pre: []pims.Request{wrongPIN}, call: reqEnroll(simulator.DefaultPIN), want: pimserr.CodeForbidden},
 		{name: "right PIN resets the count", opts: pinExists, setup: validate, pre: repeat(2, wrongPIN), call: reqEnroll(simulator.DefaultPIN), want: 0,
 			check: func(t *testing.T, s *simulator.Simulator) {
 				assert.Equal(t, pimserr.CodeAccessRefused, code(do(t, s, reqUpdateWrong)), "one wrong PIN after the reset does not lock")
@@ -442,7 +445,7 @@ func TestUpdatePIN(t *testing.T) { // C
 		{name: "device not activated", opts: []simulator.Option{sit(simulator.SituationPINExists)}, call: reqUpdatePIN, want: pimserr.CodeForbidden},
 		{name: "wrong old PIN", opts: enrolled, call: reqUpdateWrong, want: pimserr.CodeAccessRefused,
 			check: func(t *testing.T, s *simulator.Simulator) { assert.Equal(t, simulator.DefaultPIN, s.Account().PIN) }},
-		{name: "third wrong old PIN locks", opts: enrolled, pre: repeat(2, reqUpdateWrong), call: reqUpdateWrong, want: pimserr.CodeForbidden,
+		{name: "fifth wrong old PIN is refused and locks", opts: enrolled, pre: repeat(4, reqUpdateWrong), call: reqUpdateWrong, want: pimserr.CodeAccessRefused,
 			check: func(t *testing.T, s *simulator.Simulator) {
 				assert.Equal(t, simulator.PINBlocked, s.Account().Blocked)
 				assert.Equal(t, pimserr.CodeForbidden, code(do(t, s, reqUpdatePIN)), "the right PIN once locked")

@@ -240,12 +240,12 @@ func (s *Simulator) activate() {
 	s.enrCode = nil
 }
 
-// wrongPIN counts a wrong PIN: 2308, or 2317 once the account is locked by it.
+// wrongPIN counts a wrong PIN, answered 2308; the one that reaches the
+// limit also locks the account, so the next call on it is answered 2317.
 func (s *Simulator) wrongPIN() pimserr.Code {
 	s.wrongPINs++
 	if s.wrongPINs >= s.maxWrongPINs {
 		s.acct.Blocked = PINBlocked
-		return pimserr.CodeForbidden
 	}
 	return pimserr.CodeAccessRefused
 }

@@ -55,9 +55,12 @@ const (
 
 // Default limits.
 const (
-	DefaultCodeTTL      = 10 * time.Minute
-	DefaultMaxDevices   = 5
-	DefaultMaxWrongPINs = 3
+	DefaultCodeTTL    = 10 * time.Minute
+	DefaultMaxDevices = 5
+	// DefaultMaxWrongPINs is the engine's own bound (docs/contract.md §4):
+	// the server locks the PIN at the wrong PIN that ends the run, so an
+	// engine never counts a try the server would refuse.
+	DefaultMaxWrongPINs = 5
 	// maxWrongCodes wrong answers burn an SMS code.
 	maxWrongCodes = 3
 )
@@ -243,7 +246,10 @@ func WithCodeTTL(d time.Duration) Option { return func(s *Simulator) { s.codeTTL
 func WithMaxDevices(n int) Option { return func(s *Simulator) { s.maxDevices = n } }
 
 // WithMaxWrongPINs sets how many wrong PINs in a row lock the account as
-// PINBlocked (default 3).
+// PINBlocked (default DefaultMaxWrongPINs, 5). The last of them is answered
+// 2308, as any wrong PIN, and locks the account: every later call that
+// needs the PIN is answered 2317. A host that runs the engine with other
+// limits gives it their PINAttempts.
 func WithMaxWrongPINs(n int) Option { return func(s *Simulator) { s.maxWrongPINs = n } }
 
 // WithStrictParams sets whether an unexpected extra parameter is refused with

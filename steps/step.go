@@ -41,6 +41,7 @@ const (
 type Inputs struct {
 	Platform          Platform
 	Phone             string        // the number being registered (4a, 4·1, 4·2, D)
+	Trusted           string        // the account's trusted number, as call 3 read it
 	CertificationCode redact.Secret // from call 4a's SMS
 	EnrollmentCode    redact.Secret // from call 5's SMS
 	PIN               redact.Secret // the PIN to enroll with, register or set
@@ -424,6 +425,11 @@ func (in *Inputs) Keep(p enrollment.Prompt, v string) error {
 		n, err := NormalizePhone(v)
 		if err != nil {
 			return err
+		}
+		// Only modify_phone asks a number once call 3 found one; changing it
+		// to itself would text the user and change nothing.
+		if t, err := NormalizePhone(in.Trusted); in.Trusted != "" && err == nil && n == t {
+			return &pimserr.InputError{Field: "phone number", Reason: "must differ from the account's current number"}
 		}
 		in.Phone = n
 	case enrollment.PromptCertificationCode, enrollment.PromptEnrollmentCode:

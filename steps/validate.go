@@ -8,7 +8,9 @@ import (
 )
 
 // The local checks of docs/contract.md §4: a value that fails one is refused before any
-// call, with a reason, and never echoed.
+// call, with a reason, and never echoed. A reason completes "it ...": "must be
+// 4 to 8 digits", so that a UI can say "That is not a valid PIN: it must be 4
+// to 8 digits."
 
 // NormalizePhone strips spaces, dots and dashes and checks an optional
 // leading "+" followed by 6 to 15 digits.
@@ -27,7 +29,7 @@ func NormalizePhone(s string) (string, error) {
 		case r >= '0' && r <= '9':
 			b.WriteRune(r)
 		default:
-			return "", &pimserr.InputError{Field: "phone number", Reason: "only digits, an optional leading +, spaces, dots and dashes are allowed"}
+			return "", &pimserr.InputError{Field: "phone number", Reason: "may hold only digits, an optional leading +, spaces, dots and dashes"}
 		}
 	}
 	n := strings.TrimPrefix(b.String(), "+")
@@ -72,7 +74,7 @@ func NormalizeVIN(s string) (string, error) {
 			return "", &pimserr.InputError{Field: "VIN", Reason: "must not contain I, O or Q"}
 		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
 		default:
-			return "", &pimserr.InputError{Field: "VIN", Reason: "only letters A–Z and digits are allowed"}
+			return "", &pimserr.InputError{Field: "VIN", Reason: "may hold only letters A–Z and digits"}
 		}
 	}
 	return v, nil

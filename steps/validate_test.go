@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/steps"
 )
@@ -64,4 +65,24 @@ func TestNormalizeVIN(t *testing.T) {
 		_, err := steps.NormalizeVIN(bad)
 		assert.ErrorIs(t, err, pimserr.ErrInvalidInput, bad)
 	}
+}
+
+// Reference: issue 27, "modify_phone to the current number succeeds
+// silently": a number equal to the trusted one, however it is typed, is
+// refused before the certification SMS; the enrollment flows, which have no
+// trusted number when they ask one, are unchanged.
+func TestKeep_RefusesTheTrustedNumberAsTheNewOne(t *testing.T) {
+	in := steps.Inputs{Trusted: "0612345678"}
+	for _, same := range []string{"0612345678", "06 12 34 56 78", "06.12.34.56.78"} {
+		err := in.Keep(enrollment.PromptPhoneNumber, same)
+		var ie *pimserr.InputError
+		require.ErrorAs(t, err, &ie, same)
+		assert.Equal(t, "invalid phone number: must differ from the account's current number", err.Error())
+		assert.Empty(t, in.Phone, "a refused value is not kept")
+	}
+	require.NoError(t, in.Keep(enrollment.PromptPhoneNumber, "07 98 76 54 32"))
+	assert.Equal(t, "0798765432", in.Phone)
+
+	none := steps.Inputs{}
+	require.NoError(t, none.Keep(enrollment.PromptPhoneNumber, "0612345678"))
 }

@@ -40,6 +40,11 @@ close.`, stdout)
 	if fs.NArg() > 0 {
 		return usagef("check takes no arguments, got %q", fs.Args())
 	}
+	// A folder that does not exist is said now, not after minutes of
+	// exploring, when a counterexample must be written.
+	if info, err := os.Stat(*out); err != nil || !info.IsDir() {
+		return usagef("-out %s: not a folder (it must exist)", shellWord(*out))
+	}
 	var flowList []enrollfsm.Flow
 	if *flow != "" {
 		known := false
@@ -70,6 +75,10 @@ close.`, stdout)
 	var writeErr error
 	progress := func(r enrolltest.CheckResult) {
 		fmt.Fprintln(stdout, r)
+		if r.Closed && r.Taken < r.Rows {
+			fmt.Fprintf(stdout, "  (%s not taken in this setting: not a failure unless no setting takes %s, said at the end)\n",
+				count(r.Rows-r.Taken, "edge"), map[bool]string{true: "it", false: "them"}[r.Rows-r.Taken == 1])
+		}
 		if r.Violation == nil {
 			return
 		}

@@ -37,7 +37,9 @@ var (
 	demoFlows, demoOps = flowsByKind()
 	demoPlatforms      = []string{string(enrollfsm.Android), string(enrollfsm.IOS)}
 	interactiveModes   = []string{"auto", "yes", "no"}
-	sdkVersion         = regexp.MustCompile(`^[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}$`)
+	// A version's numbers have no leading zero (semantic versioning): 02.1.0
+	// would compare as 2.1.0 and be printed as typed.
+	sdkVersion = regexp.MustCompile(`^(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})$`)
 )
 
 // Operations without an SMS code prompt: -save would find nothing to save.
@@ -79,6 +81,7 @@ built-in simulator, printing each transition and call. On a terminal it asks
 you for the phone number, the codes texted to the simulated phone and the
 PIN; otherwise it answers by itself. Ctrl-C stops it (exit 130).
 
+`+glossary+`
 Flags:`, stdout)
 	auto, _ := enrollfsm.Describe(enrollfsm.FlowAuto)
 	fs.StringVar(&f.flow, "flow", "auto", "enrollment `flow`: "+orList(demoFlows)+"\n(auto: "+auto.Summary+")")
@@ -92,7 +95,7 @@ Flags:`, stdout)
 	fs.Int64Var(&f.seed, "seed", 1, "seed of the simulator's codes and faults")
 	fs.BoolVar(&f.autoRemove, "auto-remove", false, "remove every enrollment of a blocked account without asking")
 	fs.BoolVar(&f.prefetch, "prefetch", false, "make calls 1, 2 and 3 at once: one round trip instead of three")
-	fs.DurationVar(&f.latency, "latency", 0, "simulated network latency per call, up to 1m (e.g. 300ms)")
+	fs.DurationVar(&f.latency, "latency", 0, "simulated network latency: each call waits between `L`/2 and L,\nL up to 1m (e.g. 300ms)")
 	fs.StringVar(&f.save, "save", "", "save the run to `FILE` (the simulated server to FILE.server) at the\nfirst SMS code prompt or at Ctrl-C, and stop, as a killed app would")
 	fs.StringVar(&f.resume, "resume", "", "resume the run saved in `FILE` by -save")
 	if err := fs.parse(args); err != nil {
@@ -138,7 +141,7 @@ func checkDemo(f demoFlags, set map[string]bool) error {
 	}
 	switch {
 	case !sdkVersion.MatchString(f.sdk):
-		return usagef("-sdk %q: want a version MAJOR.MINOR.PATCH, such as 2.1.0", f.sdk)
+		return usagef("-sdk %q: want a version MAJOR.MINOR.PATCH without leading zeros, such as 2.1.0", f.sdk)
 	case math.IsNaN(f.faults) || f.faults < 0 || f.faults > 1:
 		return usagef("-faults %v: want a share between 0 and 1, such as 0.3", f.faults)
 	case f.latency < 0 || f.latency > maxLatency:
@@ -191,8 +194,11 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 				fmt.Fprintf(out, "    [phone %s] your %s code is %s\n", redact.Phone(m.To), smsKind(m.Kind), m.Code)
 				return
 			}
-			fmt.Fprintf(out, "    [phone] %s\n", m)
+			fmt.Fprintf(out, "    [phone %s] a text arrives with the %s code; the demo reads it\n", redact.Phone(m.To), smsKind(m.Kind))
 		}),
+		// The server locks the PIN where the engine stops counting: every try
+		// the demo offers is a try the server checks.
+		simulator.WithMaxWrongPINs(enrollfsm.DefaultLimits().PINAttempts),
 	}
 	if f.faults > 0 {
 		simOpts = append(simOpts, simulator.WithFaults(simulator.Faults{
@@ -264,7 +270,13 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	} else {
 		fmt.Fprintln(stdout, count(calls, "call"))
 	}
-	fmt.Fprintln(stdout, describeOutcome(outcome, self))
+	for _, line := range strings.Split(describeOutcome(outcome, self, e, sim), "\n") {
+		if human {
+			fmt.Fprint(stdout, wrap(line, "", "  ", 80))
+		} else {
+			fmt.Fprintln(stdout, line)
+		}
+	}
 	for _, w := range outcome.Warnings {
 		fmt.Fprintf(stdout, "warning: %v\n", w)
 	}
@@ -465,13 +477,16 @@ func saveRun(e *enrollfsm.Engine, sim *simulator.Simulator, file string, at enro
 		return err
 	}
 	fmt.Fprintf(w, "saved at %s to %s\n(%d bytes, sealed, no PIN or SMS code), as if the app were killed here. Go on with:\n", at, file, len(snap))
-	fmt.Fprintf(w, "  go run ./cmd/enroll demo -resume %s\n", file)
+	fmt.Fprintf(w, "  %s demo -resume %s\n", invocation, shellWord(file))
 	return nil
 }
 
 // printer prints each transition and call as it happens; requests print
 // with secrets masked. A call's line is wrapped at width columns, if not 0.
+// The first answer from inWebo is followed by a line that says what PIMS
+// and inWebo are.
 func printer(w io.Writer, width int) enrollfsm.Observer {
+	var told sync.Once
 	return enrollfsm.Observer{
 		Transition: func(t enrollfsm.Transition) {
 			if t.From == t.To {
@@ -498,19 +513,34 @@ func printer(w io.Writer, width int) enrollfsm.Observer {
 			line := fmt.Sprintf("step %s: %s → %s", c.Step, c.Request, reply)
 			if width == 0 {
 				fmt.Fprintf(w, "    %s\n", line)
-				return
+			} else {
+				fmt.Fprint(w, wrap(line, "    ", "        ", width))
 			}
-			fmt.Fprint(w, wrap(line, "    ", "        ", width))
+			if strings.HasPrefix(pimserr.Code(c.Code).Label(), "inwebo:") {
+				told.Do(func() {
+					fmt.Fprint(w, wrap("("+inWeboNote+")", "        ", "         ", max(width, 80)))
+				})
+			}
 		},
 	}
 }
 
-// describeOutcome says how the run ended, each cause once.
-func describeOutcome(o enrollfsm.Outcome, self *bot) string {
+// describeOutcome says how the run ended, each cause once, and what the
+// server decided about the PIN if it locked it.
+func describeOutcome(o enrollfsm.Outcome, self *bot, e *enrollfsm.Engine, sim *simulator.Simulator) string {
 	s := "outcome: " + string(o.State)
+	locked := sim.Account().Blocked == simulator.PINBlocked
 	switch {
 	case o.State == enrollfsm.Failed:
-		s += ": " + failureText(o)
+		s += ": " + failureText(o, e.Counters(), locked)
+		if locked && o.Failure == pimserr.FailureTooManyAttempts {
+			s += "\nThe server has locked the PIN as well: "
+			if info, _ := enrollfsm.Describe(e.Flow()); info.Enrollment {
+				s += "the next enrollment of this device will offer to remove every enrollment of the account, which unlocks it."
+			} else {
+				s += "it refuses the PIN operations (2317) until every enrollment of the account is removed (-op remove_enrollments), which unlocks it."
+			}
+		}
 	case o.State == enrollfsm.Cancelled:
 		if self.gaveUp != "" {
 			s += ": the demo gave up, " + self.gaveUp
@@ -520,9 +550,10 @@ func describeOutcome(o enrollfsm.Outcome, self *bot) string {
 }
 
 // failureText says why a run failed, in words, then the backend's answer if
-// one caused it.
-func failureText(o enrollfsm.Outcome) string {
+// one caused it. locked: the server has locked the account's PIN.
+func failureText(o enrollfsm.Outcome, n enrollfsm.Counters, locked bool) string {
 	var why string
+	pinAttempts := enrollfsm.DefaultLimits().PINAttempts
 	switch o.Failure {
 	case pimserr.FailureNotEnrolled:
 		why = "this device is not enrolled, so the operation cannot run (not_enrolled)"
@@ -530,6 +561,9 @@ func failureText(o enrollfsm.Outcome) string {
 		why = "the account has no trusted phone number to change (no_phone_number)"
 	case pimserr.FailureTooManyAttempts:
 		why = "too many wrong answers (too_many_attempts)"
+		if n.WrongPINs >= pinAttempts {
+			why = fmt.Sprintf("that was wrong PIN number %d, the most one run allows (too_many_attempts)", n.WrongPINs)
+		}
 	case pimserr.FailureAccountLocked:
 		why = "the account is blocked again after its enrollments were removed (account_locked)"
 	case pimserr.FailureBadReply:
@@ -539,8 +573,12 @@ func failureText(o enrollfsm.Outcome) string {
 	}
 	var step *pimserr.StepError
 	if errors.As(o.Err, &step) {
-		if _, isCode := o.Failure.Code(); isCode {
+		if code, isCode := o.Failure.Code(); isCode {
 			why = "the server refused"
+			if code == pimserr.CodeForbidden && locked {
+				// The server decided before the engine's own count ran out.
+				why = "the server has locked the PIN after too many wrong tries, so it refused the call"
+			}
 		}
 		why += ": " + step.Error()
 	}

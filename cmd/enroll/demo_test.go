@@ -38,6 +38,10 @@ func TestDemo_BadFlagsAreUsageErrors(t *testing.T) {
 		{[]string{"-sdk", "v2.1.0"}, `-sdk "v2.1.0": want a version MAJOR.MINOR.PATCH`},
 		{[]string{"-sdk", "2.1"}, `-sdk "2.1": want a version MAJOR.MINOR.PATCH`},
 		{[]string{"-sdk", ""}, `-sdk "": want a version`},
+		// Reference: issue 27, "-sdk 02.1.0 is accepted".
+		{[]string{"-sdk", "02.1.0"}, `-sdk "02.1.0": want a version MAJOR.MINOR.PATCH without leading zeros`},
+		{[]string{"-sdk", "2.01.0"}, `-sdk "2.01.0": want a version`},
+		{[]string{"-sdk", "2.1.00"}, `-sdk "2.1.00": want a version`},
 		{[]string{"-flow", "shortcut", "-sdk", "2.0.9"}, "shortcut flow needs SDK 2.1.0"},
 		{[]string{"-latency", "-1s"}, "-latency -1s: want a duration from 0 to 1m0s"},
 		{[]string{"-latency", "2h"}, "-latency 2h0m0s: want a duration from 0 to 1m0s"},
@@ -345,7 +349,7 @@ func TestDemo_NoResendOfferedOnceNoneLeft(t *testing.T) {
 // An action typed in part that could be two is not taken for a value; a
 // phone change asks for the new number, showing the current one masked.
 func TestDemo_AmbiguousActionAndNewPhone(t *testing.T) {
-	code, out, errOut := runCLI(t, "0798765432\nc\nch\n0612345678\ncancel\n", "demo", "-op", "modify_phone", "-interactive", "yes")
+	code, out, errOut := runCLI(t, "0798765432\nc\nch\n0711111111\ncancel\n", "demo", "-op", "modify_phone", "-interactive", "yes")
 	assert.Equal(t, 1, code, out+errOut)
 	assert.Contains(t, out, `! "c" could be cancel or change_phone: type more of it.`)
 	assert.Equal(t, 2, strings.Count(out, "? New phone number (now 06••••••78) [cancel]: "), "change_phone asks again")
@@ -376,8 +380,8 @@ func TestReplay_ExitCodes(t *testing.T) {
 	require.NoError(t, os.WriteFile(bad, []byte(`{"name": 3}`), 0o644))
 	code, out, errOut := runCLI(t, "", "replay", bad)
 	assert.Equal(t, 2, code)
-	assert.Empty(t, out)
-	assert.Equal(t, 1, strings.Count(errOut, "enroll replay:"), errOut)
+	assert.Empty(t, errOut)
+	assert.Equal(t, 1, strings.Count(out, "ERROR "+bad+": invalid scenario: "), out)
 	code, _, errOut = runCLI(t, "", "replay")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "replay needs at least one scenario file or folder\nRun \"enroll replay -h\" for its flags.\n")

@@ -31,7 +31,10 @@ func exploreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv := &http.Server{Handler: explore.New(explore.WithLogger(logger)).Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// The server answers for its own address only: a page of a site whose
+	// name was pointed at this machine cannot drive the walks.
+	handler := explore.New(explore.WithLogger(logger), explore.WithAddr(ln.Addr().String())).Handler()
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "enroll explore: open http://%s/ (Ctrl-C to stop)\n", ln.Addr())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()

@@ -116,6 +116,41 @@ func TestExplore_PrintsItsURLAndStops(t *testing.T) {
 	assert.Equal(t, http.StatusOK, res.StatusCode)
 	assert.Contains(t, string(page), ">checking_enrollment</a>")
 
+	// Reference: issue 23, "the explorer accepts a DNS-rebinding Host/Origin
+	// pair": a name pointed at 127.0.0.1 by another site is refused.
+	port := url[strings.LastIndex(url, ":")+1 : len(url)-1]
+	for _, h := range []struct {
+		host, origin string
+		want         int
+	}{
+		{"evil.example:" + port, "", http.StatusForbidden},
+		{"evil.example:" + port, "http://evil.example:" + port, http.StatusForbidden},
+		{"127.0.0.1:" + port, "http://evil.example:" + port, http.StatusForbidden},
+		{"localhost:" + port, "", http.StatusOK},
+		{"127.0.0.1:" + port, "http://127.0.0.1:" + port, http.StatusOK},
+	} {
+		req, err := http.NewRequest("POST", url+"s", strings.NewReader(`{"flow":"full"}`))
+		require.NoError(t, err)
+		req.Host = h.host
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json")
+		if h.origin != "" {
+			req.Header.Set("Origin", h.origin)
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		want := h.want
+		if want == http.StatusOK {
+			want = http.StatusCreated
+		}
+		assert.Equal(t, want, res.StatusCode, "Host %s, Origin %q: %s", h.host, h.origin, body)
+		if want == http.StatusForbidden {
+			assert.Contains(t, string(body), "this server answers only for its own address")
+		}
+	}
+
 	cancel()
 	select {
 	case code := <-exit:

@@ -33,9 +33,9 @@ func TestReplay_PassesTheSuiteAndFailsABrokenScenario(t *testing.T) {
 	assert.Contains(t, out, "FAIL full: the device is enrolled already: expected final cancelled, got enrolled")
 	assert.Contains(t, out, "0 passed, 1 failed")
 
-	code, _, errOut := runCLI(t, "", "replay", "no/such/file.json")
+	code, out, _ = runCLI(t, "", "replay", "no/such/file.json")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, "no such file")
+	assert.Contains(t, out, "ERROR no/such/file.json: no such file")
 }
 
 // The main job: an enrollment against the simulator, answered by the

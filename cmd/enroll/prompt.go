@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/enrollfsm/enrollfsm"
@@ -71,6 +72,15 @@ func (h *person) Answer(ctx context.Context, p enrollfsm.Pending) (enrollfsm.Ans
 		case err != nil:
 			fmt.Fprintln(h.out) // after the ^C the terminal echoed
 			return enrollfsm.Answer{}, err
+		}
+		if p.Prompt == enrollfsm.PromptRetry {
+			// "Try the call again?" is a question: yes and no answer it.
+			switch strings.ToLower(line) {
+			case "yes", "y":
+				line = string(enrollfsm.ActionRetry)
+			case "no", "n":
+				line = string(enrollfsm.ActionCancel)
+			}
 		}
 		if a, ok := matchAction(line, p.Actions); ok {
 			return enrollfsm.Act(p.Prompt, a), nil
@@ -145,7 +155,7 @@ var allActions = []enrollfsm.Action{
 
 // ask prints q and reads one line, without echo for a secret on a terminal.
 // Read from a pipe, the line is shown after q; when masked, a line with a
-// digit (a PIN or a code, never an action) shows as the mask.
+// digit of any script (a PIN or a code, never an action) shows as the mask.
 func (h *person) ask(ctx context.Context, q string, secret, masked bool) (string, error) {
 	line, err := h.in.read(ctx, secret, func() { fmt.Fprint(h.out, q) })
 	line = strings.TrimSpace(line)
@@ -154,7 +164,7 @@ func (h *person) ask(ctx context.Context, q string, secret, masked bool) (string
 	case h.in.tty == nil:
 		// Read from a pipe: show the answer as a terminal would have,
 		// a secret masked.
-		if masked && strings.ContainsAny(line, "0123456789") {
+		if masked && strings.IndexFunc(line, unicode.IsNumber) >= 0 {
 			fmt.Fprintln(h.out, redact.Mask)
 		} else {
 			fmt.Fprintln(h.out, line)
@@ -275,6 +285,9 @@ func rejected(p enrollfsm.Pending, pe *pimserr.PromptError) string {
 		return s + resendHint(p, pe, " — it is locked now; ")
 	}
 	s += triesLeft(pe, " — ")
+	if p.Prompt.IsPIN() && pe.AttemptsLeft == 1 {
+		s += " (a wrong one ends the run)"
+	}
 	if p.Prompt.IsCode() && pe.ResendsLeft > 0 && offers(p, enrollfsm.ActionResend) {
 		s += ", or type resend for a new one"
 	}

@@ -120,6 +120,9 @@ func TestDemo_CtrlCEndsTheDemo(t *testing.T) {
 		assert.Equal(t, 130, code, out)
 		assert.Contains(t, out, "saved at awaiting_phone_number to "+file)
 		require.FileExists(t, file)
+		// Reference: issue 27, "the resume hint says go run ./cmd/enroll even
+		// from a built binary elsewhere".
+		assert.Contains(t, out, "\n  "+bin+" demo -resume "+file+"\n")
 
 		resume := exec.Command(bin, "demo", "-resume", file)
 		resume.Stdin = strings.NewReader("")

@@ -26,10 +26,25 @@ function centre() {
 
 document.addEventListener("DOMContentLoaded", centre);
 
-function showError(text) {
+// showError says why a move was refused, above the two columns; a stale
+// page gets a link to the walk as it is now.
+function showError(text, stale) {
   const el = document.getElementById("error");
-  el.textContent = text;
+  el.textContent = text + " ";
+  if (stale) {
+    const a = document.createElement("a");
+    a.id = "reload";
+    a.href = location.pathname;
+    a.textContent = "Show the walk as it is now.";
+    el.append(a);
+  }
   el.hidden = false;
+}
+
+function clearError() {
+  const el = document.getElementById("error");
+  el.textContent = "";
+  el.hidden = true;
 }
 
 document.addEventListener("submit", async (ev) => {
@@ -41,6 +56,7 @@ document.addEventListener("submit", async (ev) => {
     body[k] = (k === "step" || k === "to") ? Number(v) : v;
   }
   // getAttribute: a button named "action" shadows form.action.
+  clearError();
   const res = await fetch(form.getAttribute("action"), {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -48,7 +64,7 @@ document.addEventListener("submit", async (ev) => {
   });
   if (!res.ok) {
     const e = await res.json().catch(() => ({ error: res.statusText }));
-    showError(res.status + ": " + e.error);
+    showError(res.status + ": " + e.error + ".", e.stale);
     return;
   }
   await redraw();

@@ -164,6 +164,9 @@ func walk(t *testing.T, ctx context.Context, step int, moves []move, shot func(i
 		isEnd := m.state == "enrolled" || m.state == "failed" || m.state == "cancelled"
 		assert.Equal(t, !isEnd, marked, "move %d: the edges marked leave %s", i+1, m.state)
 		assert.Equal(t, m.request, request, "move %d: the request shown", i+1)
+		if request != "" {
+			wrapsBetweenParameters(t, ctx)
+		}
 		assert.Equal(t, fmt.Sprint(m.calls), calls, "move %d: calls", i+1)
 		assert.Equal(t, fmt.Sprint(m.removes), removals, "move %d: removals", i+1)
 		assert.Equal(t, fmt.Sprint(m.wrongs), wrongPINs, "move %d: wrong PINs", i+1)
@@ -295,4 +298,120 @@ func replays(t *testing.T, url string) {
 	require.NoError(t, err)
 	var out bytes.Buffer
 	assert.Zero(t, scenario.Report(context.Background(), &out, all), out.String())
+}
+
+// wrapsBetweenParameters checks that the request shown breaks its lines
+// only at a space (between the API and its parameters, or after a comma),
+// never inside a word ("isDevic eActivated"); it returns how many times it
+// broke.
+func wrapsBetweenParameters(t *testing.T, ctx context.Context) int {
+	t.Helper()
+	type lines struct {
+		Text   string
+		Breaks []int
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[lines](`(() => {
+		const node = document.getElementById("request").firstChild;
+		const text = node.textContent, r = document.createRange(), breaks = [];
+		let lastTop = null;
+		for (let i = 0; i < text.length; i++) {
+			if (text[i] === " ") continue;
+			r.setStart(node, i); r.setEnd(node, i + 1);
+			const rects = r.getClientRects();
+			if (!rects.length) continue;
+			if (lastTop !== null && rects[0].top > lastTop + 2) breaks.push(i);
+			lastTop = rects[0].top;
+		}
+		return {text, breaks};
+	})()`))
+	require.NoError(t, err)
+	for _, i := range got.Breaks {
+		assert.Equal(t, byte(' '), got.Text[i-1], "the request breaks inside a word: %q | %q", got.Text[:i], got.Text[i:])
+	}
+	return len(got.Breaks)
+}
+
+// shots, when EXPLORE_SCREENSHOTS names a folder, saves a screenshot of
+// each point of a walk there, for a person to look at.
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("EXPLORE_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
+}
+
+// Reference: issue 27, "the explorer's back from a stale tab (one that
+// still shows move 18 while another stepped back to 17) is accepted and
+// wipes the walk"; "the explorer's error paragraph sits inside the flex
+// row, so an error shrinks the diagram to a thumbnail"; "the request text
+// wraps mid-word".
+func TestStaleBackInTheBrowser(t *testing.T) {
+	exe := chromium(t)
+	srv := serve(t)
+	tabA := browser(t, exe)
+	require.NoError(t, chromedp.Do(tabA, chromedp.Navigate(srv.URL+"/?flow=full")))
+	assert.Positive(t, wrapsBetweenParameters(t, tabA), "call 1's request is wider than the panel: it wraps")
+	walk(t, tabA, 0, []move{
+		{reply: "result:not_activated", state: "checking_account", request: reqStep2, calls: 1},
+		{reply: "result:not_blocked", state: "checking_phone", request: reqStep3, calls: 2},
+		{reply: "result:phone_absent", state: "awaiting_phone_number", calls: 3},
+	}, nil)
+	walkURL, err := chromedp.Run(tabA, chromedp.Location())
+	require.NoError(t, err)
+
+	// A second tab opens the same walk, at move 3.
+	tabB, cancelB := chromedp.NewContext(tabA)
+	defer cancelB()
+	require.NoError(t, chromedp.Do(tabB, chromedp.Navigate(walkURL), chromedp.WaitReady(chromedp.CSS(`#app[data-step="3"]`))))
+	diagramBefore, err := chromedp.Run(tabB, chromedp.Evaluate[float64](`document.querySelector(".diagram").getBoundingClientRect().width`))
+	require.NoError(t, err)
+	shot(t, tabB, "1-second-tab-at-move-3")
+
+	// The first tab steps back to move 2.
+	walk(t, tabA, 3, []move{{back: true, keep: 2, state: "checking_phone", request: reqStep3, calls: 2}}, nil)
+	shot(t, tabA, "2-first-tab-back-to-move-2")
+
+	// The second tab, stale, steps back to the start: refused, said above
+	// the columns, and the walk is unchanged.
+	require.NoError(t, chromedp.Do(tabB, chromedp.Click(chromedp.CSS(`button[data-back="0"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#error`))))
+	type page struct {
+		Error      string
+		Step       string
+		ErrorBelow float64
+		AppTop     float64
+		Diagram    float64
+		Reload     string
+	}
+	shown, err := chromedp.Run(tabB, chromedp.Evaluate[page](`({
+		error: document.getElementById("error").textContent,
+		step: document.getElementById("app").dataset.step,
+		errorBelow: document.getElementById("error").getBoundingClientRect().bottom,
+		appTop: document.getElementById("app").getBoundingClientRect().top,
+		diagram: document.querySelector(".diagram").getBoundingClientRect().width,
+		reload: (document.getElementById("reload") || {textContent: ""}).textContent,
+	})`))
+	require.NoError(t, err)
+	assert.Contains(t, shown.Error, "409: this page is out of date: it shows move 3, but the walk is at move 2 (it was moved in another tab or window); nothing was changed.")
+	assert.Equal(t, "Show the walk as it is now.", shown.Reload)
+	assert.Equal(t, "3", shown.Step, "the stale page is not redrawn behind the user's back")
+	assert.LessOrEqual(t, shown.ErrorBelow, shown.AppTop, "the error sits above the two columns")
+	assert.InDelta(t, diagramBefore, shown.Diagram, 1, "the diagram keeps its width")
+	shot(t, tabB, "3-second-tab-stale-back-refused")
+
+	res, err := http.Get(walkURL + "/view")
+	require.NoError(t, err)
+	view, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Contains(t, string(view), `"step": 2,`, "the walk is where the first tab left it")
+	assert.Contains(t, string(view), `"state": "checking_phone"`)
+
+	// Its link shows the walk as it is now, and moves go on from there.
+	require.NoError(t, chromedp.Do(tabB, chromedp.Click(chromedp.CSS(`#reload`)), chromedp.WaitReady(chromedp.CSS(`#app[data-step="2"]`))))
+	shot(t, tabB, "4-second-tab-reloaded")
+	walk(t, tabB, 2, []move{{reply: "result:phone_absent", state: "awaiting_phone_number", calls: 3}}, nil)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/enrollfsm/enrollfsm/enrollment"
 	"github.com/enrollfsm/enrollfsm/flows"
+	"github.com/enrollfsm/enrollfsm/steps"
 )
 
 // State returns the current state.
@@ -140,8 +141,7 @@ func (c *Core) appendKey(b []byte, ttl time.Duration, live Live, saved bool) []b
 	// The interruption is read only where the run resumes it (interrupted)
 	// or checks it (verifying_enrollment); elsewhere the next interruption
 	// writes it anew, so it tells no runs apart.
-	// Made is read only by the retry of a call that texts a code; the
-	// trusted number is only shown.
+	// Made is read only by the retry of a call that texts a code.
 	st := c.state()
 	resumes, verifies := st.Resumes, st.Resumes || st.Verifies
 	texts := false
@@ -169,6 +169,9 @@ func (c *Core) appendKey(b []byte, ttl time.Duration, live Live, saved bool) []b
 	// the run goes on (a step's second 2316 adds none, which a checker tries
 	// on the run that has it), and their every subset would multiply states.
 	b = append(b, byte(len(r.Warnings)), 0)
+	// the trusted number by what it decides: none, the number the run
+	// registers (a new number equal to it is refused), or another
+	b = append(b, trustedClass(c.in.Trusted, c.in.Phone))
 	b = append(b, r.Failure...)
 	b = append(b, 0)
 	for _, a := range c.ahead {
@@ -207,4 +210,15 @@ func ageClass(sent bool, age int64, ttl time.Duration) byte {
 		return 3
 	}
 	return 4
+}
+
+// trustedClass places the trusted number as a checker's key needs it.
+func trustedClass(trusted, phone string) byte {
+	switch t, err := steps.NormalizePhone(trusted); {
+	case trusted == "":
+		return 0
+	case err == nil && t == phone:
+		return 1
+	}
+	return 2
 }

@@ -104,7 +104,7 @@ func (c *Core) Next(p *enrollment.Pending) {
 		case flows.NewPhone:
 			p.SentTo = c.masked(c.in.Phone)
 		case flows.TrustedPhone:
-			p.SentTo = c.masked(c.run.Trusted)
+			p.SentTo = c.masked(c.in.Trusted)
 		}
 	default:
 		p.Kind = enrollment.PendingNone
@@ -348,9 +348,9 @@ func (c *Core) apply(src *flows.State, edge *flows.Edge, d *steps.Decision) {
 				r.Counters.Resends++
 			}
 		case flows.TrustedPhoneKept:
-			r.Trusted = d.Phone
+			c.in.Trusted = d.Phone
 		case flows.PhoneTrusted:
-			r.Trusted = c.in.Phone
+			c.in.Trusted = c.in.Phone
 		case flows.RemovalSpent:
 			r.Counters.Removals++
 			r.PINMayBeSet = false // removing every enrollment drops the PIN too
@@ -449,7 +449,7 @@ func (c *Core) end(s enrollment.State) {
 		c.fail(pimserr.FailureInternal, errors.New("failed without a recorded failure"))
 	}
 	// Answers are not needed once the run is over; secrets never outlive it.
-	c.in = steps.Inputs{Platform: c.in.Platform, VIN: c.in.VIN, Phone: c.in.Phone}
+	c.in = steps.Inputs{Platform: c.in.Platform, VIN: c.in.VIN, Phone: c.in.Phone, Trusted: c.in.Trusted}
 	c.call = enrollment.Call{}
 	c.reason = nil
 }

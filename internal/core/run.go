@@ -11,16 +11,14 @@ import (
 // Run is everything a run holds but its settings, its answers and its
 // state (the machine's), as raft's HardState is what a node persists: the
 // edges' effects change it, a snapshot is it encoded (with the settings,
-// the state and the phone being registered), a restore decodes and checks
-// it. Copying it is cheap, so a checker can branch from any state.
+// the state and the phone numbers, which the answers hold), a restore
+// decodes and checks it. Copying it is cheap, so a checker can branch from any state.
 type Run struct {
 	// ID names the run, given at its first snapshot; Seq is its place, which
 	// grows with every call made, every answer counted at a restore and
 	// every snapshot.
 	ID  string
 	Seq uint64
-	// Trusted is the number call 3 returned, as it returned it.
-	Trusted  string
 	Counters enrollment.Counters
 	// Codes are the run's SMS codes, by slot (flows.CodeSlot).
 	Codes [flows.CodeSlots]Code

@@ -85,7 +85,7 @@ func (c *Core) encode(e *encoder) {
 	e.optStr("vin", c.in.VIN)
 	e.str("state", string(c.m.Current()))
 	e.optStr("phone", c.in.Phone)
-	e.optStr("trusted", r.Trusted)
+	e.optStr("trusted", c.in.Trusted)
 	n := &r.Counters
 	e.key("counters", false)
 	e.b = append(e.b, '{')
@@ -242,9 +242,9 @@ func (c *Core) build(d *doc, cfg Config) error {
 		return snapErr("%s has no state %q", table.Name, clip(string(d.state), 32))
 	}
 	*c = Core{cfg: cfg, flow: resolved, table: table, m: *m, restored: true}
-	c.in = steps.Inputs{Platform: cfg.Platform, VIN: cfg.VIN, Phone: string(d.phone)}
+	c.in = steps.Inputs{Platform: cfg.Platform, VIN: cfg.VIN, Phone: string(d.phone), Trusted: string(d.trusted)}
 	r := &c.run
-	r.ID, r.Seq, r.Trusted = string(d.run), d.seq, string(d.trusted)
+	r.ID, r.Seq = string(d.run), d.seq
 	r.Counters = enrollment.Counters{WrongCodes: int(d.counters[0]), WrongPINs: int(d.counters[1]),
 		Resends: int(d.counters[2]), Removals: int(d.counters[3]), Calls: int(d.counters[4])}
 	for slot := range d.codes {
@@ -328,7 +328,7 @@ func (c *Core) check(codes [flows.CodeSlots]docCode) error {
 			return snapErr("malformed phone number")
 		}
 	}
-	if !steps.TrustedPhoneOK(r.Trusted) {
+	if !steps.TrustedPhoneOK(c.in.Trusted) {
 		return snapErr("trusted phone number: not printable text of at most 64 bytes")
 	}
 	calling := func(x enrollment.State) (*flows.State, bool) {
