@@ -46,9 +46,9 @@ const checkVIN = "1HGCM82633A004352"
 
 // Settings returns the settings Check explores by default, under limits
 // (zero: the engine's defaults, judged against the contract's): each
-// enrollment flow on Android with automatic removal off and on, on iOS
-// (whose calls 7 and 8 send the code), and on Android with prefetch and
-// sealed snapshots; each account operation on both platforms, plain and
+// enrollment flow on the first platform (Android) with automatic removal
+// off and on, and with prefetch and sealed snapshots, and on the others
+// (iOS, whose calls 7 and 8 send the code) plain; each account operation on both platforms, plain and
 // sealed. auto is not explored again: it runs full or shortcut, which
 // CheckSDKs proves it picks. flowList narrows the flows (auto is taken as
 // both), platforms the platforms.
@@ -83,7 +83,7 @@ func Settings(flowList []enrollfsm.Flow, platforms []enrollfsm.Platform, limits 
 func flowSettings(f enrollfsm.Flow, platforms []enrollfsm.Platform, limits enrollfsm.Limits) []Setting {
 	info, _ := enrollfsm.Describe(f)
 	var out []Setting
-	for _, p := range platforms {
+	for i, p := range platforms {
 		base := Setting{Settings: enrollfsm.Settings{Flow: f, Platform: p}, Limits: limits}
 		if info.NeedsVIN {
 			base.VIN = checkVIN
@@ -93,7 +93,7 @@ func flowSettings(f enrollfsm.Flow, platforms []enrollfsm.Platform, limits enrol
 		switch {
 		case !info.Enrollment:
 			out = append(out, base, sealed)
-		case p == enrollfsm.Android:
+		case i == 0:
 			auto := base
 			auto.AutoRemove = true
 			sealed.Prefetch = true

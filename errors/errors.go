@@ -157,7 +157,7 @@ var (
 	ErrResendLimit = stderrors.New("no more SMS codes can be sent in this run")
 	// ErrSDKTooOld: the flow's calls need a newer SDK (the shortcut needs
 	// 2.1.0 or later).
-	ErrSDKTooOld = stderrors.New("the flow needs a newer SDK")
+	ErrSDKTooOld = stderrors.New("the SDK is too old")
 	// ErrShortcutUnsupported is ErrSDKTooOld, the one flow that needs a newer
 	// SDK being the shortcut.
 	ErrShortcutUnsupported = ErrSDKTooOld

@@ -88,7 +88,7 @@ func Resolve(flow enrollment.Flow, cfg *Config) (enrollment.Flow, *flows.Table, 
 		return "", nil, fmt.Errorf("%w: unknown flow %q (want one of %v)", pimserr.ErrConfig, clip(string(flow), 32), Flows())
 	}
 	if !sdkAtLeast(cfg, t.MinSDK) {
-		return "", nil, fmt.Errorf("%w: %s needs SDK %s or later (SDK %s)", pimserr.ErrSDKTooOld, flow, t.MinSDK, cfg.SDK)
+		return "", nil, fmt.Errorf("%w: %s flow needs SDK %s or later (SDK %s)", pimserr.ErrSDKTooOld, flow, t.MinSDK, cfg.SDK)
 	}
 	if t.NeedsVIN && cfg.VIN == "" {
 		return "", nil, fmt.Errorf("%w: %s needs a VIN (WithVIN)", pimserr.ErrConfig, flow)

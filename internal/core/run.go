@@ -17,8 +17,8 @@ type Run struct {
 	// ID names the run, given at its first snapshot; Seq is its place, which
 	// grows with every call made, every answer counted at a restore and
 	// every snapshot.
-	ID  string
-	Seq uint64
+	ID       string
+	Seq      uint64
 	Counters enrollment.Counters
 	// Codes are the run's SMS codes, by slot (flows.CodeSlot).
 	Codes [flows.CodeSlots]Code
