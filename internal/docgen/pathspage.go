@@ -62,8 +62,12 @@ func PathsPage(order []enrollfsm.Flow, tables map[enrollfsm.Flow]*flows.Table) s
 
 func writePaths(b *strings.Builder, flow string, p *Paths) {
 	fmt.Fprintf(b, "## %s\n\n", flow)
-	fmt.Fprintf(b, "Page: [%s.md](%s.md). Enumerated over %d edges: the %d written in the table and these representatives of the families `flows.Compile` adds.\n\n",
-		flow, flow, len(p.Graph), p.Declared)
+	leftOut := ""
+	if p.LeftOut > 0 {
+		leftOut = fmt.Sprintf(" (%d more, `device_maybe_enrolled`, left out)", p.LeftOut)
+	}
+	fmt.Fprintf(b, "Page: [%s.md](%s.md). Enumerated over %d edges: the %d written in the table%s and these %d representatives of the families `flows.Compile` adds.\n\n",
+		flow, flow, len(p.Graph), p.Declared, leftOut, p.Representatives())
 	b.WriteString("| family | edges in the table | kept |\n|---|---|---|\n")
 	for _, f := range p.Families {
 		var kept []string
@@ -105,7 +109,7 @@ func rowText(r fsm.Row) string { return fmt.Sprintf("%s -%s-> %s", r.Src, r.Even
 func WritePaths(w io.Writer, flow string, p *Paths) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d states, %d transitions; %d simple paths over %d edges (%d declared, %d representatives)\n",
-		flow, len(p.Table.Spec.States), len(p.Table.Def.Rows()), len(p.Simple), len(p.Graph), p.Declared, len(p.Graph)-p.Declared)
+		flow, len(p.Table.Spec.States), len(p.Table.Def.Rows()), len(p.Simple), len(p.Graph), p.Declared, p.Representatives())
 	b.WriteString("shortest path to every state:\n")
 	for i, s := range p.Table.Spec.States {
 		if s.Name == enrollment.Start {
