@@ -51,7 +51,7 @@ type Paths struct {
 	// the others are representatives. LeftOut is how many written edges
 	// the graph leaves out (device_maybe_enrolled).
 	Declared, LeftOut int
-	Families []Family
+	Families          []Family
 	// Graph is the edges enumerated over: the declared ones and the kept
 	// representatives, in the table's order.
 	Graph []fsm.Row

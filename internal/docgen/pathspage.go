@@ -131,3 +131,72 @@ func WritePaths(w io.Writer, flow string, p *Paths) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// PathsJSON is the path enumeration of one table as `enroll paths -json`
+// prints it, for tools that compare their own traversal with it.
+type PathsJSON struct {
+	Flow        string `json:"flow"`
+	States      int    `json:"states"`
+	Transitions int    `json:"transitions"`
+	// Edges is the graph the simple paths are enumerated over: the
+	// declared edges and the representatives.
+	Edges           []StepJSON     `json:"edges"`
+	Declared        int            `json:"declared"`
+	Representatives int            `json:"representatives"`
+	Shortest        []ShortestJSON `json:"shortest"`
+	Simple          []SimpleJSON   `json:"simple"`
+	Truncated       bool           `json:"truncated"`
+}
+
+// StepJSON is one transition of a path.
+type StepJSON struct {
+	From  enrollment.State `json:"from"`
+	Event enrollment.Event `json:"event"`
+	To    enrollment.State `json:"to"`
+}
+
+// ShortestJSON is a shortest path to State; Steps is null when State is
+// unreachable.
+type ShortestJSON struct {
+	State enrollment.State `json:"state"`
+	Steps []StepJSON       `json:"steps"`
+	Text  string           `json:"text,omitempty"`
+}
+
+// SimpleJSON is a simple path from start to a terminal state.
+type SimpleJSON struct {
+	ID    string     `json:"id"`
+	Steps []StepJSON `json:"steps"`
+	Text  string     `json:"text"`
+}
+
+func stepsJSON(rows []fsm.Row) []StepJSON {
+	out := make([]StepJSON, len(rows))
+	for i, r := range rows {
+		out[i] = StepJSON{From: r.Src, Event: r.Event, To: r.Dst}
+	}
+	return out
+}
+
+// JSON returns the enumeration of flow as PathsJSON.
+func (p *Paths) JSON(flow string) PathsJSON {
+	out := PathsJSON{
+		Flow: flow, States: len(p.Table.Spec.States), Transitions: len(p.Table.Def.Rows()),
+		Edges: stepsJSON(p.Graph), Declared: p.Declared, Representatives: p.Representatives(),
+		Shortest: []ShortestJSON{}, Simple: []SimpleJSON{}, Truncated: p.Truncated,
+	}
+	for i, s := range p.Table.Spec.States {
+		if s.Name == enrollment.Start {
+			continue
+		}
+		sp := ShortestJSON{State: s.Name}
+		if p.Shortest[i] != nil {
+			sp.Steps, sp.Text = stepsJSON(p.Shortest[i]), p.Shortest[i].String()
+		}
+		out.Shortest = append(out.Shortest, sp)
+	}
+	for i, sp := range p.Simple {
+		out.Simple = append(out.Simple, SimpleJSON{ID: ID(flow, i), Steps: stepsJSON(sp), Text: sp.String()})
+	}
+	return out
+}
