@@ -30,7 +30,9 @@ func PathsPage(order []enrollfsm.Flow, tables map[enrollfsm.Flow]*flows.Table) s
 		"Compile adds: the edge from the first call in table order that has it; the retry of that call; for the verification, the first " +
 		"call that may enroll, its interruption, `verify_requested` and its resume edge. A read retry is a self-loop, so it is in no simple path.\n")
 	b.WriteString("- As in a run, `interrupted` leads back only to the call it interrupted (or to its verification, when that call may " +
-		"enroll), and `verifying_enrollment` resumes only that call; a path that breaks this is not enumerated.\n")
+		"enroll), and `verifying_enrollment` resumes only the call it verifies; a path that breaks this is not enumerated. " +
+		"The [exported machines](export.md) hold the same rule as context and guards, and CI checks that @xstate/graph finds " +
+		"the same shortest and simple paths in them.\n")
 	b.WriteString("- `device_maybe_enrolled` (step 8 refused with 2317 after a step 7 sent again) is left out: it needs step 7 twice " +
 		"in the run, which no simple path has. The scenarios `full_step7_resent_then_8_forbidden_verified` and " +
 		"`shortcut_step7_resent_then_8_forbidden_verified` take it.\n")
