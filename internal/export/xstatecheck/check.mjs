@@ -3,11 +3,13 @@
 //   node check.mjs PATHS.json RUNS.json DIR
 //
 // PATHS.json is `enroll paths -json`, RUNS.json the sample program's runs,
-// DIR holds every flow's NAME.xstate.mjs and NAME.xstate.json. For every
-// flow it checks that the module loads and holds the JSON config, that
-// @xstate/graph's shortest and simple paths equal enroll paths's, and that
+// DIR holds every flow's NAME.xstate.mjs, NAME.xstate.json and NAME.scxml.
+// For every flow it checks that the module loads and holds the JSON config,
+// that @xstate/graph's shortest and simple paths equal enroll paths's, that
 // every sampled run of the engine, replayed as events, makes the same
-// transitions and ends in the same state. `run` beside this file does it all.
+// transitions and ends in the same state, and that every cond of the SCXML
+// document decides as the XState guard of its transition does, in every
+// context. `run` beside this file does it all.
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -47,6 +49,51 @@ function compareSets(flow, what, ours, theirs) {
     onlyTheirs.slice(0, 5).map((x) => `\n  only @xstate/graph: ${x}`).join(''));
 }
 
+// The transitions of an SCXML document that have a cond, read from the
+// text enroll export writes (xmllint and qscxmlc check it is SCXML).
+function scxmlConds(text) {
+  const unescape = (v) =>
+    v.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#10;/g, '\n').replace(/&amp;/g, '&');
+  const out = [];
+  let state = null;
+  for (const m of text.matchAll(/<(state|final) id="([^"]+)"|<transition event="([^"]+)" target="[^"]+"(?: cond="([^"]*)")?/g)) {
+    if (m[2]) state = m[2];
+    else if (m[4] !== undefined) out.push({ state, event: m[3], cond: unescape(m[4]) });
+  }
+  return out;
+}
+
+// Every cond decides as its transition's guard, for every value of the two
+// context fields: null or any state of the machine.
+function compareConds(flow, machine, config, scxml) {
+  const values = [null, ...Object.keys(config.states)];
+  const conds = scxmlConds(scxml);
+  let guarded = 0;
+  for (const st of Object.values(config.states)) {
+    for (const tr of Object.values(st.on ?? {})) if (tr.guard) guarded++;
+  }
+  if (conds.length !== guarded) fail(`${flow}: ${conds.length} conds in SCXML, ${guarded} guards in XState`);
+  for (const { state, event, cond } of conds) {
+    const guard = config.states[state]?.on?.[event]?.guard;
+    if (!guard) {
+      fail(`${flow}: ${state} -${event}-> has a cond in SCXML, no guard in XState`);
+      continue;
+    }
+    const impl = machine.implementations.guards[guard.type];
+    const evaluate = new Function('interruptedCall', 'verifiedCall', `return (${cond});`);
+    for (const a of values) {
+      for (const b of values) {
+        const context = { interruptedCall: a, verifiedCall: b };
+        if (evaluate(a, b) !== impl({ context }, guard.params)) {
+          fail(`${flow}: ${state} -${event}->: cond ${cond} and guard ${guard.type} disagree at ${JSON.stringify(context)}`);
+          return 0;
+        }
+      }
+    }
+  }
+  return conds.length;
+}
+
 const table = [];
 for (const plan of plans) {
   const { flow } = plan;
@@ -57,6 +104,7 @@ for (const plan of plans) {
   if (!isDeepStrictEqual(moduleConfig, config)) fail(`${flow}: the module's config is not the JSON config`);
   createMachine(config); // the JSON config loads on its own, implementations aside
   if (machine.id !== flow) fail(`${flow}: machine id ${machine.id}`);
+  const conds = compareConds(flow, machine, config, readFileSync(`${base}.scxml`, 'utf8'));
 
   // Shortest paths over the complete machine: for every state, the first
   // path of least weight in @xstate/graph's order (it lists one per state
@@ -120,12 +168,13 @@ for (const plan of plans) {
     shortest: `${ourShortest.length} / ${theirShortest.length}`,
     simple: `${plan.simple.length} / ${simple.length}`,
     runs: `${replayed} / ${runCount}`,
+    conds,
   });
 }
 
-console.log('flow                 shortest (ours / @xstate/graph)  simple (ours / @xstate/graph)  runs replayed');
+console.log('flow                 shortest (ours / @xstate/graph)  simple (ours / @xstate/graph)  runs replayed  SCXML conds = guards');
 for (const r of table) {
-  console.log(`${r.flow.padEnd(20)} ${r.shortest.padEnd(32)} ${r.simple.padEnd(30)} ${r.runs}`);
+  console.log(`${r.flow.padEnd(20)} ${r.shortest.padEnd(32)} ${r.simple.padEnd(30)} ${r.runs.padEnd(14)} ${r.conds}`);
 }
 if (plans.length === 0) fail('no flow to check');
 if (failures > 0) {
