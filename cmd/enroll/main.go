@@ -7,6 +7,7 @@
 //	enroll explore [-addr A]   a page to walk a flow in a browser, step by step
 //	enroll check [-flow NAME]  every reachable state explored, the contract's properties checked
 //	enroll version             the release, the module and the contract versions
+//	enroll export -format F    a flow's machine as XState (JSON or ES module) or SCXML
 //	enroll help [COMMAND]      the list of commands, or one command's flags
 //
 // "enroll COMMAND -h" prints a command's flags on standard output, as
@@ -45,6 +46,8 @@ const usage = `usage: enroll COMMAND [flags]
                       properties; write each counterexample as a scenario
   version             print the release, the module's version and commit,
                       and the behaviour contract's version (also -version)
+  export -format F    write a flow's machine as XState or SCXML (-flow NAME
+                      to standard output, or -out DIR)
   help [COMMAND]      print this list, or a command's flags
 
 Run "enroll COMMAND -h" for a command's flags.
@@ -83,6 +86,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = check(ctx, args[1:], stdout)
 	case "version", "-version", "--version":
 		err = version(args[1:], stdout)
+	case "export":
+		err = exportCmd(args[1:], stdout)
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && args[1] != "help" && !strings.HasPrefix(args[1], "-") {
 			return run(ctx, []string{args[1], "-h"}, stdin, stdout, stderr)

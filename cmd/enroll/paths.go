@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -13,7 +14,7 @@ import (
 // every state and every simple path from start to a terminal state, for one
 // table or for all of them.
 func paths(args []string, stdout io.Writer) error {
-	fs := newFlags("paths", `usage: enroll paths [-flow NAME]
+	fs := newFlags("paths", `usage: enroll paths [-flow NAME] [-json]
 
 Prints the shortest path to every state and every simple path from start to
 a terminal state (docs/paths.md).`, stdout)
@@ -22,6 +23,7 @@ a terminal state (docs/paths.md).`, stdout)
 		names = append(names, string(f))
 	}
 	flow := fs.String("flow", "", "one `table`: "+strings.Join(names[:3], ", ")+",\n"+strings.Join(names[3:], ", ")+" (default: all)")
+	asJSON := fs.Bool("json", false, "print a JSON array, one object per table, with the edges enumerated")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -35,6 +37,15 @@ a terminal state (docs/paths.md).`, stdout)
 			return usagef("unknown flow %q (auto is full or shortcut, by SDK version): want one of %s", *flow, strings.Join(names, ", "))
 		}
 		order = []enrollfsm.Flow{enrollfsm.Flow(*flow)}
+	}
+	if *asJSON {
+		out := make([]docgen.PathsJSON, len(order))
+		for i, f := range order {
+			out[i] = docgen.Enumerate(tables[f]).JSON(string(f))
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
 	}
 	for i, f := range order {
 		if i > 0 {

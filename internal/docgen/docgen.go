@@ -9,12 +9,14 @@ package docgen
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/flows"
+	"github.com/enrollfsm/enrollfsm/internal/export"
 )
 
 // HandWritten are the pages of docs/ written by hand that the index
@@ -26,6 +28,7 @@ var HandWritten = []struct{ File, Title, Holds string }{
 	{"decisions.md", "Decisions", "the choices made where the sources disagree or are silent"},
 	{"cli.md", "Command line", "the enroll command: its commands, flags and exit codes"},
 	{"explorer.md", "Explorer", "enroll explore: walk a flow in a browser, step by step"},
+	{"export.md", "Export", "enroll export: every flow as an XState machine or SCXML (copies in export/), for Stately Studio, VS Code and @xstate/graph, checked by XState itself"},
 	{"mobile.md", "Mobile", "the engine in an Android or iOS app: building the .aar and .xcframework, Kotlin and Swift examples"},
 	{"TESTING.md", "Testing", "the test layers and their commands, the property-test kit for app teams, the soak's figures"},
 	{"PERFORMANCE.md", "Performance", "the benchmarks, their method and figures as ratios, and how to reproduce them"},
@@ -43,6 +46,10 @@ func Order() []enrollfsm.Flow {
 	}
 	return out
 }
+
+// ExportDir is the folder of docs/ that holds every flow's machine as
+// `enroll export` writes it.
+const ExportDir = "export"
 
 // Files returns every generated file of docs/ by name, but the SVG
 // pictures (see Pictures). root is the module's root folder, whose source
@@ -73,6 +80,15 @@ func Files(root string) (map[string][]byte, error) {
 	}
 	files["check.md"] = []byte(check)
 	files["README.md"] = []byte(Index(order, tables))
+	for _, f := range order {
+		for _, format := range export.Formats() {
+			data, err := export.Export(tables[f], format)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
+			files[path.Join(ExportDir, export.FileName(string(f), format))] = data
+		}
+	}
 	return files, nil
 }
 
@@ -131,7 +147,11 @@ func Write(dir string, files map[string][]byte) error {
 		return err
 	}
 	for _, name := range sortedNames(files) {
-		if err := os.WriteFile(filepath.Join(dir, name), files[name], 0o644); err != nil {
+		file := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(file, files[name], 0o644); err != nil {
 			return err
 		}
 	}

@@ -47,9 +47,11 @@ type Family struct {
 // Paths is the path enumeration of one table: a test plan.
 type Paths struct {
 	Table *flows.Table
-	// Declared is how many edges of the graph were written in the spec.
-	Declared int
-	Families []Family
+	// Declared is how many edges of the graph were written in the spec;
+	// the others are representatives. LeftOut is how many written edges
+	// the graph leaves out (device_maybe_enrolled).
+	Declared, LeftOut int
+	Families          []Family
 	// Graph is the edges enumerated over: the declared ones and the kept
 	// representatives, in the table's order.
 	Graph []fsm.Row
@@ -82,12 +84,17 @@ func Enumerate(t *flows.Table) *Paths {
 		}
 	}
 	for _, r := range t.Def.Rows() {
-		if t.Declared(r) {
-			p.Declared++
-		}
 		// device_maybe_enrolled follows a second step 7 of the run, so no
 		// simple path can take it; scenarios do.
-		if (t.Declared(r) || kept[r]) && r.Event != enrollment.DeviceMaybeEnrolled {
+		switch {
+		case r.Event == enrollment.DeviceMaybeEnrolled:
+			if t.Declared(r) {
+				p.LeftOut++
+			}
+		case t.Declared(r):
+			p.Declared++
+			p.Graph = append(p.Graph, r)
+		case kept[r]:
 			p.Graph = append(p.Graph, r)
 		}
 	}
@@ -102,6 +109,10 @@ func Enumerate(t *flows.Table) *Paths {
 	sort.SliceStable(p.Simple, func(i, j int) bool { return rank[p.Simple[i].End()] < rank[p.Simple[j].End()] })
 	return p
 }
+
+// Representatives is how many edges of the graph stand for a family
+// Compile adds.
+func (p *Paths) Representatives() int { return len(p.Graph) - p.Declared }
 
 // ID names the i-th simple path (from 0) of flow: "full-1".
 func ID(flow string, i int) string { return fmt.Sprintf("%s-%d", flow, i+1) }
@@ -203,29 +214,58 @@ func familyOf(t *flows.Table, r fsm.Row) string {
 	return familyOther
 }
 
-// feasible reports whether r may follow a run whose last interrupted call
-// was from: interrupted retries only that call, verifies it only if it may
-// enroll, and verifying_enrollment resumes only that call.
-func feasible(t *flows.Table, r fsm.Row, from enrollment.State) bool {
+// Memo is what a run remembers of its last interruption, the only part of
+// the run besides its state that decides which edges it may take: the call
+// a retry makes again (the engine's Resume) and the enrollment call a
+// verification resumes (its VerifyFor). Both are empty outside interrupted
+// and verifying_enrollment, where nothing reads them, so that a state is one
+// node of the search whatever interruption came before it. The exported
+// machines (internal/export) hold the same two values as their context.
+type Memo struct{ Retry, Verify enrollment.State }
+
+// Feasible reports whether r may follow in a run that remembers m:
+// interrupted retries only the call kept, verifies it only if it may have
+// enrolled, and verifying_enrollment resumes only the call it verifies.
+func Feasible(t *flows.Table, r fsm.Row, m Memo) bool {
 	if s, ok := enrollment.RetryTarget(r.Event); ok {
-		return s == from
+		return s == m.Retry
 	}
 	if s, ok := enrollment.ResumeTarget(r.Event); ok {
-		return s == from
+		return s == m.Verify
 	}
 	if r.Event == enrollment.VerifyRequested {
-		st, ok := t.State(from)
+		st, ok := t.State(m.Retry)
 		return ok && st.Step != nil && st.Step.Enrolls
 	}
 	return true
 }
 
-func interruptedBy(r fsm.Row, from enrollment.State) enrollment.State {
-	if r.Event == enrollment.CallInterrupted && r.Src != enrollment.VerifyingEnrollment {
-		// An interrupted verification still resumes the call it verifies.
-		return r.Src
+// After returns what a run that remembers m remembers once it took r, as
+// the engine applies the edge's effects: an interruption keeps its call
+// (and, for a call that may enroll, as the one to verify); a refusal that
+// may follow an enrollment keeps its call to verify.
+func After(t *flows.Table, r fsm.Row, m Memo) Memo {
+	if st, ok := t.State(r.Dst); !ok || !st.Resumes && !st.Verifies {
+		return Memo{}
 	}
-	return from
+	src, ok := t.State(r.Src)
+	if !ok {
+		return m
+	}
+	e, ok := src.Edge(r.Event)
+	if !ok {
+		return m
+	}
+	if flows.Has(e.Effects, flows.InterruptionKept) {
+		m.Retry = r.Src
+		if src.Step != nil && src.Step.Enrolls {
+			m.Verify = r.Src
+		}
+	}
+	if flows.Has(e.Effects, flows.VerificationAwaited) {
+		m.Verify = r.Src
+	}
+	return m
 }
 
 func outgoing(rows []fsm.Row) map[enrollment.State][]fsm.Row {
@@ -242,14 +282,8 @@ func outgoing(rows []fsm.Row) map[enrollment.State][]fsm.Row {
 // first shortest feasible path to every state.
 func shortest(t *flows.Table) []Path {
 	type node struct {
-		s    enrollment.State
-		from enrollment.State // the interrupted call, where it matters
-	}
-	key := func(s, from enrollment.State) node {
-		if s != enrollment.Interrupted && s != enrollment.VerifyingEnrollment {
-			from = ""
-		}
-		return node{s, from}
+		s enrollment.State
+		m Memo
 	}
 	out := outgoing(t.Def.Rows())
 	prev := map[node]struct {
@@ -264,10 +298,10 @@ func shortest(t *flows.Table) []Path {
 		n := queue[0]
 		queue = queue[1:]
 		for _, r := range out[n.s] {
-			if !feasible(t, r, n.from) {
+			if !Feasible(t, r, n.m) {
 				continue
 			}
-			m := key(r.Dst, interruptedBy(r, n.from))
+			m := node{r.Dst, After(t, r, n.m)}
 			if seen[m] {
 				continue
 			}
@@ -308,8 +342,8 @@ func simple(t *flows.Table, graph []fsm.Row) ([]Path, bool) {
 	truncated := false
 	on := map[enrollment.State]bool{}
 	var cur Path
-	var walk func(s, from enrollment.State)
-	walk = func(s, from enrollment.State) {
+	var walk func(s enrollment.State, m Memo)
+	walk = func(s enrollment.State, m Memo) {
 		if truncated {
 			return
 		}
@@ -323,15 +357,15 @@ func simple(t *flows.Table, graph []fsm.Row) ([]Path, bool) {
 		}
 		on[s] = true
 		for _, r := range out[s] {
-			if on[r.Dst] || !feasible(t, r, from) {
+			if on[r.Dst] || !Feasible(t, r, m) {
 				continue
 			}
 			cur = append(cur, r)
-			walk(r.Dst, interruptedBy(r, from))
+			walk(r.Dst, After(t, r, m))
 			cur = cur[:len(cur)-1]
 		}
 		on[s] = false
 	}
-	walk(enrollment.Start, "")
+	walk(enrollment.Start, Memo{})
 	return paths, truncated
 }

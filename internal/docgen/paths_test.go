@@ -248,3 +248,43 @@ func TestDrive_RefusesAPathTheEngineCannotTake(t *testing.T) {
 	ok := docgen.Path{begin, {Event: enrollment.DeviceActivated, Src: enrollment.CheckingEnrollment, Dst: enrollment.Enrolled}}
 	assert.NoError(t, drive(tab, enrollfsm.FlowFull, ok))
 }
+
+// The header of each table counts the graph's edges as written in the table
+// or kept as representatives, recounted here from the graph itself: the
+// device_maybe_enrolled edge that the graph leaves out is in neither.
+func TestPaths_HeaderCountsTheGraph(t *testing.T) {
+	tables := enrollfsm.Tables()
+	for _, flow := range docgen.Order() {
+		tab := tables[flow]
+		p := docgen.Enumerate(tab)
+		kept := map[fsm.Row]bool{}
+		for _, f := range p.Families {
+			for _, r := range f.Kept {
+				kept[r] = true
+			}
+		}
+		declared, reps := 0, 0
+		for _, r := range p.Graph {
+			switch {
+			case tab.Declared(r):
+				declared++
+			case kept[r]:
+				reps++
+			default:
+				t.Errorf("%s: %s is in the graph, neither written nor kept", flow, r)
+			}
+		}
+		require.Equal(t, len(p.Graph), declared+reps)
+		assert.Equal(t, declared, p.Declared, "%s: declared edges", flow)
+		assert.Equal(t, reps, p.Representatives(), "%s: representatives", flow)
+		assert.Equal(t, len(kept), reps, "%s: every kept edge is in the graph once", flow)
+
+		var out strings.Builder
+		require.NoError(t, docgen.WritePaths(&out, string(flow), p))
+		header, _, _ := strings.Cut(out.String(), "\n")
+		assert.True(t, strings.HasSuffix(header, fmt.Sprintf("over %d edges (%d declared, %d representatives)", len(p.Graph), declared, reps)), header)
+	}
+	// The figures docs/paths.md and enroll paths give for full.
+	p := docgen.Enumerate(tables[enrollfsm.FlowFull])
+	assert.Equal(t, []int{51, 42, 9, 1}, []int{len(p.Graph), p.Declared, p.Representatives(), p.LeftOut})
+}

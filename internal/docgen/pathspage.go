@@ -30,7 +30,9 @@ func PathsPage(order []enrollfsm.Flow, tables map[enrollfsm.Flow]*flows.Table) s
 		"Compile adds: the edge from the first call in table order that has it; the retry of that call; for the verification, the first " +
 		"call that may enroll, its interruption, `verify_requested` and its resume edge. A read retry is a self-loop, so it is in no simple path.\n")
 	b.WriteString("- As in a run, `interrupted` leads back only to the call it interrupted (or to its verification, when that call may " +
-		"enroll), and `verifying_enrollment` resumes only that call; a path that breaks this is not enumerated.\n")
+		"enroll), and `verifying_enrollment` resumes only the call it verifies; a path that breaks this is not enumerated. " +
+		"The [exported machines](export.md) hold the same rule as context and guards, and CI checks that @xstate/graph finds " +
+		"the same shortest and simple paths in them.\n")
 	b.WriteString("- `device_maybe_enrolled` (step 8 refused with 2317 after a step 7 sent again) is left out: it needs step 7 twice " +
 		"in the run, which no simple path has. The scenarios `full_step7_resent_then_8_forbidden_verified` and " +
 		"`shortcut_step7_resent_then_8_forbidden_verified` take it.\n")
@@ -62,8 +64,12 @@ func PathsPage(order []enrollfsm.Flow, tables map[enrollfsm.Flow]*flows.Table) s
 
 func writePaths(b *strings.Builder, flow string, p *Paths) {
 	fmt.Fprintf(b, "## %s\n\n", flow)
-	fmt.Fprintf(b, "Page: [%s.md](%s.md). Enumerated over %d edges: the %d written in the table and these representatives of the families `flows.Compile` adds.\n\n",
-		flow, flow, len(p.Graph), p.Declared)
+	leftOut := ""
+	if p.LeftOut > 0 {
+		leftOut = fmt.Sprintf(" (%d more, `device_maybe_enrolled`, left out)", p.LeftOut)
+	}
+	fmt.Fprintf(b, "Page: [%s.md](%s.md). Enumerated over %d edges: the %d written in the table%s and these %d representatives of the families `flows.Compile` adds.\n\n",
+		flow, flow, len(p.Graph), p.Declared, leftOut, p.Representatives())
 	b.WriteString("| family | edges in the table | kept |\n|---|---|---|\n")
 	for _, f := range p.Families {
 		var kept []string
@@ -105,7 +111,7 @@ func rowText(r fsm.Row) string { return fmt.Sprintf("%s -%s-> %s", r.Src, r.Even
 func WritePaths(w io.Writer, flow string, p *Paths) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d states, %d transitions; %d simple paths over %d edges (%d declared, %d representatives)\n",
-		flow, len(p.Table.Spec.States), len(p.Table.Def.Rows()), len(p.Simple), len(p.Graph), p.Declared, len(p.Graph)-p.Declared)
+		flow, len(p.Table.Spec.States), len(p.Table.Def.Rows()), len(p.Simple), len(p.Graph), p.Declared, p.Representatives())
 	b.WriteString("shortest path to every state:\n")
 	for i, s := range p.Table.Spec.States {
 		if s.Name == enrollment.Start {
@@ -126,4 +132,73 @@ func WritePaths(w io.Writer, flow string, p *Paths) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// PathsJSON is the path enumeration of one table as `enroll paths -json`
+// prints it, for tools that compare their own traversal with it.
+type PathsJSON struct {
+	Flow        string `json:"flow"`
+	States      int    `json:"states"`
+	Transitions int    `json:"transitions"`
+	// Edges is the graph the simple paths are enumerated over: the
+	// declared edges and the representatives.
+	Edges           []StepJSON     `json:"edges"`
+	Declared        int            `json:"declared"`
+	Representatives int            `json:"representatives"`
+	Shortest        []ShortestJSON `json:"shortest"`
+	Simple          []SimpleJSON   `json:"simple"`
+	Truncated       bool           `json:"truncated"`
+}
+
+// StepJSON is one transition of a path.
+type StepJSON struct {
+	From  enrollment.State `json:"from"`
+	Event enrollment.Event `json:"event"`
+	To    enrollment.State `json:"to"`
+}
+
+// ShortestJSON is a shortest path to State; Steps is null when State is
+// unreachable.
+type ShortestJSON struct {
+	State enrollment.State `json:"state"`
+	Steps []StepJSON       `json:"steps"`
+	Text  string           `json:"text,omitempty"`
+}
+
+// SimpleJSON is a simple path from start to a terminal state.
+type SimpleJSON struct {
+	ID    string     `json:"id"`
+	Steps []StepJSON `json:"steps"`
+	Text  string     `json:"text"`
+}
+
+func stepsJSON(rows []fsm.Row) []StepJSON {
+	out := make([]StepJSON, len(rows))
+	for i, r := range rows {
+		out[i] = StepJSON{From: r.Src, Event: r.Event, To: r.Dst}
+	}
+	return out
+}
+
+// JSON returns the enumeration of flow as PathsJSON.
+func (p *Paths) JSON(flow string) PathsJSON {
+	out := PathsJSON{
+		Flow: flow, States: len(p.Table.Spec.States), Transitions: len(p.Table.Def.Rows()),
+		Edges: stepsJSON(p.Graph), Declared: p.Declared, Representatives: p.Representatives(),
+		Shortest: []ShortestJSON{}, Simple: []SimpleJSON{}, Truncated: p.Truncated,
+	}
+	for i, s := range p.Table.Spec.States {
+		if s.Name == enrollment.Start {
+			continue
+		}
+		sp := ShortestJSON{State: s.Name}
+		if p.Shortest[i] != nil {
+			sp.Steps, sp.Text = stepsJSON(p.Shortest[i]), p.Shortest[i].String()
+		}
+		out.Shortest = append(out.Shortest, sp)
+	}
+	for i, sp := range p.Simple {
+		out.Simple = append(out.Simple, SimpleJSON{ID: ID(flow, i), Steps: stepsJSON(sp), Text: sp.String()})
+	}
+	return out
 }

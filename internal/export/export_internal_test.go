@@ -1,0 +1,4 @@
+package export
+
+// Attr is attr, for the tests.
+var Attr = attr
