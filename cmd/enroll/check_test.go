@@ -9,8 +9,8 @@ import (
 func TestCheck_OneFlowPrintsALinePerSetting(t *testing.T) {
 	code, out, _ := runCLI(t, "", "check", "-flow", "update_pin", "-platform", "ios", "-out", t.TempDir())
 	assert.Equal(t, 0, code, out)
-	assert.Regexp(t, `(?m)^update_pin ios: \d+ states, \d+ edges, at most \d+ calls between waits, longest run without retry \d+, every edge taken, 0 violations$`, out)
-	assert.Regexp(t, `(?m)^update_pin ios auto-removal: `, out)
+	assert.Regexp(t, `(?m)^update_pin ios: \d+ states, \d+ edges, at most \d+ calls between waits \(the contract allows 3\), longest run without retry \d+, every edge taken, 0 violations$`, out)
+	assert.Regexp(t, `(?m)^update_pin ios sealed: `, out)
 	assert.Regexp(t, `(?m)^2 settings, \d+ states in [0-9.]+s \(\d+ states/s\), peak heap \d+ MiB$`, out)
 }
 

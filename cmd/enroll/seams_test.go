@@ -275,7 +275,7 @@ func TestCheck_WordsOfItsLines(t *testing.T) {
 	lines := strings.Split(out, "\n")
 	seen := 0
 	for i, line := range lines {
-		m := regexp.MustCompile(`, (\d+) of (\d+) edges taken,`).FindStringSubmatch(line)
+		m := regexp.MustCompile(`, (\d+) of (\d+) edges taken here,`).FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}

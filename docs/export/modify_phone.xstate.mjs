@@ -7,6 +7,8 @@ import { assign, setup } from 'xstate';
 export const machine = setup({
   guards: {
     interruptedCallIs: ({ context }, params) => context.interruptedCall === params.call,
+    restoredAnswersLost: ({ context }, params) => context.restored && (params.held === 'interrupted' ? context.interruptedCall : context.verifiedCall) === params.call,
+    restoredRun: ({ context }, params) => context.restored,
   },
   actions: {
     forgetInterruption: assign({ interruptedCall: null, verifiedCall: null }),
@@ -18,12 +20,14 @@ export const machine = setup({
     ask: () => {},
     call: () => {},
     countLastWrongAnswer: () => {},
+    countUnsureAnswer: () => {},
     countWrongAnswer: () => {},
     forgetCode: () => {},
     keepTrustedPhone: () => {},
     recordFailure: () => {},
     retryRead: () => {},
     spendResend: () => {},
+    spendResendIfMade: () => {},
     startCode: () => {},
   },
 }).createMachine({
@@ -32,7 +36,8 @@ export const machine = setup({
   "initial": "start",
   "context": {
     "interruptedCall": null,
-    "verifiedCall": null
+    "verifiedCall": null,
+    "restored": false
   },
   "states": {
     "start": {
@@ -127,7 +132,7 @@ export const machine = setup({
               "type": "keepTrustedPhone"
             }
           ],
-          "description": "trusted phone kept"
+          "description": "trusted phone read"
         },
         "phone_absent": {
           "target": "failed",
@@ -217,7 +222,7 @@ export const machine = setup({
             {
               "type": "startCode",
               "params": {
-                "prompt": "certification_code"
+                "code": "certification code"
               }
             }
           ],
@@ -299,7 +304,7 @@ export const machine = setup({
             {
               "type": "forgetCode",
               "params": {
-                "prompt": "certification_code"
+                "code": "certification code"
               }
             }
           ],
@@ -427,9 +432,13 @@ export const machine = setup({
           },
           "actions": [
             {
+              "type": "spendResendIfMade"
+            },
+            {
               "type": "forgetInterruption"
             }
-          ]
+          ],
+          "description": "resends +1 if the call was made"
         },
         "retry_modifying_phone_number": {
           "target": "modifying_phone_number",
@@ -444,6 +453,46 @@ export const machine = setup({
               "type": "forgetInterruption"
             }
           ]
+        },
+        "answers_lost_modifying_phone_number": {
+          "target": "awaiting_certification_code",
+          "guard": {
+            "type": "restoredAnswersLost",
+            "params": {
+              "call": "modifying_phone_number",
+              "held": "interrupted"
+            }
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong"
+        },
+        "attempts_exhausted": {
+          "target": "failed",
+          "guard": {
+            "type": "restoredRun"
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "recordFailure",
+              "params": {
+                "failure": "too_many_attempts"
+              }
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong; the run fails: too_many_attempts"
         }
       }
     },

@@ -25,7 +25,8 @@ export const machine = setup({
   "initial": "start",
   "context": {
     "interruptedCall": null,
-    "verifiedCall": null
+    "verifiedCall": null,
+    "restored": false
   },
   "states": {
     "start": {

@@ -8,6 +8,8 @@ export const machine = setup({
   guards: {
     interruptedCallIs: ({ context }, params) => context.interruptedCall === params.call,
     interruptedCallMayHaveEnrolled: ({ context }, params) => params.calls.includes(context.interruptedCall),
+    restoredAnswersLost: ({ context }, params) => context.restored && (params.held === 'interrupted' ? context.interruptedCall : context.verifiedCall) === params.call,
+    restoredRun: ({ context }, params) => context.restored,
     verifiedCallIs: ({ context }, params) => context.verifiedCall === params.call,
   },
   actions: {
@@ -20,10 +22,13 @@ export const machine = setup({
     ask: () => {},
     call: () => {},
     countLastWrongAnswer: () => {},
+    countUnsureAnswer: () => {},
     countWrongAnswer: () => {},
+    keepReason: () => {},
     recordFailure: () => {},
     retryRead: () => {},
     spendResend: () => {},
+    spendResendIfMade: () => {},
     startCode: () => {},
   },
 }).createMachine({
@@ -32,7 +37,8 @@ export const machine = setup({
   "initial": "start",
   "context": {
     "interruptedCall": null,
-    "verifiedCall": null
+    "verifiedCall": null,
+    "restored": false
   },
   "states": {
     "start": {
@@ -126,7 +132,7 @@ export const machine = setup({
             {
               "type": "startCode",
               "params": {
-                "prompt": "enrollment_code"
+                "code": "enrollment code"
               }
             }
           ],
@@ -207,6 +213,18 @@ export const machine = setup({
         },
         "cancel_requested": {
           "target": "cancelled"
+        },
+        "answer_lost": {
+          "target": "awaiting_enrollment_code",
+          "guard": {
+            "type": "restoredRun"
+          },
+          "actions": [
+            {
+              "type": "keepReason"
+            }
+          ],
+          "description": "reason kept"
         }
       }
     },
@@ -341,6 +359,18 @@ export const machine = setup({
         },
         "cancel_requested": {
           "target": "cancelled"
+        },
+        "answer_lost": {
+          "target": "awaiting_enrollment_code",
+          "guard": {
+            "type": "restoredRun"
+          },
+          "actions": [
+            {
+              "type": "keepReason"
+            }
+          ],
+          "description": "reason kept"
         }
       }
     },
@@ -414,6 +444,25 @@ export const machine = setup({
               "type": "forgetInterruption"
             }
           ]
+        },
+        "answers_lost_enrolling_device": {
+          "target": "awaiting_pin",
+          "guard": {
+            "type": "restoredAnswersLost",
+            "params": {
+              "call": "enrolling_device",
+              "held": "verified"
+            }
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong"
         }
       }
     },
@@ -464,9 +513,13 @@ export const machine = setup({
           },
           "actions": [
             {
+              "type": "spendResendIfMade"
+            },
+            {
               "type": "forgetInterruption"
             }
-          ]
+          ],
+          "description": "resends +1 if the call was made"
         },
         "retry_resetting_pin": {
           "target": "resetting_pin",
@@ -515,6 +568,65 @@ export const machine = setup({
               ]
             }
           }
+        },
+        "answers_lost_resetting_pin": {
+          "target": "awaiting_new_pin",
+          "guard": {
+            "type": "restoredAnswersLost",
+            "params": {
+              "call": "resetting_pin",
+              "held": "interrupted"
+            }
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong"
+        },
+        "answers_lost_enrolling_device": {
+          "target": "awaiting_pin",
+          "guard": {
+            "type": "restoredAnswersLost",
+            "params": {
+              "call": "enrolling_device",
+              "held": "interrupted"
+            }
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong"
+        },
+        "attempts_exhausted": {
+          "target": "failed",
+          "guard": {
+            "type": "restoredRun"
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "recordFailure",
+              "params": {
+                "failure": "too_many_attempts"
+              }
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong; the run fails: too_many_attempts"
         }
       }
     },

@@ -8,6 +8,8 @@ export const machine = setup({
   guards: {
     interruptedCallIs: ({ context }, params) => context.interruptedCall === params.call,
     interruptedCallMayHaveEnrolled: ({ context }, params) => params.calls.includes(context.interruptedCall),
+    restoredAnswersLost: ({ context }, params) => context.restored && (params.held === 'interrupted' ? context.interruptedCall : context.verifiedCall) === params.call,
+    restoredRun: ({ context }, params) => context.restored,
     verifiedCallIs: ({ context }, params) => context.verifiedCall === params.call,
   },
   actions: {
@@ -21,13 +23,16 @@ export const machine = setup({
     ask: () => {},
     call: () => {},
     countLastWrongAnswer: () => {},
+    countUnsureAnswer: () => {},
     countWrongAnswer: () => {},
     forgetCode: () => {},
     keepReason: () => {},
     keepTrustedPhone: () => {},
+    recordFailure: () => {},
     retryRead: () => {},
     spendRemoval: () => {},
     spendResend: () => {},
+    spendResendIfMade: () => {},
     startCode: () => {},
   },
 }).createMachine({
@@ -36,7 +41,8 @@ export const machine = setup({
   "initial": "start",
   "context": {
     "interruptedCall": null,
-    "verifiedCall": null
+    "verifiedCall": null,
+    "restored": false
   },
   "states": {
     "start": {
@@ -283,10 +289,16 @@ export const machine = setup({
               "type": "keepTrustedPhone"
             }
           ],
-          "description": "trusted phone kept"
+          "description": "trusted phone read"
         },
         "phone_absent": {
-          "target": "awaiting_phone_number"
+          "target": "awaiting_phone_number",
+          "actions": [
+            {
+              "type": "keepTrustedPhone"
+            }
+          ],
+          "description": "trusted phone read"
         },
         "read_retried": {
           "target": "checking_phone",
@@ -382,7 +394,7 @@ export const machine = setup({
             {
               "type": "startCode",
               "params": {
-                "prompt": "certification_code"
+                "code": "certification code"
               }
             }
           ],
@@ -482,7 +494,7 @@ export const machine = setup({
             {
               "type": "forgetCode",
               "params": {
-                "prompt": "certification_code"
+                "code": "certification code"
               }
             }
           ],
@@ -512,6 +524,18 @@ export const machine = setup({
         },
         "cancel_requested": {
           "target": "cancelled"
+        },
+        "answer_lost": {
+          "target": "awaiting_certification_code",
+          "guard": {
+            "type": "restoredRun"
+          },
+          "actions": [
+            {
+              "type": "keepReason"
+            }
+          ],
+          "description": "reason kept"
         }
       }
     },
@@ -609,7 +633,7 @@ export const machine = setup({
             {
               "type": "startCode",
               "params": {
-                "prompt": "enrollment_code"
+                "code": "enrollment code"
               }
             }
           ],
@@ -789,6 +813,18 @@ export const machine = setup({
         },
         "cancel_requested": {
           "target": "cancelled"
+        },
+        "answer_lost": {
+          "target": "awaiting_enrollment_code",
+          "guard": {
+            "type": "restoredRun"
+          },
+          "actions": [
+            {
+              "type": "keepReason"
+            }
+          ],
+          "description": "reason kept"
         }
       }
     },
@@ -811,6 +847,18 @@ export const machine = setup({
         },
         "cancel_requested": {
           "target": "cancelled"
+        },
+        "answer_lost": {
+          "target": "awaiting_enrollment_code",
+          "guard": {
+            "type": "restoredRun"
+          },
+          "actions": [
+            {
+              "type": "keepReason"
+            }
+          ],
+          "description": "reason kept"
         }
       }
     },
@@ -993,6 +1041,18 @@ export const machine = setup({
         },
         "cancel_requested": {
           "target": "cancelled"
+        },
+        "answer_lost": {
+          "target": "awaiting_enrollment_code",
+          "guard": {
+            "type": "restoredRun"
+          },
+          "actions": [
+            {
+              "type": "keepReason"
+            }
+          ],
+          "description": "reason kept"
         }
       }
     },
@@ -1159,9 +1219,13 @@ export const machine = setup({
           },
           "actions": [
             {
+              "type": "spendResendIfMade"
+            },
+            {
               "type": "forgetInterruption"
             }
-          ]
+          ],
+          "description": "resends +1 if the call was made"
         },
         "retry_enrolling_with_phone_number": {
           "target": "enrolling_with_phone_number",
@@ -1187,9 +1251,13 @@ export const machine = setup({
           },
           "actions": [
             {
+              "type": "spendResendIfMade"
+            },
+            {
               "type": "forgetInterruption"
             }
-          ]
+          ],
+          "description": "resends +1 if the call was made"
         },
         "retry_checking_pin": {
           "target": "checking_pin",
@@ -1268,6 +1336,122 @@ export const machine = setup({
               ]
             }
           }
+        },
+        "answers_lost_enrolling_with_phone_number": {
+          "target": "awaiting_certification_code",
+          "guard": {
+            "type": "restoredAnswersLost",
+            "params": {
+              "call": "enrolling_with_phone_number",
+              "held": "interrupted"
+            }
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong"
+        },
+        "answers_lost_checking_pin": {
+          "target": "awaiting_enrollment_code",
+          "guard": {
+            "type": "restoredAnswersLost",
+            "params": {
+              "call": "checking_pin",
+              "held": "interrupted"
+            }
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong"
+        },
+        "answers_lost_registering_pin": {
+          "target": "awaiting_new_pin",
+          "guard": {
+            "type": "restoredAnswersLost",
+            "params": {
+              "call": "registering_pin",
+              "held": "interrupted"
+            }
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong"
+        },
+        "answers_lost_enrolling_device": {
+          "target": "awaiting_pin",
+          "guard": {
+            "type": "restoredAnswersLost",
+            "params": {
+              "call": "enrolling_device",
+              "held": "interrupted"
+            }
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong"
+        },
+        "answers_lost_resetting_pin": {
+          "target": "awaiting_reset_pin",
+          "guard": {
+            "type": "restoredAnswersLost",
+            "params": {
+              "call": "resetting_pin",
+              "held": "interrupted"
+            }
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong"
+        },
+        "attempts_exhausted": {
+          "target": "failed",
+          "guard": {
+            "type": "restoredRun"
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "recordFailure",
+              "params": {
+                "failure": "too_many_attempts"
+              }
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong; the run fails: too_many_attempts"
         }
       }
     },
@@ -1393,6 +1577,63 @@ export const machine = setup({
               "type": "forgetInterruption"
             }
           ]
+        },
+        "answers_lost_enrolling_with_phone_number": {
+          "target": "awaiting_certification_code",
+          "guard": {
+            "type": "restoredAnswersLost",
+            "params": {
+              "call": "enrolling_with_phone_number",
+              "held": "verified"
+            }
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong"
+        },
+        "answers_lost_registering_pin": {
+          "target": "awaiting_new_pin",
+          "guard": {
+            "type": "restoredAnswersLost",
+            "params": {
+              "call": "registering_pin",
+              "held": "verified"
+            }
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong"
+        },
+        "answers_lost_enrolling_device": {
+          "target": "awaiting_pin",
+          "guard": {
+            "type": "restoredAnswersLost",
+            "params": {
+              "call": "enrolling_device",
+              "held": "verified"
+            }
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong"
         }
       }
     },

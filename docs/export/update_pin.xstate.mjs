@@ -7,6 +7,8 @@ import { assign, setup } from 'xstate';
 export const machine = setup({
   guards: {
     interruptedCallIs: ({ context }, params) => context.interruptedCall === params.call,
+    restoredAnswersLost: ({ context }, params) => context.restored && (params.held === 'interrupted' ? context.interruptedCall : context.verifiedCall) === params.call,
+    restoredRun: ({ context }, params) => context.restored,
   },
   actions: {
     forgetInterruption: assign({ interruptedCall: null, verifiedCall: null }),
@@ -18,7 +20,9 @@ export const machine = setup({
     ask: () => {},
     call: () => {},
     countLastWrongAnswer: () => {},
+    countUnsureAnswer: () => {},
     countWrongAnswer: () => {},
+    keepReason: () => {},
     recordFailure: () => {},
     retryRead: () => {},
   },
@@ -28,7 +32,8 @@ export const machine = setup({
   "initial": "start",
   "context": {
     "interruptedCall": null,
-    "verifiedCall": null
+    "verifiedCall": null,
+    "restored": false
   },
   "states": {
     "start": {
@@ -143,6 +148,18 @@ export const machine = setup({
         },
         "cancel_requested": {
           "target": "cancelled"
+        },
+        "answer_lost": {
+          "target": "awaiting_old_pin",
+          "guard": {
+            "type": "restoredRun"
+          },
+          "actions": [
+            {
+              "type": "keepReason"
+            }
+          ],
+          "description": "reason kept"
         }
       }
     },
@@ -252,6 +269,46 @@ export const machine = setup({
               "type": "forgetInterruption"
             }
           ]
+        },
+        "answers_lost_updating_pin": {
+          "target": "awaiting_old_pin",
+          "guard": {
+            "type": "restoredAnswersLost",
+            "params": {
+              "call": "updating_pin",
+              "held": "interrupted"
+            }
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong"
+        },
+        "attempts_exhausted": {
+          "target": "failed",
+          "guard": {
+            "type": "restoredRun"
+          },
+          "actions": [
+            {
+              "type": "countUnsureAnswer"
+            },
+            {
+              "type": "recordFailure",
+              "params": {
+                "failure": "too_many_attempts"
+              }
+            },
+            {
+              "type": "forgetInterruption"
+            }
+          ],
+          "description": "an answer whose reply never came counted as wrong; the run fails: too_many_attempts"
         }
       }
     },

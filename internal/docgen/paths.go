@@ -157,7 +157,7 @@ func families(t *flows.Table) []Family {
 	// kept.
 	var interrupted enrollment.State
 	for _, f := range out {
-		if f.Name != familyRetry && f.Name != familyVerify {
+		if f.Name != familyRetry && f.Name != familyVerify && f.Name != familyRestore {
 			f.Kept = first(rows[f.Name], func(fsm.Row) bool { return true })
 			if f.Name == familyEveryCall+string(enrollment.CallInterrupted) && len(f.Kept) > 0 {
 				interrupted = f.Kept[0].Src
@@ -192,11 +192,22 @@ const (
 	familyRetry  = "retry from interrupted"
 	familyVerify = "verification"
 	familyOther  = "other added edges"
+	// familyRestore: the moves of a restored run, in no path.
+	familyRestore = "a restored run's moves"
 	// familyEveryCall prefixes the event of an edge every call has.
 	familyEveryCall = "every call: "
 )
 
+// RestoreMove reports whether ev is a move of a restored run.
+func RestoreMove(ev enrollment.Event) bool {
+	_, lost := enrollment.AnswersLostCall(ev)
+	return lost || ev == enrollment.AnswerLost || ev == enrollment.AttemptsExhausted
+}
+
 func familyOf(t *flows.Table, r fsm.Row) string {
+	if RestoreMove(r.Event) {
+		return familyRestore
+	}
 	if _, ok := enrollment.RetryTarget(r.Event); ok {
 		return familyRetry
 	}
@@ -225,8 +236,14 @@ type Memo struct{ Retry, Verify enrollment.State }
 
 // Feasible reports whether r may follow in a run that remembers m:
 // interrupted retries only the call kept, verifies it only if it may have
-// enrolled, and verifying_enrollment resumes only the call it verifies.
+// enrolled, and verifying_enrollment resumes only the call it verifies. The
+// moves of a restored run (answer_lost, answers_lost_<call>,
+// attempts_exhausted) follow a restore, which a path of one engine's life
+// does not have: the restart scenarios take them.
 func Feasible(t *flows.Table, r fsm.Row, m Memo) bool {
+	if RestoreMove(r.Event) {
+		return false
+	}
 	if s, ok := enrollment.RetryTarget(r.Event); ok {
 		return s == m.Retry
 	}

@@ -152,7 +152,7 @@ func (m *machine) config() obj {
 		{"id", m.id},
 		{"description", m.description},
 		{"initial", string(m.initial)},
-		{"context", obj{{ctxInterrupted, nil}, {ctxVerified, nil}}},
+		{"context", obj{{ctxInterrupted, nil}, {ctxVerified, nil}, {ctxRestored, false}}},
 		{"states", states},
 	}
 }
@@ -171,6 +171,8 @@ var jsImpl = map[string]string{
 	guardInterruptedIs:    "({ context }, params) => context." + ctxInterrupted + " === params.call",
 	guardMayHaveEnrolled:  "({ context }, params) => params.calls.includes(context." + ctxInterrupted + ")",
 	guardVerifiedIs:       "({ context }, params) => context." + ctxVerified + " === params.call",
+	guardRestoredAt:       "({ context }, params) => context." + ctxRestored + " && (params.held === 'interrupted' ? context." + ctxInterrupted + " : context." + ctxVerified + ") === params.call",
+	guardRestored:         "({ context }, params) => context." + ctxRestored,
 	actKeepInterruption:   "assign(({ context }, params) => ({\n      " + ctxInterrupted + ": params.call,\n      " + ctxVerified + ": params.mayHaveEnrolled ? params.call : context." + ctxVerified + ",\n    }))",
 	actAwaitVerification:  "assign((_, params) => ({ " + ctxVerified + ": params.call }))",
 	actForgetInterruption: "assign({ " + ctxInterrupted + ": null, " + ctxVerified + ": null })",

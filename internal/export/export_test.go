@@ -26,7 +26,8 @@ import (
 func guarded(ev enrollment.Event) bool {
 	_, retry := enrollment.RetryTarget(ev)
 	_, resume := enrollment.ResumeTarget(ev)
-	return retry || resume || ev == enrollment.VerifyRequested
+	_, lost := enrollment.AnswersLostCall(ev)
+	return retry || resume || lost || ev == enrollment.VerifyRequested || ev == enrollment.AnswerLost || ev == enrollment.AttemptsExhausted
 }
 
 type xTransition struct {
@@ -72,7 +73,7 @@ func TestXState_HoldsTheTable(t *testing.T) {
 		require.NoError(t, dec.Decode(&cfg), name)
 		assert.Equal(t, string(name), cfg.ID)
 		assert.Equal(t, string(enrollment.Start), cfg.Initial)
-		assert.Equal(t, map[string]any{"interruptedCall": nil, "verifiedCall": nil}, cfg.Context)
+		assert.Equal(t, map[string]any{"interruptedCall": nil, "verifiedCall": nil, "restored": false}, cfg.Context)
 		require.Len(t, cfg.States, len(tab.Spec.States), name)
 		rows := 0
 		for _, st := range tab.Spec.States {
@@ -194,7 +195,7 @@ func TestExport_EveryEffectHasAnAction(t *testing.T) {
 				flows.End(enrollment.Done),
 			},
 		})
-		tab.Spec.States[0].Edges[0] = tab.Spec.States[0].Edges[0].Does(flows.Effect{Kind: k, Prompt: enrollment.PromptEnrollmentCode})
+		tab.Spec.States[0].Edges[0] = tab.Spec.States[0].Edges[0].Does(flows.Effect{Kind: k, Code: flows.EnrollmentCode})
 		_, err := export.Export(tab, export.XState)
 		assert.NoError(t, err, "effect %s", (flows.Effect{Kind: k}).Label(nil))
 	}

@@ -27,6 +27,7 @@ import (
 const (
 	ctxInterrupted = "interruptedCall"
 	ctxVerified    = "verifiedCall"
+	ctxRestored    = "restored"
 )
 
 // The guards.
@@ -39,6 +40,14 @@ const (
 	// guardVerifiedIs: the call the verification resumes is params.call
 	// (resume_<call>).
 	guardVerifiedIs = "verifiedCallIs"
+	// guardRestoredAt: the run was restored, and params.held ("interrupted"
+	// or "verified") is params.call — the answers of that call were lost
+	// (answers_lost_<call>). guardRestored: the run was restored
+	// (answer_lost, attempts_exhausted). A restore is not an event of the
+	// exported machines, so restored stays false there: their paths are one
+	// engine's life.
+	guardRestoredAt = "restoredAnswersLost"
+	guardRestored   = "restoredRun"
 )
 
 // The actions that change the context; every other action is the host's.
@@ -149,6 +158,16 @@ func build(t *flows.Table) (*machine, error) {
 			}
 			if e.Event == enrollment.VerifyRequested {
 				tr.guard = &named{guardMayHaveEnrolled, []param{{"calls", enrolling}}}
+			}
+			if c, ok := enrollment.AnswersLostCall(e.Event); ok {
+				held := "interrupted"
+				if s.Verifies {
+					held = "verified"
+				}
+				tr.guard = &named{guardRestoredAt, []param{{"call", string(c)}, {"held", held}}}
+			}
+			if e.Event == enrollment.AnswerLost || e.Event == enrollment.AttemptsExhausted {
+				tr.guard = &named{guardRestored, nil}
 			}
 			for _, ef := range e.Effects {
 				a, err := effectAction(s, ef)

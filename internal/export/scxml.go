@@ -23,6 +23,7 @@ func (m *machine) scxml() []byte {
 	for _, id := range []string{ctxInterrupted, ctxVerified} {
 		fmt.Fprintf(&b, "    <data id=%s expr=\"null\"/>\n", attr(id))
 	}
+	fmt.Fprintf(&b, "    <data id=%s expr=\"false\"/>\n", attr(ctxRestored))
 	b.WriteString("  </datamodel>\n")
 	for _, n := range m.states {
 		tag := "state"
@@ -72,6 +73,14 @@ func cond(g named) string {
 			quoted[i] = jsString(c)
 		}
 		return "[" + strings.Join(quoted, ", ") + "].indexOf(" + ctxInterrupted + ") >= 0"
+	case guardRestoredAt:
+		held := ctxInterrupted
+		if g.params[1].value.(string) == "verified" {
+			held = ctxVerified
+		}
+		return ctxRestored + " && " + held + " === " + jsString(g.params[0].value.(string))
+	case guardRestored:
+		return ctxRestored
 	}
 	panic("export: no cond for guard " + g.typ)
 }

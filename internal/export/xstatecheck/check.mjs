@@ -63,8 +63,9 @@ function scxmlConds(text) {
   return out;
 }
 
-// Every cond decides as its transition's guard, for every value of the two
-// context fields: null or any state of the machine.
+// Every cond decides as its transition's guard, for every value of the
+// context: each call field null or any state of the machine, restored or
+// not.
 function compareConds(flow, machine, config, scxml) {
   const values = [null, ...Object.keys(config.states)];
   const conds = scxmlConds(scxml);
@@ -80,13 +81,15 @@ function compareConds(flow, machine, config, scxml) {
       continue;
     }
     const impl = machine.implementations.guards[guard.type];
-    const evaluate = new Function('interruptedCall', 'verifiedCall', `return (${cond});`);
+    const evaluate = new Function('interruptedCall', 'verifiedCall', 'restored', `return (${cond});`);
     for (const a of values) {
       for (const b of values) {
-        const context = { interruptedCall: a, verifiedCall: b };
-        if (evaluate(a, b) !== impl({ context }, guard.params)) {
-          fail(`${flow}: ${state} -${event}->: cond ${cond} and guard ${guard.type} disagree at ${JSON.stringify(context)}`);
-          return 0;
+        for (const r of [false, true]) {
+          const context = { interruptedCall: a, verifiedCall: b, restored: r };
+          if (evaluate(a, b, r) !== impl({ context }, guard.params)) {
+            fail(`${flow}: ${state} -${event}->: cond ${cond} and guard ${guard.type} disagree at ${JSON.stringify(context)}`);
+            return 0;
+          }
         }
       }
     }
