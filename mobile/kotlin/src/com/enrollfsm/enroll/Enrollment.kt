@@ -50,14 +50,28 @@ public class Enrollment private constructor(private val go: Engine, private val 
         public const val REPLAYED: Int = 256
 
         /**
-         * Loads the native library and starts the Go runtime on the calling thread, once per
-         * process; later calls return at once. The first use of the bindings does it otherwise,
-         * wherever that is: call this on a background thread or dispatcher at app start, so
-         * that [start] and [restore] never wait for it on the main thread.
+         * Loads the native library, starts the Go runtime and loads the classes a run needs, on
+         * the calling thread, once per process; later calls return at once. The first [start]
+         * or [restore] does it otherwise, wherever that is: call this on a background thread or
+         * dispatcher at app start, so that they never wait for it on the main thread.
          */
         @JvmStatic
         public fun preload() {
-            Mobile.touch()
+            if (preloaded) return
+            synchronized(this) {
+                if (preloaded) return
+                // A run started and dropped: nothing is called, and nothing is left to load.
+                start(idle)
+                preloaded = true
+            }
+        }
+
+        @Volatile private var preloaded = false
+
+        private val idle = object : PimsBridge {
+            override suspend fun get(api: String, params: Map<String, String>): Map<String, Any?> = error("never called")
+
+            override suspend fun set(api: String, params: Map<String, String>): Map<String, Any?> = error("never called")
         }
 
         /**
