@@ -42,7 +42,10 @@ public fun main(args: Array<String>) {
             2 -> out += facadeApi(c, pkg)
         }
     }
-    println(out.joinToString("\n"))
+    println("# The public API of $pkg, for Kotlin and (jvm:) Java callers: written by")
+    println("# mobile/kotlin/tools/ApiDump.kt from the compiled classes; .ci/mobile compares.")
+    println()
+    println(out.joinToString("\n").trimEnd())
 }
 
 private fun Class<*>.isPublicApi(): Boolean {
