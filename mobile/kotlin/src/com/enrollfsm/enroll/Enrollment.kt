@@ -144,7 +144,9 @@ public class Enrollment private constructor(private val go: Engine, private val 
 
     /**
      * Every move of the machine: a collector first gets those the run has made so far (the
-     * latest [REPLAYED]), then each as it is made. The engine never waits for a collector.
+     * latest [REPLAYED]), then each as it is made. The engine never waits for a collector. Collect
+     * on a dispatcher, not Dispatchers.Unconfined, which would run the collector inside the
+     * engine's lock, where calling the enrollment deadlocks.
      */
     public val transitions: Flow<Transition> = hub.moves.asSharedFlow()
 
