@@ -19,8 +19,9 @@
 // Config.Listener is told of transitions; Config.SnapshotKey seals
 // snapshots. Version is the release this build comes from.
 //
-// On Android, the Kotlin layer in mobile/kotlin wraps these bindings in
-// suspend functions, sealed types and typed exceptions.
+// On Android, the Kotlin layer in mobile/kotlin wraps these bindings in a
+// StateFlow of what is pending, a Flow of transitions, suspend functions,
+// data classes and results.
 //
 // An Engine is safe for concurrent use. Advance blocks and belongs on a
 // worker thread; every other method returns at once and may be called from

@@ -3,7 +3,7 @@ module github.com/enrollfsm/enrollfsm/mobile
 go 1.26.0
 
 require (
-	github.com/enrollfsm/enrollfsm v0.0.0
+	github.com/enrollfsm/enrollfsm v0.1.0
 	github.com/stretchr/testify v1.12.1
 )
 
@@ -15,8 +15,6 @@ require (
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/tools v0.52.0 // indirect
 )
-
-replace github.com/enrollfsm/enrollfsm => ../
 
 tool (
 	golang.org/x/mobile/cmd/gobind

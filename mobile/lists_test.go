@@ -114,13 +114,13 @@ func TestSnapshotKey(t *testing.T) {
 	assert.Equal(t, mobile.StateEnrolled, a.pull(restored).State)
 }
 
-// The Kotlin layer's enums name every state, prompt, action, flow and
-// failure the engine has: a new one must be added there too.
+// The Kotlin layer's enums name every state, event, prompt, action, flow
+// and failure the engine has: a new one must be added there too.
 func TestKotlinEnumsCoverTheEngine(t *testing.T) {
 	src, err := os.ReadFile("kotlin/src/com/enrollfsm/enroll/Enums.kt")
 	require.NoError(t, err)
 	wire := map[string]map[string]bool{}
-	block := regexp.MustCompile(`(?s)enum class (\w+)\(val wire: String\) \{(.*?)\n\s*;`)
+	block := regexp.MustCompile(`(?s)public enum class (\w+)\(public val wire: String\) \{(.*?)\n\s*;`)
 	entry := regexp.MustCompile(`[A-Z_0-9]+\("([a-z_0-9:]+)"\)`)
 	for _, m := range block.FindAllStringSubmatch(string(src), -1) {
 		wire[m[1]] = map[string]bool{}
@@ -132,18 +132,32 @@ func TestKotlinEnumsCoverTheEngine(t *testing.T) {
 		t.Helper()
 		assert.True(t, wire[enum][name], fmt.Sprintf("enum class %s has no entry for %q", enum, name))
 	}
-	states := map[string]bool{}
+	states, events := map[string]bool{}, map[string]bool{}
 	for _, table := range enrollfsm.Tables() {
 		for _, s := range table.Def.States() {
 			states[string(s)] = true
 		}
+		for _, r := range table.Def.Rows() {
+			e := string(r.Event)
+			// retry_<state> and resume_<state> are one entry each, named by the prefix.
+			for _, prefix := range []string{"retry_", "resume_"} {
+				if strings.HasPrefix(e, prefix) {
+					e = prefix
+				}
+			}
+			events[e] = true
+		}
 	}
+	for e := range events {
+		has("Event", e)
+	}
+	assert.Len(t, wire["Event"], len(events), "no event the engine lacks")
 	for s := range states {
 		has("State", s)
 	}
 	assert.Len(t, wire["State"], len(states), "no state the engine lacks")
 	for _, f := range enrollfsm.Flows() {
-		has("Flow", string(f))
+		has("EnrollmentFlow", string(f))
 	}
 	for _, p := range []string{mobile.PromptPhoneNumber, mobile.PromptCertificationCode, mobile.PromptEnrollmentCode,
 		mobile.PromptPIN, mobile.PromptNewPIN, mobile.PromptOldPIN, mobile.PromptConfirmRemoval, mobile.PromptRetry} {

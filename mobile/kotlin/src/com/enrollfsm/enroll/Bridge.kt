@@ -10,15 +10,24 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  * is a reply, not an exception: throw only when no message came back. [Enrollment] calls these
  * on its caller's dispatcher, and cancels them when its coroutine is cancelled.
  */
-interface PimsBridge {
-    suspend fun get(api: String, params: Map<String, String>): Map<String, Any?>
-    suspend fun set(api: String, params: Map<String, String>): Map<String, Any?>
+public interface PimsBridge {
+    public suspend fun get(api: String, params: Map<String, String>): Map<String, Any?>
+    public suspend fun set(api: String, params: Map<String, String>): Map<String, Any?>
 }
 
-/** The SDK's facade as the tutorial calls it: pims.get(api, params) { message -> ... }. */
-interface PimsCallbacks {
-    fun get(api: String, params: Map<String, String>, callback: (Map<String, Any?>) -> Unit)
-    fun set(api: String, params: Map<String, String>, callback: (Map<String, Any?>) -> Unit)
+/** The SDK's callback: the message dictionary it calls back with. */
+public fun interface PimsReply {
+    public fun reply(message: Map<String, Any?>)
+}
+
+/**
+ * The SDK's facade as the tutorial calls it, pims.get(api, params) { message -> ... }: to
+ * implement in Kotlin or Java, for [CallbackPimsBridge].
+ */
+public interface PimsCallbacks {
+    public fun get(api: String, params: Map<String, String>, callback: PimsReply)
+
+    public fun set(api: String, params: Map<String, String>, callback: PimsReply)
 }
 
 /**
@@ -26,7 +35,7 @@ interface PimsCallbacks {
  * coroutine is cancelled first, the callback that comes later is ignored (the SDK cannot be told
  * to stop), and so is a second callback.
  */
-class CallbackPimsBridge(private val pims: PimsCallbacks) : PimsBridge {
+public class CallbackPimsBridge(private val pims: PimsCallbacks) : PimsBridge {
     override suspend fun get(api: String, params: Map<String, String>): Map<String, Any?> =
         suspendCancellableCoroutine { cont ->
             val once = AtomicBoolean()

@@ -3,8 +3,11 @@ package com.enrollfsm.enroll
 // Each enum carries the engine's wire name; fromWire reads it back. A name
 // the enum lacks means the .aar and this layer are of different versions.
 
-/** The enrollment flows and the account operations. */
-enum class Flow(val wire: String) {
+/**
+ * The enrollment flows and the account operations. Not named Flow, which is
+ * kotlinx.coroutines.flow.Flow.
+ */
+public enum class EnrollmentFlow(public val wire: String) {
     AUTO("auto"),
     FULL("full"),
     SHORTCUT("shortcut"),
@@ -16,25 +19,27 @@ enum class Flow(val wire: String) {
     ;
 
     /** True for the account operations, false for the enrollment flows. */
-    val isOperation: Boolean get() = this != AUTO && this != FULL && this != SHORTCUT
+    public val isOperation: Boolean get() = this != AUTO && this != FULL && this != SHORTCUT
 
-    companion object {
-        fun fromWire(wire: String): Flow = values().firstOrNull { it.wire == wire } ?: throw unknown("flow", wire)
+    public companion object {
+        @JvmStatic
+        public fun fromWire(wire: String): EnrollmentFlow = entries.firstOrNull { it.wire == wire } ?: throw unknown("flow", wire)
     }
 }
 
-enum class Platform(val wire: String) {
+public enum class Platform(public val wire: String) {
     ANDROID("android"),
     IOS("ios")
     ;
 
-    companion object {
-        fun fromWire(wire: String): Platform = values().firstOrNull { it.wire == wire } ?: throw unknown("platform", wire)
+    public companion object {
+        @JvmStatic
+        public fun fromWire(wire: String): Platform = entries.firstOrNull { it.wire == wire } ?: throw unknown("platform", wire)
     }
 }
 
 /** What the engine asks the user. */
-enum class Prompt(val wire: String) {
+public enum class Prompt(public val wire: String) {
     PHONE_NUMBER("phone_number"),
     CERTIFICATION_CODE("certification_code"),
     ENROLLMENT_CODE("enrollment_code"),
@@ -48,15 +53,16 @@ enum class Prompt(val wire: String) {
     ;
 
     /** True where the value is a secret: mask the field, never log it. */
-    val isSecret: Boolean get() = this != PHONE_NUMBER && this != CONFIRM_REMOVAL && this != RETRY
+    public val isSecret: Boolean get() = this != PHONE_NUMBER && this != CONFIRM_REMOVAL && this != RETRY
 
-    companion object {
-        fun fromWire(wire: String): Prompt = values().firstOrNull { it.wire == wire } ?: throw unknown("prompt", wire)
+    public companion object {
+        @JvmStatic
+        public fun fromWire(wire: String): Prompt = entries.firstOrNull { it.wire == wire } ?: throw unknown("prompt", wire)
     }
 }
 
 /** Answers other than a value. */
-enum class Action(val wire: String) {
+public enum class Action(public val wire: String) {
     CANCEL("cancel"),
     RESEND("resend"),
     CHANGE_PHONE("change_phone"),
@@ -66,13 +72,14 @@ enum class Action(val wire: String) {
     NO("no")
     ;
 
-    companion object {
-        fun fromWire(wire: String): Action = values().firstOrNull { it.wire == wire } ?: throw unknown("action", wire)
+    public companion object {
+        @JvmStatic
+        public fun fromWire(wire: String): Action = entries.firstOrNull { it.wire == wire } ?: throw unknown("action", wire)
     }
 }
 
 /** Every state of every flow. */
-enum class State(val wire: String) {
+public enum class State(public val wire: String) {
     START("start"),
     CHECKING_ENROLLMENT("checking_enrollment"),
     CHECKING_ACCOUNT("checking_account"),
@@ -106,15 +113,16 @@ enum class State(val wire: String) {
     CANCELLED("cancelled")
     ;
 
-    val isTerminal: Boolean get() = this == ENROLLED || this == DONE || this == FAILED || this == CANCELLED
+    public val isTerminal: Boolean get() = this == ENROLLED || this == DONE || this == FAILED || this == CANCELLED
 
-    companion object {
-        fun fromWire(wire: String): State = values().firstOrNull { it.wire == wire } ?: throw unknown("state", wire)
+    public companion object {
+        @JvmStatic
+        public fun fromWire(wire: String): State = entries.firstOrNull { it.wire == wire } ?: throw unknown("state", wire)
     }
 }
 
 /** Why a run failed. [PIMS] is a code that ended it: see [Outcome.Failed.code]. */
-enum class Failure(val wire: String) {
+public enum class Failure(public val wire: String) {
     PIMS("pims"),
     BAD_REPLY("bad_reply"),
     TOO_MANY_ATTEMPTS("too_many_attempts"),
@@ -124,16 +132,17 @@ enum class Failure(val wire: String) {
     INTERNAL_ERROR("internal_error")
     ;
 
-    companion object {
+    public companion object {
         /** Reads "pims:2312" as [PIMS] and the others by name. */
-        fun fromWire(wire: String): Failure =
+        @JvmStatic
+        public fun fromWire(wire: String): Failure =
             if (wire.startsWith("pims:")) PIMS
-            else values().firstOrNull { it.wire == wire } ?: throw unknown("failure", wire)
+            else entries.firstOrNull { it.wire == wire } ?: throw unknown("failure", wire)
     }
 }
 
-/** What went wrong: [EnrollException.kind] and a prompt's reason. */
-enum class ErrorKind(val wire: String) {
+/** What went wrong: [Reason.kind]. */
+public enum class ErrorKind(public val wire: String) {
     PIMS("pims"),
     BAD_REPLY("bad_reply"),
     BRIDGE("bridge"),
@@ -155,14 +164,15 @@ enum class ErrorKind(val wire: String) {
     INTERNAL("internal")
     ;
 
-    companion object {
+    public companion object {
         /** An unknown kind reads as [INTERNAL]: an error must never fail to be reported. */
-        fun fromWire(wire: String): ErrorKind = values().firstOrNull { it.wire == wire } ?: INTERNAL
+        @JvmStatic
+        public fun fromWire(wire: String): ErrorKind = entries.firstOrNull { it.wire == wire } ?: INTERNAL
     }
 }
 
 /** The class of a PIMS code in the catalogue. */
-enum class CodeClass(val wire: String) {
+public enum class CodeClass(public val wire: String) {
     TRANSIENT("transient"),
     REJECTED("rejected"),
     BLOCKED("blocked"),
@@ -170,10 +180,84 @@ enum class CodeClass(val wire: String) {
     SUCCEEDED_WITH_WARNING("succeeded_with_warning")
     ;
 
-    companion object {
-        fun fromWire(wire: String): CodeClass? = values().firstOrNull { it.wire == wire }
+    public companion object {
+        @JvmStatic
+        public fun fromWire(wire: String): CodeClass? = entries.firstOrNull { it.wire == wire }
     }
 }
 
-internal fun unknown(what: String, wire: String): EnrollException =
-    InternalException("unknown $what \"$wire\": the bindings and the Kotlin layer are of different versions", null)
+/** How a call reaches PIMS: pims.get or pims.set. */
+public enum class Op(public val wire: String) {
+    GET("get"),
+    SET("set")
+    ;
+
+    public companion object {
+        @JvmStatic
+        public fun fromWire(wire: String): Op = entries.firstOrNull { it.wire == wire } ?: throw unknown("op", wire)
+    }
+}
+
+/**
+ * What moved the machine: a call's outcome or the user's answer. [RETRY] and [RESUME] go back to
+ * a state, the transition's [Transition.to]: the engine names them retry_<state> and
+ * resume_<state>, their [wire] is that prefix.
+ */
+public enum class Event(public val wire: String) {
+    BEGIN("begin"),
+    DEVICE_ACTIVATED("device_activated"),
+    DEVICE_NOT_ACTIVATED("device_not_activated"),
+    ACCOUNT_NOT_BLOCKED("account_not_blocked"),
+    REMOVAL_REQUIRED("removal_required"),
+    REMOVAL_AUTHORISED("removal_authorised"),
+    ENROLLMENTS_REMOVED("enrollments_removed"),
+    PHONE_PRESENT("phone_present"),
+    PHONE_ABSENT("phone_absent"),
+    CERTIFICATION_SMS_SENT("certification_sms_sent"),
+    DEVICE_ENROLLED("device_enrolled"),
+    DEVICE_MAYBE_ENROLLED("device_maybe_enrolled"),
+    PHONE_NUMBER_ADDED("phone_number_added"),
+    ENROLLMENT_SMS_SENT("enrollment_sms_sent"),
+    PIN_EXISTS("pin_exists"),
+    PIN_MISSING("pin_missing"),
+    PIN_REGISTERED("pin_registered"),
+    PIN_RESET("pin_reset"),
+    PIN_UPDATED("pin_updated"),
+    PHONE_NUMBER_MODIFIED("phone_number_modified"),
+    VEHICLE_REMOVED("vehicle_removed"),
+    INPUT_REJECTED("input_rejected"),
+    READ_RETRIED("read_retried"),
+    CALL_INTERRUPTED("call_interrupted"),
+    CALL_FAILED("call_failed"),
+    PHONE_NUMBER_GIVEN("phone_number_given"),
+    CERTIFICATION_CODE_GIVEN("certification_code_given"),
+    ENROLLMENT_CODE_GIVEN("enrollment_code_given"),
+    PIN_GIVEN("pin_given"),
+    NEW_PIN_GIVEN("new_pin_given"),
+    OLD_PIN_GIVEN("old_pin_given"),
+    REMOVAL_CONFIRMED("removal_confirmed"),
+    REMOVAL_DECLINED("removal_declined"),
+    RESEND_REQUESTED("resend_requested"),
+    PHONE_CHANGE_REQUESTED("phone_change_requested"),
+    PIN_FORGOTTEN("pin_forgotten"),
+    CANCEL_REQUESTED("cancel_requested"),
+    VERIFY_REQUESTED("verify_requested"),
+    /** A retried call or answer: retry_<state>. */
+    RETRY("retry_"),
+    /** A restored run taking up where it was saved: resume_<state>. */
+    RESUME("resume_")
+    ;
+
+    public companion object {
+        @JvmStatic
+        public fun fromWire(wire: String): Event =
+            when {
+                wire.startsWith(RETRY.wire) -> RETRY
+                wire.startsWith(RESUME.wire) -> RESUME
+                else -> entries.firstOrNull { it.wire == wire } ?: throw unknown("event", wire)
+            }
+    }
+}
+
+internal fun unknown(what: String, wire: String): EngineFaultException =
+    EngineFaultException("unknown $what \"$wire\": the bindings and the Kotlin layer are of different versions", null)

@@ -3,100 +3,57 @@ package com.enrollfsm.enroll
 import com.enrollfsm.mobile.EngineError
 import com.enrollfsm.mobile.Mobile
 
-/** A PIMS code as the backend sent it: the code, its label, its class in the catalogue. */
-class PimsCode(val code: Int, val label: String, val codeClass: CodeClass?) {
-    override fun toString(): String = "pims $code ($label)"
+// What a run meets (a refused answer, a wrong PIN, a failed call, a damaged snapshot) is data:
+// a Reason in a result, a prompt or an outcome. Only misuse and faults of the bindings throw.
+
+/**
+ * A setting the engine cannot use ([ErrorKind.CONFIG], [ErrorKind.SHORTCUT_UNSUPPORTED]): a
+ * short snapshot key, a malformed SDK version or VIN, an account operation given to [enroll].
+ */
+public class ConfigException(public val reason: Reason) : IllegalArgumentException(reason.message)
+
+/**
+ * The bindings failed in a way no run explains: a bug of the engine ([ErrorKind.INTERNAL]), or
+ * an `.aar` and a Kotlin layer of different versions. Please report it.
+ */
+public class EngineFaultException(message: String, public val reason: Reason?) : IllegalStateException(message)
+
+/** The bindings' error as data. */
+internal fun EngineError.toReason(): Reason {
+    val failure = this.failure.takeIf { it.isNotEmpty() }?.let { Failure.fromWire(it) }
+    return Reason(
+        kind = ErrorKind.fromWire(kind),
+        message = message,
+        pims = if (code != 0) PimsCode(code, label, CodeClass.fromWire(codeClass)) else null,
+        step = step.takeIf { it.isNotEmpty() },
+        field = field.takeIf { it.isNotEmpty() },
+        failure = failure,
+    )
 }
 
-/**
- * Every error this layer throws, and a prompt's reason. [kind] is what went wrong;
- * [pims] the PIMS code behind it, whatever the kind; [step] the tutorial's step whose call
- * failed. No PIN or SMS code is ever in it.
- */
-sealed class EnrollException(
-    val kind: ErrorKind,
-    message: String,
-    val pims: PimsCode?,
-    val step: String?
-) : Exception(message) {
-    /** The PIMS code, or null. */
-    val code: Int? get() = pims?.code
+/** The error a call into the bindings failed with: gobind's exceptions carry it as JSON. */
+internal fun reasonOf(e: Exception): Reason {
+    val parsed = Mobile.parseError(e.message ?: "")
+        ?: throw EngineFaultException("the bindings threw what is not an engine error: $e", null)
+    return parsed.toReason()
 }
 
-/** A FAILED reply: [pims] is set. As a reason: a 2308 (wrong PIN or code), say. */
-class PimsException(message: String, pims: PimsCode, step: String?) :
-    EnrollException(ErrorKind.PIMS, message, pims, step)
-
-/** The run ended failed; [failure] says why, [pims] the code that ended it, if any. */
-class RunFailedException(message: String, val failure: Failure, pims: PimsCode?, step: String?) :
-    EnrollException(ErrorKind.RUN_FAILED, message, pims, step)
-
-/** A malformed answer, refused before any call; [field] is "PIN", "SMS code", "phone number" or "VIN". */
-class InvalidInputException(message: String, val field: String) :
-    EnrollException(ErrorKind.INVALID_INPUT, message, null, null)
-
-/**
- * An answer or action the prompt did not take: [ErrorKind.WRONG_PROMPT], [ErrorKind.NOT_ALLOWED],
- * [ErrorKind.CODE_EXPIRED], [ErrorKind.CODE_LOCKED], [ErrorKind.RESEND_LIMIT] or, as a reason
- * only, [ErrorKind.ASKED_AGAIN] (a secret asked again after a restore).
- */
-class AnswerRefusedException(kind: ErrorKind, message: String, pims: PimsCode?, step: String?) :
-    EnrollException(kind, message, pims, step)
-
-/**
- * No message came back from the SDK ([ErrorKind.BRIDGE], [ErrorKind.CANCELLED]) or one that
- * cannot be read ([ErrorKind.BAD_REPLY]).
- */
-class CallFailedException(kind: ErrorKind, message: String, pims: PimsCode?, step: String?) :
-    EnrollException(kind, message, pims, step)
-
-/** Not now: [ErrorKind.NOT_WAITING] (a call is pending), [ErrorKind.NO_CALL], [ErrorKind.ENDED]. */
-class WrongTimeException(kind: ErrorKind, message: String) :
-    EnrollException(kind, message, null, null)
-
-/** A setting the engine cannot use ([ErrorKind.CONFIG], [ErrorKind.SHORTCUT_UNSUPPORTED]). */
-class ConfigException(kind: ErrorKind, message: String) :
-    EnrollException(kind, message, null, null)
-
-/** A snapshot that cannot be restored: damaged, changed, of another key or version. */
-class SnapshotException(message: String) :
-    EnrollException(ErrorKind.SNAPSHOT, message, null, null)
-
-/** A bug: please report it. */
-class InternalException(message: String, pims: PimsCode?) :
-    EnrollException(ErrorKind.INTERNAL, message, pims, null)
-
-/** Turns the bindings' error into this layer's exception. */
-internal fun EngineError.toException(): EnrollException {
-    val k = ErrorKind.fromWire(kind)
-    val pims = if (code != 0) PimsCode(code, label, CodeClass.fromWire(codeClass)) else null
-    val step = this.step.takeIf { it.isNotEmpty() }
-    val message: String = this.message
-    return when (k) {
-        ErrorKind.PIMS ->
-            if (pims != null) PimsException(message, pims, step) else InternalException(message, null)
-        ErrorKind.RUN_FAILED -> RunFailedException(message, Failure.fromWire(failure), pims, step)
-        ErrorKind.INVALID_INPUT -> InvalidInputException(message, field)
-        ErrorKind.WRONG_PROMPT, ErrorKind.NOT_ALLOWED, ErrorKind.CODE_EXPIRED, ErrorKind.CODE_LOCKED,
-        ErrorKind.RESEND_LIMIT, ErrorKind.ASKED_AGAIN -> AnswerRefusedException(k, message, pims, step)
-        ErrorKind.BRIDGE, ErrorKind.CANCELLED, ErrorKind.BAD_REPLY -> CallFailedException(k, message, pims, step)
-        ErrorKind.NOT_WAITING, ErrorKind.NO_CALL, ErrorKind.ENDED -> WrongTimeException(k, message)
-        ErrorKind.CONFIG, ErrorKind.SHORTCUT_UNSUPPORTED -> ConfigException(k, message)
-        ErrorKind.SNAPSHOT -> SnapshotException(message)
-        ErrorKind.INTERNAL -> InternalException(message, pims)
-    }
-}
-
-/**
- * Runs a call into the bindings, whose exceptions carry the error as JSON, and throws
- * this layer's exception instead.
- */
-internal inline fun <T> bound(block: () -> T): T =
+/** Runs a call into the bindings; an error it returns comes back as its [Reason]. */
+internal inline fun <T> attempt(block: () -> T): Attempt<T> =
     try {
-        block()
-    } catch (e: EnrollException) {
+        Attempt.Ok(block())
+    } catch (e: EngineFaultException) {
         throw e
     } catch (e: Exception) {
-        val parsed = Mobile.parseError(e.message ?: "")
-        throw parsed?.toException() ?: InternalException(e.message ?: e.toString(), null)
+        Attempt.Err(reasonOf(e))
     }
+
+internal sealed interface Attempt<out T> {
+    class Ok<T>(val value: T) : Attempt<T>
+
+    class Err(val reason: Reason) : Attempt<Nothing>
+}
+
+/** The fault for a reason no caller expects here. */
+internal fun fault(reason: Reason): EngineFaultException =
+    EngineFaultException("the engine refused unexpectedly: ${reason.message}", reason)
