@@ -28,6 +28,8 @@ const (
 	ErrorConfig              = "config"               // a setting the engine cannot use
 	ErrorAskedAgain          = "asked_again"          // a secret asked again after a restore
 	ErrorSnapshot            = "snapshot"             // a snapshot that cannot be restored
+	ErrorStaleSnapshot       = "stale_snapshot"       // a snapshot older than the latest place the host kept
+	ErrorReplyLost           = "reply_lost"           // an answer whose reply never came, counted as wrong
 	ErrorInternal            = "internal"             // anything else: a bug
 )
 
@@ -156,7 +158,9 @@ var kinds = []struct {
 	{pimserr.ErrShortcutUnsupported, ErrorShortcutUnsupported},
 	{pimserr.ErrConfig, ErrorConfig},
 	{pimserr.ErrAskedAgain, ErrorAskedAgain},
+	{pimserr.ErrStaleSnapshot, ErrorStaleSnapshot},
 	{pimserr.ErrSnapshot, ErrorSnapshot},
+	{pimserr.ErrReplyLost, ErrorReplyLost},
 	{context.Canceled, ErrorCancelled},
 	{context.DeadlineExceeded, ErrorCancelled},
 }

@@ -139,8 +139,9 @@ func TestKotlinEnumsCoverTheEngine(t *testing.T) {
 		}
 		for _, r := range table.Def.Rows() {
 			e := string(r.Event)
-			// retry_<state> and resume_<state> are one entry each, named by the prefix.
-			for _, prefix := range []string{"retry_", "resume_"} {
+			// retry_<state>, resume_<state> and answers_lost_<call> are one
+			// entry each, named by the prefix.
+			for _, prefix := range []string{"retry_", "resume_", "answers_lost_"} {
 				if strings.HasPrefix(e, prefix) {
 					e = prefix
 				}
@@ -175,7 +176,7 @@ func TestKotlinEnumsCoverTheEngine(t *testing.T) {
 		mobile.ErrorRunFailed, mobile.ErrorInvalidInput, mobile.ErrorWrongPrompt, mobile.ErrorNotAllowed,
 		mobile.ErrorNotWaiting, mobile.ErrorNoCall, mobile.ErrorEnded, mobile.ErrorCodeExpired, mobile.ErrorCodeLocked,
 		mobile.ErrorResendLimit, mobile.ErrorShortcutUnsupported, mobile.ErrorConfig, mobile.ErrorAskedAgain,
-		mobile.ErrorSnapshot, mobile.ErrorInternal} {
+		mobile.ErrorSnapshot, mobile.ErrorStaleSnapshot, mobile.ErrorReplyLost, mobile.ErrorInternal} {
 		has("ErrorKind", k)
 	}
 	for _, c := range []string{mobile.ClassTransient, mobile.ClassRejected, mobile.ClassBlocked, mobile.ClassFatal,

@@ -327,8 +327,8 @@ func TestEndToEnd(t *testing.T) {
 
 // The app is killed at the new_pin prompt of an iOS enrollment and
 // restarted; the server keeps its state. The snapshot holds no code, so the
-// restored engine asks for the enrollment code again (iOS sends it with
-// step 7) before the new PIN.
+// restored engine goes back to the enrollment code prompt (iOS sends the
+// code with step 7) and asks the new PIN after it.
 func TestSnapshotRestoreInTheMiddle(t *testing.T) {
 	for _, s := range styles {
 		t.Run(s.name, func(t *testing.T) {
@@ -356,7 +356,7 @@ func TestSnapshotRestoreInTheMiddle(t *testing.T) {
 			settings := restored.Settings()
 			assert.Equal(t, mobile.FlowShortcut, settings.Flow, "auto resolved")
 			assert.Equal(t, mobile.PlatformIOS, settings.Platform)
-			assert.Equal(t, "awaiting_new_pin", restored.State())
+			assert.Equal(t, "awaiting_enrollment_code", restored.State(), "back to the code the snapshot does not hold")
 
 			p = restored.Next()
 			require.Equal(t, mobile.PendingPrompt, p.Kind)

@@ -348,12 +348,13 @@ private suspend fun killAndRestore() {
     val result = Enrollment.restore(CallbackPimsBridge(sdk), saved, key)
     check(result is RestoreResult.Restored) { "restored: $result" }
     val restored = (result as RestoreResult.Restored).enrollment
-    equal(State.AWAITING_NEW_PIN, restored.state, "restored state")
+    // The snapshot holds no code, and on iOS step 8 carries it: back to the code prompt.
+    equal(State.AWAITING_ENROLLMENT_CODE, restored.state, "restored state")
     equal(EnrollmentFlow.FULL, restored.flow, "restored flow")
     val outcome = restored.run { user.answer(it) }
     sdk.close()
     check(outcome is Outcome.Enrolled) { "outcome: $outcome" }
-    // On iOS step 8 carries the enrollment code, which no snapshot holds: asked again first.
+    // Asked again, with the reason, before the new PIN.
     val reasked = user.asked.firstOrNull { it.reason?.kind == ErrorKind.ASKED_AGAIN }
     check(reasked != null && reasked.prompt == Prompt.ENROLLMENT_CODE) { "asked again: ${user.asked}" }
     equal(Prompt.ENROLLMENT_CODE, reasked?.prompt, "asked again")

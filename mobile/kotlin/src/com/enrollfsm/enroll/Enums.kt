@@ -161,6 +161,8 @@ public enum class ErrorKind(public val wire: String) {
     CONFIG("config"),
     ASKED_AGAIN("asked_again"),
     SNAPSHOT("snapshot"),
+    STALE_SNAPSHOT("stale_snapshot"),
+    REPLY_LOST("reply_lost"),
     INTERNAL("internal")
     ;
 
@@ -242,10 +244,16 @@ public enum class Event(public val wire: String) {
     PIN_FORGOTTEN("pin_forgotten"),
     CANCEL_REQUESTED("cancel_requested"),
     VERIFY_REQUESTED("verify_requested"),
+    /** A restored run's answer whose reply never came, counted as wrong before it is asked again. */
+    ANSWER_LOST("answer_lost"),
+    /** A restored run whose lost answers used up the last attempt. */
+    ATTEMPTS_EXHAUSTED("attempts_exhausted"),
     /** A retried call or answer: retry_<state>. */
     RETRY("retry_"),
     /** A restored run taking up where it was saved: resume_<state>. */
-    RESUME("resume_")
+    RESUME("resume_"),
+    /** A restored run going back to the prompt of a call it cannot repeat: answers_lost_<call>. */
+    ANSWERS_LOST("answers_lost_")
     ;
 
     public companion object {
@@ -254,6 +262,7 @@ public enum class Event(public val wire: String) {
             when {
                 wire.startsWith(RETRY.wire) -> RETRY
                 wire.startsWith(RESUME.wire) -> RESUME
+                wire.startsWith(ANSWERS_LOST.wire) -> ANSWERS_LOST
                 else -> entries.firstOrNull { it.wire == wire } ?: throw unknown("event", wire)
             }
     }
