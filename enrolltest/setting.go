@@ -1,7 +1,6 @@
 package enrolltest
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/enrollfsm/enrollfsm"
@@ -84,9 +83,7 @@ func (s Setting) String() string {
 		out = append(out, "sealed")
 	}
 	if s.Limits != (enrollfsm.Limits{}) {
-		l := s.Limits
-		out = append(out, fmt.Sprintf("limits{codes=%d resends=%d pins=%d removals=%d reads=%d ttl=%s}",
-			l.CodeAttempts, l.Resends, l.PINAttempts, l.Removals, l.ReadAttempts, l.CodeTTL))
+		out = append(out, "limits "+FormatLimits(s.Limits))
 	}
 	return strings.Join(out, " ")
 }
