@@ -24,24 +24,15 @@ func CheckPage(order []enrollfsm.Flow) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	limits := enrollfsm.DefaultLimits()
+	limits := enrolltest.ContractLimits()
 	var b strings.Builder
 	b.WriteString(Header)
-	b.WriteString("# Every reachable state, checked\n\n")
-	b.WriteString("`go run ./cmd/enroll check` explores, breadth first from `start`, every state each flow can reach over the real " +
-		"engine, and checks the properties of the [contract](contract.md) (§8) at every state and edge. At each call it gives " +
-		"every reply the step reads (each result variant, a code of each class, both blocked codes, 2316, an unknown code, a " +
-		"bridge error, a malformed reply); at each prompt a valid value, a malformed one and every action offered; it moves the " +
-		"clock past the code lifetime while a code is valid, and saves and restores the engine at every waiting state. States " +
-		"are told apart by the run state (machine state, counters, code ages, which inputs are held, the interruption, the " +
-		"outcome), leaving out secrets' values, the run-wide counts of calls and wrong codes, the 2316 warnings and whatever the " +
-		"engine cannot read again before writing it ([decisions](decisions.md) 56–59).\n\n")
-	b.WriteString("A violation stops the flow with the shortest input path to it, written as a scenario file that " +
-		"`go run ./cmd/enroll replay FILE` replays and fails with the same property. Without flags the command checks every " +
-		"flow on both platforms, with automatic removal off and on, and `auto` with an SDK before and after 2.1.0; CI runs it. " +
-		"QA teams call `enrolltest.Check` with their own limits.\n\n")
-	b.WriteString("The figures below are the default setting of each table: Android, automatic removal off, the default limits " +
-		"(3 wrong answers per code, 3 resends, 5 wrong PINs, 1 removal, 3 attempts per read).\n\n")
+	b.WriteString(checkIntro)
+	b.WriteString("## Figures\n\n")
+	b.WriteString("Each table in its plain setting: Android, automatic removal off, the contract's limits " +
+		"(3 wrong answers per code, 3 resends, 5 wrong PINs, 1 removal, 3 attempts per read, codes live 10 minutes). " +
+		"`enroll check` prints the same line for every setting it explores, and in its last line the CPU-seconds and " +
+		"states per CPU-second of the whole check.\n\n")
 	b.WriteString("| table | states | edges | calls between waits, proven | bound derived from the table | longest run without retry | edges of the table and the contract taken |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
 	for _, r := range rep.Results {
@@ -58,6 +49,10 @@ func CheckPage(order []enrollfsm.Flow) (string, error) {
 	b.WriteString("\nAn edge a setting cannot take (those of `confirm_removal` with automatic removal on, for instance) is taken by " +
 		"another setting of the same table: `enroll check` fails when no setting takes one.\n\n")
 	b.WriteString("## The properties\n\n")
+	b.WriteString("Every move is judged by `enrolltest.Oracle`, written from the [contract](contract.md) and not from the " +
+		"engine: its limits, the codes' lifetime, each code's class, the actions each prompt offers and the request of each " +
+		"step are the kit's own (`enrolltest.ContractLimits`), or the host's given with `-limits`, never read from the " +
+		"engine under test. The first property broken stops the setting.\n\n")
 	for _, p := range []struct {
 		prop enrolltest.Property
 		text string
@@ -70,6 +65,7 @@ func CheckPage(order []enrollfsm.Flow) (string, error) {
 		{enrolltest.PropertyCounters, "no counter goes down, none passes its limit"},
 		{enrolltest.PropertySnapshot, "a snapshot holds no PIN and no SMS code, and restores to the same run state but for the secrets re-asked"},
 		{enrolltest.PropertyTable, "every transition is an edge of the table and of the contract, the engine never fails internally, and every edge is taken"},
+		{enrolltest.PropertyOracle, "each reply and each answer leads to the one state the contract gives for it, with the counters, the reason and the actions it gives, as the Oracle predicts them; an answer or action the prompt does not take is refused and changes nothing"},
 	} {
 		fmt.Fprintf(&b, "%d. `%s`: %s.\n", int(p.prop), p.prop, p.text)
 	}
