@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -97,7 +99,7 @@ Flags:`, stdout)
 	fs.BoolVar(&f.prefetch, "prefetch", false, "make calls 1, 2 and 3 at once: one round trip instead of three")
 	fs.DurationVar(&f.latency, "latency", 0, "simulated network latency: each call waits between `L`/2 and L,\nL up to 1m (e.g. 300ms)")
 	fs.StringVar(&f.save, "save", "", "save the run to `FILE` (the simulated server to FILE.server) at the\nfirst SMS code prompt or at Ctrl-C, and stop, as a killed app would")
-	fs.StringVar(&f.resume, "resume", "", "resume the run saved in `FILE` by -save")
+	fs.StringVar(&f.resume, "resume", "", "resume the run saved in `FILE` by -save, once: a run that has\nended or gone on since, or an earlier run, is refused")
 	if err := fs.parse(args); err != nil {
 		return f, err
 	}
@@ -176,7 +178,7 @@ func checkDemo(f demoFlags, set map[string]bool) error {
 	return nil
 }
 
-func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (ret error) {
 	f, err := parseDemo(args, stdout)
 	if err != nil {
 		return err
@@ -249,6 +251,19 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	backend := &roundTrips{Backend: sim}
 	start := time.Now()
 	outcome, err := e.Run(ctx, backend, answerer)
+	if f.resume != "" {
+		// The resumed run has moved on, or ended: its saved file is behind.
+		p := demoPlace{Place: e.Place()}
+		if o, ended := e.Outcome(); ended {
+			p.Ended = o.State
+		}
+		if perr := writePlace(p); perr != nil {
+			fmt.Fprintf(stderr, "enroll demo: %v: %s could be resumed again\n", perr, f.resume)
+			if err == nil {
+				defer func() { ret = exitError(2) }()
+			}
+		}
+	}
 	switch {
 	case err != nil && ctx.Err() != nil:
 		fmt.Fprintf(stdout, "stopped by Ctrl-C at %s.\n", e.State())
@@ -372,13 +387,48 @@ func resumeDemo(file string, simOpts []simulator.Option, watch enrollfsm.Observe
 	if err != nil {
 		return nil, nil, "", err
 	}
-	e, err := enrollfsm.Restore(snap, enrollfsm.WithSnapshotKey(key), enrollfsm.WithObserver(watch))
+	path, err := placePath()
 	if err != nil {
+		return nil, nil, "", fmt.Errorf("the run's place: %w", err)
+	}
+	// Without the place, the seal is still checked, so that an edited file
+	// or another key is said as such; the file is refused after.
+	latest, placeErr := readPlace(path)
+	e, err := enrollfsm.Restore(snap, enrollfsm.WithSnapshotKey(key), enrollfsm.WithLatest(latest.Place), enrollfsm.WithObserver(watch))
+	newRun := fmt.Sprintf("Start a new run: %s demo -save %s", invocation, shellWord(file))
+	switch {
+	case errors.Is(err, pimserr.ErrStaleSnapshot):
+		// The seal matched: the run named in the file is the engine's.
+		var saved struct {
+			Run string `json:"run"`
+		}
+		_ = json.Unmarshal(snap, &saved)
+		return nil, nil, "", staleRun(file, saved.Run, latest, newRun)
+	case err != nil:
 		return nil, nil, "", fmt.Errorf("%s: %w", file, err)
+	case errors.Is(placeErr, fs.ErrNotExist):
+		return nil, nil, "", fmt.Errorf("cannot resume %s: the demo keeps the place of the latest run it saved in %s, and it is missing (removed, or the run was saved by another user), so this file cannot be told from an older copy. %s", file, path, newRun)
+	case placeErr != nil:
+		return nil, nil, "", fmt.Errorf("cannot resume %s: %s, where the demo keeps the place of the latest run it saved, cannot be read (%v), so this file cannot be told from an older copy. %s", file, path, placeErr, newRun)
+	case latest.Ended != "":
+		// Its place did not move since the save: no call was made.
+		return nil, nil, "", staleRun(file, latest.Run, latest, newRun)
 	}
 	set := e.Settings()
 	header := fmt.Sprintf("enroll demo: resumed %s on %s at %s\n", set.Flow, set.Platform, e.State())
 	return sim, e, header, nil
+}
+
+// staleRun says why a saved file of run, behind the latest place, cannot go on.
+func staleRun(file, run string, latest demoPlace, newRun string) error {
+	switch {
+	case run != latest.Run:
+		return fmt.Errorf("the run saved in %s is not the latest run saved: another run has been saved since, and only the latest one can go on. %s", file, newRun)
+	case latest.Ended != "":
+		return fmt.Errorf("the run saved in %s has ended (%s): a run that has ended cannot go on. %s", file, latest.Ended, newRun)
+	default:
+		return fmt.Errorf("the run saved in %s has gone on since it was saved (it was resumed, or this is an older copy): resuming it would give back the tries it spent. %s", file, newRun)
+	}
 }
 
 // heldWriter holds what is written until release, then writes through.
@@ -467,13 +517,28 @@ func saveRun(e *enrollfsm.Engine, sim *simulator.Simulator, file string, at enro
 	if err != nil {
 		return err
 	}
-	// The server first, then the run, each written whole or not at all: a
-	// second Ctrl-C mid-save leaves no half file and no run without its
-	// server.
-	if err := writeAtomic(file+".server", server); err != nil {
+	// Both files are written aside first, so that a folder that cannot take
+	// them fails before anything changes. Then the place, then the server,
+	// then the run, each whole or not at all: a second Ctrl-C mid-save
+	// leaves no half file, no run without its server, and never a saved run
+	// ahead of the place kept, which would let the older copy resume.
+	serverTmp, err := writeAside(file+".server", server)
+	if err != nil {
 		return err
 	}
-	if err := writeAtomic(file, snap); err != nil {
+	defer os.Remove(serverTmp)
+	snapTmp, err := writeAside(file, snap)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(snapTmp)
+	if err := writePlace(demoPlace{Place: e.Place()}); err != nil {
+		return err
+	}
+	if err := os.Rename(serverTmp, file+".server"); err != nil {
+		return err
+	}
+	if err := os.Rename(snapTmp, file); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "saved at %s to %s\n(%d bytes, sealed, no PIN or SMS code), as if the app were killed here. Go on with:\n", at, file, len(snap))
@@ -678,15 +743,29 @@ func flowsByKind() (enrollments, operations []string) {
 
 // writeAtomic writes data to a temporary file beside name, then renames it.
 func writeAtomic(name string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(name), filepath.Base(name)+".*.tmp")
+	tmp, err := writeAside(name, data)
 	if err != nil {
 		return err
+	}
+	if err := os.Rename(tmp, name); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// writeAside writes data to a new temporary file beside name (0600, as
+// CreateTemp makes it) and returns its name, for a rename to name.
+func writeAside(name string, data []byte) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(name), filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return "", err
 	}
 	_, werr := f.Write(data)
 	cerr := f.Close()
 	if err := errors.Join(werr, cerr); err != nil {
 		os.Remove(f.Name())
-		return err
+		return "", err
 	}
-	return os.Rename(f.Name(), name) // CreateTemp made it 0600
+	return f.Name(), nil
 }

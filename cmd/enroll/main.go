@@ -19,7 +19,8 @@
 //	1    the run ended otherwise (failed or cancelled), a scenario failed,
 //	     check found a violation, or demo -save found no SMS code prompt to save at
 //	2    the command could not run: an unknown command, a bad flag value,
-//	     flags that contradict each other, a file that cannot be read or written
+//	     flags that contradict each other, a file that cannot be read or written,
+//	     a saved run demo -resume refuses (edited, ended, gone on, not the latest)
 //	130  demo, replay or check interrupted by Ctrl-C (demo -save saves the run first);
 //	     explore, a server, ends at Ctrl-C with 0
 package main
