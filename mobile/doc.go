@@ -17,7 +17,9 @@
 //
 // Every error is an *EngineError whose message is JSON: see ParseError.
 // Config.Listener is told of transitions; Config.SnapshotKey seals
-// snapshots. Version is the release this build comes from.
+// snapshots, and Engine.Place, kept beside the key and given back as
+// Config.Latest, makes Restore refuse an older one. Version is the release
+// this build comes from.
 //
 // On Android, the Kotlin layer in mobile/kotlin wraps these bindings in a
 // StateFlow of what is pending, a Flow of transitions, suspend functions,

@@ -55,6 +55,13 @@ type Config struct {
 	// whose seal is missing or wrong. Keep it in the Android Keystore or
 	// the iOS Keychain, never beside the snapshot. Settings never returns it.
 	SnapshotKey []byte
+	// Latest, if set, is the latest place the app kept of its current run
+	// (Engine.Place, "run.seq"): Restore then refuses, with
+	// ErrorStaleSnapshot, a snapshot of another run or an older one of this
+	// run, so that no saved snapshot can be restored twice to win back the
+	// tries the run has spent. Keep it beside the snapshot key, never in the
+	// snapshot's own file. Start ignores it; Settings never returns it.
+	Latest string
 }
 
 // Listener is told of each transition of the machine: from and to are
@@ -100,6 +107,15 @@ func (c *Config) options(restore bool) []enrollfsm.Option {
 	return opts
 }
 
+// latest is the option of c.Latest, for Restore.
+func (c *Config) latest() (enrollfsm.Option, error) {
+	var p enrollfsm.Place
+	if err := p.UnmarshalText([]byte(c.Latest)); err != nil {
+		return nil, err
+	}
+	return enrollfsm.WithLatest(p), nil
+}
+
 // Engine drives one run. Make it with Config.Start or Config.Restore.
 type Engine struct {
 	run *enrollfsm.Engine
@@ -123,11 +139,16 @@ func (c *Config) Start() (*Engine, error) {
 
 // Restore resumes a run saved by Snapshot. The run's settings come from the
 // snapshot: a setting given here must agree with it (an ErrorConfig
-// otherwise), and Logger is used. The restored engine asks again for any PIN
-// or SMS code its next call needs: that prompt's Reason is an
-// ErrorAskedAgain.
+// otherwise), and Logger is used. With Latest, a snapshot of another run or
+// an older one of this run is refused (ErrorStaleSnapshot); a Latest that is
+// no place is an ErrorConfig. The restored engine asks again for any PIN or
+// SMS code its next call needs: that prompt's Reason is an ErrorAskedAgain.
 func (c *Config) Restore(snapshot []byte) (*Engine, error) {
-	e, err := enrollfsm.Restore(snapshot, c.options(true)...)
+	latest, err := c.latest()
+	if err != nil {
+		return nil, fail(err)
+	}
+	e, err := enrollfsm.Restore(snapshot, append(c.options(true), latest)...)
 	if err != nil {
 		return nil, fail(err)
 	}
@@ -264,6 +285,17 @@ func (e *Engine) Snapshot() ([]byte, error) {
 		return nil, fail(err)
 	}
 	return b, nil
+}
+
+// Place returns where the run is, as "run.seq": its random id and a number
+// that grows with every snapshot and every call. Keep it beside the snapshot
+// key after every Snapshot and when the run ends, and give it to Restore as
+// Config.Latest.
+func (e *Engine) Place() string {
+	if e.run == nil {
+		return ""
+	}
+	return e.run.Place().String()
 }
 
 // Outcome returns how the run ended, or nil while it goes on.

@@ -384,3 +384,66 @@ func assertError(t *testing.T, err error, kind string) *mobile.EngineError {
 	assert.NotEmpty(t, info.Message)
 	return info
 }
+
+// The app keeps Place beside the key after every snapshot and at the end,
+// and restores with it as Latest: an older snapshot of the run, the same one
+// once the run went on, a finished run's, and another run's are refused;
+// the latest one restores.
+// Reference: issue 23, "an older sealed snapshot of the same run, or a
+// genuine one from another run under the same key, restores".
+func TestRestoreWithLatestRefusesAnOlderSnapshot(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	sim := simulator.MustNew()
+	a := newApp(t, sim)
+	e := start(t, &mobile.Config{Flow: mobile.FlowFull, SnapshotKey: key})
+	assert.Empty(t, (&mobile.Engine{}).Place(), "no run, no place")
+	a.pushUntil(e, mobile.PromptCertificationCode)
+	older, err := e.Snapshot()
+	require.NoError(t, err)
+	olderPlace := e.Place()
+	require.Regexp(t, `^[A-Za-z0-9_-]+\.[0-9]+$`, olderPlace)
+
+	// The user asks a new code: a call is made, and the app saves again.
+	require.NoError(t, e.Act(mobile.PromptCertificationCode, mobile.ActionResend))
+	a.pushUntil(e, mobile.PromptCertificationCode)
+	latest, err := e.Snapshot()
+	require.NoError(t, err)
+	place := e.Place()
+	require.NotEqual(t, olderPlace, place)
+
+	restore := func(snap []byte, latest string) (*mobile.Engine, error) {
+		return (&mobile.Config{SnapshotKey: key, Latest: latest}).Restore(snap)
+	}
+	_, err = restore(older, place)
+	info := assertError(t, err, mobile.ErrorStaleSnapshot)
+	assert.Contains(t, info.Message, "older")
+	_, err = restore(older, "")
+	require.NoError(t, err, "without Latest nothing is checked")
+
+	r, err := restore(latest, place)
+	require.NoError(t, err, "the latest restores")
+	assert.Equal(t, place, r.Place(), "a restored engine is where its snapshot was")
+	_, err = restore(latest, place)
+	require.NoError(t, err, "as long as it has not gone on")
+
+	out := a.push(r)
+	assert.Equal(t, mobile.StateEnrolled, out.State)
+	ended := r.Place() // kept at the end of the run
+	_, err = restore(latest, ended)
+	assertError(t, err, mobile.ErrorStaleSnapshot)
+
+	other := start(t, &mobile.Config{Flow: mobile.FlowFull, SnapshotKey: key})
+	newApp(t, simulator.MustNew()).pushUntil(other, mobile.PromptPhoneNumber)
+	otherSnap, err := other.Snapshot()
+	require.NoError(t, err)
+	_, err = restore(otherSnap, ended)
+	info = assertError(t, err, mobile.ErrorStaleSnapshot)
+	assert.Contains(t, info.Message, "another run")
+
+	for _, bad := range []string{"run", "run.", ".1", "r!n.1", "run.-1"} {
+		_, err = restore(latest, bad)
+		assertError(t, err, mobile.ErrorConfig)
+	}
+	_, err = (&mobile.Config{Latest: "not a place"}).Start()
+	require.NoError(t, err, "Start ignores Latest")
+}

@@ -34,6 +34,8 @@ import com.enrollfsm.enroll.operate
 import com.enrollfsm.mobilesim.Mobilesim
 import com.example.enroll.parseMessage
 import com.example.enroll.quote
+import com.example.enroll.saved.RunStore
+import com.example.enroll.saved.SavedRun
 import com.enrollfsm.mobilesim.Simulator
 import java.util.Collections
 import java.util.concurrent.Executors
@@ -61,6 +63,7 @@ public fun main() {
     test("cancelling the coroutine during a call leaves the run resumable", ::cancelCoroutineDuringCall)
     test("cancel() during a call ends the run at once", ::cancelRunDuringCall)
     test("kill and restore with a sealing key", ::killAndRestore)
+    test("a saved run restores once: the place kept apart from the snapshot", ::savedRunRestoresOnce)
     test("refusals are results, misuse throws, a failure is in the outcome", ::refusalsAndFailures)
     test("an account operation: update_pin", ::updatePIN)
     test("a wrong SMS code, a resend, and a bridge that throws", ::codesAndBridgeFailures)
@@ -351,13 +354,58 @@ private suspend fun killAndRestore() {
     // The snapshot holds no code, and on iOS step 8 carries it: back to the code prompt.
     equal(State.AWAITING_ENROLLMENT_CODE, restored.state, "restored state")
     equal(EnrollmentFlow.FULL, restored.flow, "restored flow")
+    val savedPlace = restored.place
+    check(Regex("[A-Za-z0-9_-]+\\.[0-9]+").matches(savedPlace)) { "place: $savedPlace" }
+    check(Enrollment.restore(CallbackPimsBridge(sdk), saved, key, latest = savedPlace) is RestoreResult.Restored) { "the latest restores" }
+    throws<ConfigException> { Enrollment.restore(CallbackPimsBridge(sdk), saved, key, latest = "no place") }
     val outcome = restored.run { user.answer(it) }
     sdk.close()
     check(outcome is Outcome.Enrolled) { "outcome: $outcome" }
+    // The place kept at the end refuses the snapshot the run went on from.
+    val again = Enrollment.restore(CallbackPimsBridge(sdk), saved, key, latest = restored.place)
+    check(again is RestoreResult.Refused && again.reason.kind == ErrorKind.STALE_SNAPSHOT) { "refused as stale: $again" }
     // Asked again, with the reason, before the new PIN.
     val reasked = user.asked.firstOrNull { it.reason?.kind == ErrorKind.ASKED_AGAIN }
     check(reasked != null && reasked.prompt == Prompt.ENROLLMENT_CODE) { "asked again: ${user.asked}" }
     equal(Prompt.ENROLLMENT_CODE, reasked?.prompt, "asked again")
+}
+
+/**
+ * The sample's SavedRun: an older copy of the snapshot put back is refused, and so is the last
+ * one once the run has ended, though no call was made after it.
+ */
+private suspend fun savedRunRestoresOnce() {
+    val sim = Mobilesim.newSimulator(Mobilesim.SituationHasPhone, Platform.ANDROID.wire)
+    val sdk = FakeSdk(sim)
+    val bridge = CallbackPimsBridge(sdk)
+    val store = object : RunStore {
+        override val key = ByteArray(32) { 3 }
+        override var place: String? = null
+        override var snapshot: ByteArray? = null
+    }
+    val saved = SavedRun(store)
+    val enrollment = Enrollment.start(bridge, EnrollConfig(flow = EnrollmentFlow.FULL, snapshotKey = store.key))
+    var p = enrollment.advance()
+    check(p is Pending.Ask && p.prompt == Prompt.ENROLLMENT_CODE) { "enrollment code: $p" }
+    saved.save(enrollment)
+    val older = store.snapshot
+    check(enrollment.act(Prompt.ENROLLMENT_CODE, Action.RESEND) is AnswerResult.Accepted) { "resend" }
+    p = enrollment.advance()
+    check(p is Pending.Ask && p.prompt == Prompt.ENROLLMENT_CODE) { "a new code: $p" }
+    saved.save(enrollment)
+    val latest = store.snapshot
+
+    store.snapshot = older
+    equal(null, saved.restore(bridge), "an older copy restores")
+    equal(null, store.snapshot, "a refused snapshot is dropped")
+    store.snapshot = latest
+    val restored = saved.restore(bridge) ?: throw AssertionError("the latest does not restore")
+    equal(State.AWAITING_ENROLLMENT_CODE, restored.state, "restored state")
+    check(restored.cancel()) { "cancel" }
+    saved.ended(restored)
+    store.snapshot = latest
+    equal(null, saved.restore(bridge), "the last snapshot of an ended run restores")
+    sdk.close()
 }
 
 private suspend fun refusalsAndFailures() {

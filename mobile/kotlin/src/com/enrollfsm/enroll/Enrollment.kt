@@ -99,8 +99,10 @@ public class Enrollment private constructor(private val go: Engine, private val 
 
         /**
          * Resumes a run saved by [snapshot], with its settings. A sealed snapshot needs its
-         * [snapshotKey]; given a key, an unsealed or changed snapshot is refused. The restored
-         * run asks again for a PIN or code its next call needs (reason [ErrorKind.ASKED_AGAIN]).
+         * [snapshotKey]; given a key, an unsealed or changed snapshot is refused. Given [latest],
+         * the run's [place] the app kept beside the key, a snapshot of another run or an older
+         * one of this run is refused too ([ErrorKind.STALE_SNAPSHOT]). The restored run asks
+         * again for a PIN or code its next call needs (reason [ErrorKind.ASKED_AGAIN]).
          */
         @JvmStatic
         @JvmOverloads
@@ -109,17 +111,22 @@ public class Enrollment private constructor(private val go: Engine, private val 
             snapshot: ByteArray,
             snapshotKey: ByteArray? = null,
             logger: EnrollLogger? = null,
+            latest: String? = null,
         ): RestoreResult {
             val hub = Hub()
             val c = Config()
             c.snapshotKey = snapshotKey
+            c.latest = latest ?: ""
             logger?.let { c.logger = logger(it) }
             c.listener = hub
             return when (val made = attempt { c.restore(snapshot) }) {
                 is Attempt.Ok -> RestoreResult.Restored(Enrollment(made.value, bridge, hub))
                 is Attempt.Err ->
-                    if (made.reason.kind == ErrorKind.SNAPSHOT) RestoreResult.Refused(made.reason)
-                    else throw configError(made.reason)
+                    if (made.reason.kind == ErrorKind.SNAPSHOT || made.reason.kind == ErrorKind.STALE_SNAPSHOT) {
+                        RestoreResult.Refused(made.reason)
+                    } else {
+                        throw configError(made.reason)
+                    }
             }
         }
 
@@ -155,6 +162,13 @@ public class Enrollment private constructor(private val go: Engine, private val 
 
     /** The flow being run, auto resolved to full or shortcut. */
     public val flow: EnrollmentFlow get() = EnrollmentFlow.fromWire(go.settings().flow)
+
+    /**
+     * Where the run is, "run.seq": its random id and a number that grows with every snapshot and
+     * every call. Keep it beside the snapshot key after every [snapshot] and when the run ends,
+     * and give it to [restore] as `latest`.
+     */
+    public val place: String get() = go.place()
 
     /** How the run ended, or null while it goes on. */
     public val outcome: Outcome? get() = go.outcome()?.let { outcomeOf(it) }

@@ -87,7 +87,8 @@ public sealed interface RestoreResult {
 
     /**
      * A snapshot that cannot be restored ([ErrorKind.SNAPSHOT]): damaged, changed, sealed with
-     * another key or none, or of another version. Start a new run.
+     * another key or none, or of another version; or, given the latest place, one behind it or
+     * of another run ([ErrorKind.STALE_SNAPSHOT]). Start a new run.
      */
     public data class Refused(val reason: Reason) : RestoreResult
 }
