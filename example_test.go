@@ -2,10 +2,12 @@ package enrollfsm_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/enrolltest"
+	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/pims"
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
@@ -95,4 +97,32 @@ func ExampleEngine_Answer() {
 	// phone_number
 	// invalid phone number: must have 6 to 15 digits
 	// phone_number
+}
+
+// A host keeps the run's place beside its snapshot key, as text, before
+// each snapshot it stores, and gives it to Restore: the latest snapshot
+// restores, an older copy of it does not.
+func ExampleWithLatest() {
+	ctx := context.Background()
+	key := []byte("32 random bytes from a keystore!")
+	sim := simulator.MustNew(simulator.WithSituation(simulator.SituationHasPhone))
+	e, _ := enrollfsm.New(enrollfsm.FlowFull, enrollfsm.WithSnapshotKey(key))
+	p, _ := e.Advance(ctx, sim)
+	older, _ := e.Snapshot()
+
+	// The user asks for a new code: the run goes on, and is saved again.
+	_ = e.Answer(enrollfsm.Act(p.Prompt, enrollfsm.ActionResend))
+	_, _ = e.Advance(ctx, sim)
+	saved, _ := e.Snapshot()
+	kept, _ := e.Place().MarshalText() // beside the key, then the snapshot
+
+	var latest enrollfsm.Place
+	_ = latest.UnmarshalText(kept)
+	_, err := enrollfsm.Restore(older, enrollfsm.WithSnapshotKey(key), enrollfsm.WithLatest(latest))
+	fmt.Println(errors.Is(err, pimserr.ErrStaleSnapshot))
+	r, err := enrollfsm.Restore(saved, enrollfsm.WithSnapshotKey(key), enrollfsm.WithLatest(latest))
+	fmt.Println(r.State(), err)
+	// Output:
+	// true
+	// awaiting_enrollment_code <nil>
 }
