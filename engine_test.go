@@ -59,7 +59,7 @@ func toEnrollmentCode() []enrolltest.Exchange {
 	}
 }
 
-func advance(t *testing.T, e *enrollfsm.Engine, b pims.Backend) enrollfsm.Pending {
+func advance(t testing.TB, e *enrollfsm.Engine, b pims.Backend) enrollfsm.Pending {
 	t.Helper()
 	p, err := e.Advance(context.Background(), b)
 	require.NoError(t, err)
@@ -400,15 +400,6 @@ func TestAnswer_StringMasksValues(t *testing.T) {
 	assert.Equal(t, "pin=••••", enrollfsm.Value(enrollfsm.PromptPIN, "918273").String())
 	assert.Equal(t, "phone_number=06••••••78", fmt.Sprintf("%+v", enrollfsm.Value(enrollfsm.PromptPhoneNumber, "06 12 34 56 78")))
 	assert.Equal(t, "retry:cancel", fmt.Sprint(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionCancel)))
-}
-
-func errorsIsAny(err error, targets ...error) bool {
-	for _, t := range targets {
-		if errors.Is(err, t) {
-			return true
-		}
-	}
-	return false
 }
 
 var errNoCall = pimserr.ErrNoCall
