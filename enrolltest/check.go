@@ -937,7 +937,9 @@ func (x *explorer) restore(c *core.Core, o *Oracle, older []byte) (*core.Core, [
 		cfg.Observers, cfg.Latest = nil, c.Place()
 		if _, err := core.Restore(snap, cfg); !errors.Is(err, want) {
 			o.violate(PropertySnapshot, "%s restores (%v)", what, err)
-			x.unstatable = what + ", which a scenario file cannot state: a Go test must hold it (TestRestore_* in the enrollfsm package)"
+			if x.unstatable == "" {
+				x.unstatable = what + ", which a scenario file cannot state: a Go test must hold it (TestRestore_* in the enrollfsm package)"
+			}
 		}
 	}
 	check("a snapshot saved before the latest one", earlier, pimserr.ErrStaleSnapshot)
@@ -945,7 +947,7 @@ func (x *explorer) restore(c *core.Core, o *Oracle, older []byte) (*core.Core, [
 	check("a snapshot of another run", x.foreign, pimserr.ErrStaleSnapshot)
 	if x.setting.Sealed {
 		check("a sealed snapshot without its seal", unsealed(data), pimserr.ErrSnapshot)
-		check("a sealed snapshot with a counter lowered", edited(data), pimserr.ErrSnapshot)
+		check("a sealed snapshot with a counter changed", edited(data), pimserr.ErrSnapshot)
 	}
 	x.sameAfterRestore(c, r, o)
 	return r, data
