@@ -562,6 +562,9 @@ type explorer struct {
 	via   move
 	want  *fsm.Row
 	found *Counterexample
+	// unstatable says why the violation being written is out of a
+	// scenario file's reach (a snapshot edited or older than the latest).
+	unstatable string
 }
 
 func checkSetting(ctx context.Context, s Setting, opts CheckOptions) (CheckResult, map[fsm.Row]bool, []fsm.Row, error) {
@@ -905,9 +908,17 @@ func (x *explorer) apply(c *core.Core, o *Oracle, mv move, snap []byte) (*core.C
 // place the host kept: then an older snapshot of the run, another run's,
 // and in a sealed setting an edited one, must be refused.
 func (x *explorer) restore(c *core.Core, o *Oracle, older []byte) (*core.Core, []byte) {
-	data, err := c.Snapshot()
+	// Saved twice, as a host that saves at every prompt would: the first
+	// is then an older snapshot of the run, at every waiting state, not
+	// only where a path happens to have restored before.
+	earlier, err := c.Snapshot()
 	if err != nil {
 		o.violate(PropertySnapshot, "no snapshot at a waiting state: %s", o.safe(err))
+		return c, older
+	}
+	data, err := c.Snapshot()
+	if err != nil {
+		o.violate(PropertySnapshot, "no second snapshot at a waiting state: %s", o.safe(err))
 		return c, older
 	}
 	cfg := x.cfg
@@ -926,13 +937,17 @@ func (x *explorer) restore(c *core.Core, o *Oracle, older []byte) (*core.Core, [
 		cfg.Observers, cfg.Latest = nil, c.Place()
 		if _, err := core.Restore(snap, cfg); !errors.Is(err, want) {
 			o.violate(PropertySnapshot, "%s restores (%v)", what, err)
+			if x.unstatable == "" {
+				x.unstatable = what + ", which a scenario file cannot state: a Go test must hold it (TestRestore_* in the enrollfsm package)"
+			}
 		}
 	}
+	check("a snapshot saved before the latest one", earlier, pimserr.ErrStaleSnapshot)
 	check("an older snapshot of the run", older, pimserr.ErrStaleSnapshot)
 	check("a snapshot of another run", x.foreign, pimserr.ErrStaleSnapshot)
 	if x.setting.Sealed {
 		check("a sealed snapshot without its seal", unsealed(data), pimserr.ErrSnapshot)
-		check("a sealed snapshot with a counter lowered", edited(data), pimserr.ErrSnapshot)
+		check("a sealed snapshot with a counter changed", edited(data), pimserr.ErrSnapshot)
 	}
 	x.sameAfterRestore(c, r, o)
 	return r, data

@@ -25,7 +25,7 @@ func ExampleCheck() {
 	}
 	fmt.Println("ok:", rep.OK())
 	// Output:
-	// update_pin android limits{codes=5 resends=2 pins=3 removals=1 reads=2 ttl=5m0s}: 37 states, 276 edges, at most 2 calls between waits (the contract allows 2), longest run without retry 12, every edge taken, 0 violations
-	// update_pin android sealed limits{codes=5 resends=2 pins=3 removals=1 reads=2 ttl=5m0s}: 37 states, 276 edges, at most 2 calls between waits (the contract allows 2), longest run without retry 12, every edge taken, 0 violations
+	// update_pin android limits codes=5,resends=2,pins=3,removals=1,reads=2,backoff=1s,ttl=5m0s: 37 states, 276 edges, at most 2 calls between waits (the contract allows 2), longest run without retry 12, every edge taken, 0 violations
+	// update_pin android sealed limits codes=5,resends=2,pins=3,removals=1,reads=2,backoff=1s,ttl=5m0s: 37 states, 276 edges, at most 2 calls between waits (the contract allows 2), longest run without retry 12, every edge taken, 0 violations
 	// ok: true
 }

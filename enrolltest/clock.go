@@ -1,10 +1,11 @@
 // Package enrolltest helps test code that embeds the engine: a manual clock,
 // a scripted backend that checks every request, and the property test kit
-// the project's own tests use: a Checker that holds a running engine to a
-// reference model of the spec (installed as its Observer), rapid generators
-// of answers, faults and runs, a Harness for one run against the simulator,
-// and a Runner that drives random runs from a *rapid.T or a seed. See
-// docs/TESTING.md.
+// the project's own tests use: an Oracle, written from the contract apart
+// from the engine, that predicts every move of a running engine (installed
+// as its Observer); Check, which explores every reachable state under it;
+// rapid generators of answers, faults and runs; a Harness for one run
+// against the simulator; and a Runner that drives random runs from a
+// *rapid.T or a seed. See docs/TESTING.md.
 package enrolltest
 
 import (

@@ -131,6 +131,9 @@ func (x *explorer) counterexample(i int32, extra []move, perr *PropertyError) *C
 	ce := &Counterexample{Err: perr}
 	sc, steps, why := x.expected(moves)
 	ce.Steps = steps
+	if x.unstatable != "" {
+		why = x.unstatable
+	}
 	if why != "" {
 		ce.Why = why
 		return ce

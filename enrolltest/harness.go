@@ -43,7 +43,7 @@ func (c RunConfig) withVIN() Setting {
 }
 
 // Harness is one run under test: an engine, the simulator it calls through
-// fault injection, a manual clock for both, and a Checker on every move. Its
+// fault injection, a manual clock for both, and an Oracle on every move. Its
 // methods act as the user or the host would; after each, the engine has
 // made its calls and waits for the user, or the run is over.
 type Harness struct {

@@ -75,7 +75,7 @@ func (c randChooser) fault() Fault { return drawFault(c.src) }
 
 func (c randChooser) sleep() time.Duration { return pick(c.src, sleeps) }
 
-// Runner drives random runs: engine, simulator and Checker, with the user's
+// Runner drives random runs: engine, simulator and Oracle, with the user's
 // answers, faults on calls, restarts from snapshots, idle time and
 // cancellations drawn at random. The zero Runner draws every flow.
 type Runner struct {

@@ -118,17 +118,33 @@ explored and what is abstracted.`, stdout)
 	if writeErr != nil {
 		return writeErr
 	}
+	// On one platform, an edge only the other takes (a code asked again
+	// before call 8 on iOS, say) is not a failure: say it, and go on.
+	untaken := 0
 	for _, f := range enrollfsm.Flows() {
 		for _, row := range rep.Untaken[f] {
-			fmt.Fprintf(stdout, "%s: no setting takes %s from %s to %s\n", f, row.Event, row.Src, row.Dst)
+			untaken++
+			if *platform != "" {
+				fmt.Fprintf(stdout, "%s: no %s setting takes %s from %s to %s (the other platform may)\n", f, *platform, row.Event, row.Src, row.Dst)
+			} else {
+				fmt.Fprintf(stdout, "%s: no setting takes %s from %s to %s\n", f, row.Event, row.Src, row.Dst)
+			}
 		}
 	}
-	if rep.OK() {
+	ok := rep.OK()
+	if *platform != "" && untaken > 0 {
+		ok = true
+		for _, r := range rep.Results {
+			ok = ok && r.Closed && r.Violation == nil
+		}
+		ok = ok && len(rep.SDKs) == 0
+	}
+	if untaken == 0 && ok {
 		fmt.Fprintln(stdout, "every edge of each table checked here is taken in some setting")
 	}
 	fmt.Fprintf(stdout, "%d settings, %d states in %.1fs, %.1f CPU-seconds (%.0f states per CPU-second), peak heap %d MiB\n",
 		len(rep.Results), rep.States, rep.Elapsed.Seconds(), rep.CPU.Seconds(), rep.StatesPerCPUSecond(), rep.PeakHeap>>20)
-	if !rep.OK() {
+	if !ok {
 		return exitError(1)
 	}
 	return nil
