@@ -8,7 +8,7 @@ import "embed"
 
 // Files holds the Markdown pages and every file they link to, by file name:
 // the generated pictures (every table's SVG), the diagrams' sources (DOT and
-// Mermaid) and the explorer's screenshot.
+// Mermaid), the explorer's screenshot and the exported machines (export/).
 //
-//go:embed *.svg *.md *.png *.dot *.mmd
+//go:embed *.svg *.md *.png *.dot *.mmd export/*.json export/*.mjs export/*.scxml
 var Files embed.FS

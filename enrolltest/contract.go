@@ -72,12 +72,6 @@ const (
 // keeps.
 func (a answer) secret() bool { return a >= fromCertCode && a <= fromOldPIN }
 
-// promptOfAnswer is the prompt whose value a holds, for a secret.
-var promptOfAnswer = map[answer]enrollfsm.Prompt{
-	fromPhone: "phone_number", fromCertCode: "certification_code", fromEnrollCode: "enrollment_code",
-	fromPIN: "pin", fromOldPIN: "old_pin",
-}
-
 // answerSource is where the value of each prompt goes.
 var answerSource = map[enrollfsm.Prompt]answer{
 	"phone_number": fromPhone, "certification_code": fromCertCode, "enrollment_code": fromEnrollCode,

@@ -209,7 +209,7 @@ func (x *explorer) expected(moves []move) (scenarioFile, []string, string) {
 		}
 		sc.Answers = append(sc.Answers, entry)
 		steps = append(steps, "answer "+a.String()+note)
-		want, _, _ := o.judgeAnswer(a)
+		_, _, want := o.judgeAnswer(a)
 		o.answer(a, want)
 		take()
 	}

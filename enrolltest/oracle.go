@@ -795,7 +795,7 @@ func (o *Oracle) answer(a enrollfsm.Answer, err error) {
 	if err != nil && o.leaks(err.Error()) {
 		o.violate(PropertySnapshot, "the refusal of %s holds a PIN or an SMS code", a)
 	}
-	want, ev, keep := o.judgeAnswer(a)
+	ev, keep, want := o.judgeAnswer(a)
 	switch {
 	case err == nil && want != nil:
 		o.violate(PropertyOracle, "%s taken at %s; the contract refuses it (%v)", a, o.st.cur, want)
@@ -830,54 +830,54 @@ func (o *Oracle) remember(a enrollfsm.Answer) {
 }
 
 // judgeAnswer is the contract's verdict on an answer at the current state:
-// the error that refuses it (a sentinel of package errors), or the event it
-// fires and the answer it keeps.
-func (o *Oracle) judgeAnswer(a enrollfsm.Answer) (error, enrollfsm.Event, answer) {
+// the event it fires and the answer it keeps, or the error that refuses it
+// (a sentinel of package errors).
+func (o *Oracle) judgeAnswer(a enrollfsm.Answer) (enrollfsm.Event, answer, error) {
 	st, lim := &o.st, &o.j.lim
 	prompt, waiting := promptOf[st.cur]
 	switch {
 	case isTerminal(st.cur):
-		return pimserr.ErrEnded, "", 0
+		return "", 0, pimserr.ErrEnded
 	case !waiting:
-		return pimserr.ErrNotWaiting, "", 0
+		return "", 0, pimserr.ErrNotWaiting
 	case a.Prompt != prompt:
-		return pimserr.ErrWrongPrompt, "", 0
+		return "", 0, pimserr.ErrWrongPrompt
 	}
 	if a.Action != "" {
 		ev, ok := o.actionEvent(a.Action)
 		if _, allowed := o.j.m.target(st.cur, ev); !ok || !allowed {
-			return pimserr.ErrNotAllowed, "", 0
+			return "", 0, pimserr.ErrNotAllowed
 		}
 		if o.spends(ev) && st.resends >= lim.Resends {
-			return pimserr.ErrResendLimit, "", 0
+			return "", 0, pimserr.ErrResendLimit
 		}
-		return nil, ev, 0
+		return ev, 0, nil
 	}
 	ev, ok := valueEvent[prompt]
 	if _, allowed := o.j.m.target(st.cur, ev); !ok || !allowed {
-		return pimserr.ErrNotAllowed, "", 0
+		return "", 0, pimserr.ErrNotAllowed
 	}
 	if i := codeIndex(prompt); i >= 0 {
 		code := st.codes[i]
 		if code.wrong >= lim.CodeAttempts {
-			return pimserr.ErrCodeLocked, "", 0
+			return "", 0, pimserr.ErrCodeLocked
 		}
 		if code.sent && o.now().UnixMilli()-code.sentAt > lim.CodeTTL.Milliseconds() {
-			return pimserr.ErrCodeExpired, "", 0
+			return "", 0, pimserr.ErrCodeExpired
 		}
 	}
 	if !validValue(prompt, a.Value) {
-		return pimserr.ErrInvalidInput, "", 0
+		return "", 0, pimserr.ErrInvalidInput
 	}
 	if prompt == "new_pin" && st.values[fromOldPIN] != "" && st.values[fromOldPIN] == a.Value {
-		return pimserr.ErrInvalidInput, "", 0 // decision: a new PIN must differ from the old one
+		return "", 0, pimserr.ErrInvalidInput // decision: a new PIN must differ from the old one
 	}
 	if prompt == "phone_number" && st.trusted != "" {
 		if t, ok := normalPhone(st.trusted); ok && t == normalValue(prompt, a.Value) {
-			return pimserr.ErrInvalidInput, "", 0 // decision: a new number must differ from the account's
+			return "", 0, pimserr.ErrInvalidInput // decision: a new number must differ from the account's
 		}
 	}
-	return nil, ev, answerSource[prompt]
+	return ev, answerSource[prompt], nil
 }
 
 // actionEvent is the event an action fires at the current state: retry

@@ -154,6 +154,7 @@ func New(opts ...Option) *Server {
 	mux.HandleFunc("POST /s/{id}/back", s.back)
 	mux.HandleFunc("GET /s/{id}/scenario", s.scenario)
 	mux.HandleFunc("GET /docs/{file}", s.docs)
+	mux.HandleFunc("GET /docs/export/{file}", s.docs)
 	mux.Handle("GET /assets/", http.FileServerFS(assets))
 	s.mux = mux
 	return s
@@ -630,18 +631,24 @@ func (s *Server) scenario(w http.ResponseWriter, r *http.Request) {
 }
 
 // docTypes are the content types of the files the pages link to; a .dot or
-// .mmd source is shown as text.
+// .mmd source, an SCXML document and an XState module are shown as text.
 var docTypes = map[string]string{
-	".svg": "image/svg+xml",
-	".png": "image/png",
-	".dot": "text/plain; charset=utf-8",
-	".mmd": "text/plain; charset=utf-8",
+	".svg":   "image/svg+xml",
+	".png":   "image/png",
+	".dot":   "text/plain; charset=utf-8",
+	".mmd":   "text/plain; charset=utf-8",
+	".json":  "application/json",
+	".mjs":   "text/plain; charset=utf-8",
+	".scxml": "text/plain; charset=utf-8",
 }
 
 // docs serves the generated pages, rendered, and every file they link to:
 // the pictures and the diagrams' sources.
 func (s *Server) docs(w http.ResponseWriter, r *http.Request) {
 	name := path.Base(r.PathValue("file"))
+	if strings.HasPrefix(r.URL.Path, "/docs/export/") {
+		name = "export/" + name
+	}
 	data, err := fs.ReadFile(docs.Files, name)
 	if err != nil {
 		http.NotFound(w, r)

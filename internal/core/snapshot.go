@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"time"
 
 	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
@@ -374,5 +373,3 @@ func unsureFits(resume, verify *flows.State) bool {
 	}
 	return false
 }
-
-func msDuration(ms int64) time.Duration { return time.Duration(ms) * time.Millisecond }
