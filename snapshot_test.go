@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -315,14 +314,9 @@ func FuzzRestore(f *testing.F) {
 
 // An unsealed snapshot at a prompt whose next call needs a code that was
 // never sent (on iOS, step 8 sends the enrollment code with the PIN)
-// describes no run, yet Restore takes it; the restored run goes back to the
-// code's prompt, and its own snapshot is then refused. Contract §5 says
-// Restore refuses it: a gap of the engine, reported, and left out of
-// FuzzRestore. ENROLLFSM_KNOWN_GAPS=1 runs it.
+// describes no run: Restore refuses it, rather than go back to the prompt
+// of a code that does not exist and write a snapshot it would refuse.
 func TestRestore_AStateThatNeedsACodeNeverSent(t *testing.T) {
-	if os.Getenv("ENROLLFSM_KNOWN_GAPS") == "" {
-		t.Skip("a known gap of the engine: ENROLLFSM_KNOWN_GAPS=1 runs it")
-	}
 	data := []byte(`{"v":3,"run":"0","seq":0,"flow":"full","platform":"ios","sdk":"2.1.0","state":"awaiting_pin",` +
 		`"counters":{"wrongCodes":0,"wrongPins":0,"resends":0,"removals":0,"calls":0},"nextCall":1}`)
 	r, err := enrollfsm.Restore(data)
@@ -378,10 +372,6 @@ func restoresAgain(t *testing.T, data []byte, opts []enrollfsm.Option) {
 		if !errors.Is(err, pimserr.ErrSnapshot) {
 			t.Fatalf("a run that ended at its restore is restored again: %v", err)
 		}
-		return
-	case err != nil && p.Prompt.IsCode() && errors.Is(p.Reason, pimserr.ErrAskedAgain) && strings.Contains(err.Error(), "a code that was not sent"):
-		// Restore let in a run that went back, at its restore, to a code
-		// never sent: TestRestore_AStateThatNeedsACodeNeverSent, a gap.
 		return
 	case err != nil:
 		t.Fatalf("a run always restores its own snapshot: %v\n%s\nfrom\n%s", err, again, data)

@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/redact"
@@ -225,38 +224,85 @@ func truncate(s string, n int) string {
 }
 
 // WithoutSecrets returns m with every result value whose key names a PIN or
-// an SMS code masked (a backend may echo the code it texted), and true if
-// any was; m itself, and false, otherwise.
+// an SMS code masked, at any depth (a backend may echo the code it texted,
+// under data.smsCode or sms_code), and true if any was; m itself, and false,
+// otherwise.
 func (m Message) WithoutSecrets() (Message, bool) {
-	found := false
-	for k := range m.Result {
-		if isSecretKey(k) {
-			found = true
-			break
-		}
-	}
+	out, found := withoutSecretKeys(m.Result)
 	if !found {
 		return m, false
 	}
-	out := make(map[string]any, len(m.Result))
-	for k, v := range m.Result {
-		if isSecretKey(k) {
-			v = redact.Mask
-		}
-		out[k] = v
-	}
-	m.Result = out
+	m.Result = out.(map[string]any)
 	return m, true
 }
 
+// withoutSecretKeys returns v with the values under a secret key masked,
+// copying only what changes.
+func withoutSecretKeys(v any) (any, bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		var out map[string]any
+		for k, e := range x {
+			masked, changed := e, false
+			if isSecretKey(k) {
+				masked, changed = redact.Mask, e != redact.Mask
+			} else {
+				masked, changed = withoutSecretKeys(e)
+			}
+			if changed {
+				if out == nil {
+					out = make(map[string]any, len(x))
+					for k2, e2 := range x {
+						out[k2] = e2
+					}
+				}
+				out[k] = masked
+			}
+		}
+		if out == nil {
+			return v, false
+		}
+		return out, true
+	case []any:
+		var out []any
+		for i, e := range x {
+			if masked, changed := withoutSecretKeys(e); changed {
+				if out == nil {
+					out = append([]any(nil), x...)
+				}
+				out[i] = masked
+			}
+		}
+		if out == nil {
+			return v, false
+		}
+		return out, true
+	}
+	return v, false
+}
+
 // isSecretKey reports whether a result key names a PIN or an SMS code, in
-// any case: the request's own names, and the words a backend may use.
+// any case and with or without separators: the request's own names, and
+// the words a backend may use (sms_code, PIN-code).
 func isSecretKey(k string) bool {
-	if len(k) > 16 {
+	if len(k) > 24 {
 		return false
 	}
-	switch strings.ToLower(k) {
-	case "pincode", "smscode", "oldpin", "newpin", "pin", "code", "otp":
+	var b [24]byte
+	n := 0
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c == '_' || c == '-' || c == '.' || c == ' ':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b[n] = c
+		n++
+	}
+	switch string(b[:n]) {
+	case "pincode", "smscode", "oldpin", "newpin", "pin", "code", "otp", "oldpincode", "newpincode", "otpcode":
 		return true
 	}
 	return false

@@ -122,3 +122,26 @@ func TestDecodeMessage_RefusesADuplicateKey(t *testing.T) {
 		assert.NoError(t, err, raw)
 	}
 }
+
+// A PIN or code key is masked at any depth, in any case, with or without
+// separators; the rest of the result, and the message given, are kept.
+func TestWithoutSecrets_AnyDepthAnySpelling(t *testing.T) {
+	m := pims.Success("t1", map[string]any{
+		"status":   "AlreadyEnrolled",
+		"sms_code": "415263",
+		"data":     map[string]any{"PIN-Code": "1357", "list": []any{map[string]any{"otp": "99887"}, "kept"}},
+	})
+	out, found := m.WithoutSecrets()
+	require.True(t, found)
+	assert.Equal(t, map[string]any{
+		"status":   "AlreadyEnrolled",
+		"sms_code": "••••",
+		"data":     map[string]any{"PIN-Code": "••••", "list": []any{map[string]any{"otp": "••••"}, "kept"}},
+	}, out.Result)
+	assert.Equal(t, "415263", m.Result["sms_code"], "the message given is not changed")
+
+	plain := pims.Success("t1", map[string]any{"status": "NotEnrolled", "data": map[string]any{"n": 1.0}})
+	same, found := plain.WithoutSecrets()
+	assert.False(t, found)
+	assert.Equal(t, plain, same)
+}

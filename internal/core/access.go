@@ -48,6 +48,7 @@ func (c *Core) Run() Run { return c.run.Clone() }
 // replaces rather than changes.
 func (c *Core) Clone() *Core {
 	cp := *c
+	cp.typed = c.typed[:len(c.typed):len(c.typed)]
 	cp.run = c.run.Clone()
 	cp.ahead = nil
 	for _, a := range c.ahead {

@@ -44,6 +44,10 @@ type Core struct {
 	// restored: Restore made the core, so it may lack an answer a call
 	// needs; a run never restored holds every one it asked.
 	restored bool
+	// typed are the secrets typed in this engine's life, in memory only:
+	// a record masks any value that holds one. Shared by clones, which
+	// append past their own length only.
+	typed []redact.Secret
 	// mask is the last number masked for Pending.SentTo, and its mask:
 	// both code prompts of a run usually show the same number.
 	mask struct{ number, masked string }
@@ -507,8 +511,39 @@ func (c *Core) Answer(a enrollment.Answer) error {
 		}
 		return err
 	}
+	if a.Action == "" && st.Prompt.IsSecret() {
+		c.remember(st.Prompt)
+	}
 	c.take(ev, nil)
 	return nil
+}
+
+// maxTyped bounds the secrets a run remembers having been typed: more
+// than any limits allow (wrong PINs, codes and resends together).
+const maxTyped = 64
+
+// remember keeps the secret just typed at p, in memory only, so that a
+// backend that echoes it later, even once another took its place, never
+// gets it shown (withoutHeld).
+func (c *Core) remember(p enrollment.Prompt) {
+	var s redact.Secret
+	switch p {
+	case enrollment.PromptPIN, enrollment.PromptNewPIN:
+		s = c.in.PIN
+	case enrollment.PromptOldPIN:
+		s = c.in.OldPIN
+	case enrollment.PromptCertificationCode:
+		s = c.in.CertificationCode
+	case enrollment.PromptEnrollmentCode:
+		s = c.in.EnrollmentCode
+	}
+	if s.IsZero() {
+		return
+	}
+	if len(c.typed) == maxTyped {
+		c.typed = append(c.typed[:0:0], c.typed[1:]...)
+	}
+	c.typed = append(c.typed, s)
 }
 
 // waits refuses an answer when the run does not wait for it.

@@ -21,26 +21,57 @@ import (
 // first, and loses its answers only if the device turns out not to be
 // enrolled (interpret).
 func (c *Core) settle() {
-	st := c.state()
-	if !c.restored || st.Kind != flows.Waiting {
+	d, ok := c.settling(c.state())
+	if !ok {
 		return
-	}
-	var d steps.Decision
-	if st.Resumes {
-		x, ok := c.table.State(c.run.Resume)
-		if !ok || x.Kind != flows.Calling || c.run.Unknown || c.lacks(x.Step, "") == "" {
-			return
-		}
-		d = c.lost(x, false)
-	} else {
-		next, ok := c.table.ValueTarget(st)
-		if !ok || next.Kind != flows.Calling || c.lacks(next.Step, st.Prompt) == "" {
-			return
-		}
-		d = steps.Decision{Event: enrollment.AnswerLost, Err: pimserr.ErrAskedAgain}
 	}
 	c.fail(d.Failure, d.Err)
 	c.take(d.Event, &d)
+}
+
+// settling is the move settle makes at st, if any.
+func (c *Core) settling(st *flows.State) (steps.Decision, bool) {
+	if !c.restored || st.Kind != flows.Waiting {
+		return steps.Decision{}, false
+	}
+	if st.Resumes {
+		x, ok := c.table.State(c.run.Resume)
+		if !ok || x.Kind != flows.Calling || c.run.Unknown || c.lacks(x.Step, "") == "" {
+			return steps.Decision{}, false
+		}
+		return c.lost(x, false), true
+	}
+	next, ok := c.table.ValueTarget(st)
+	if !ok || next.Kind != flows.Calling || c.lacks(next.Step, st.Prompt) == "" {
+		return steps.Decision{}, false
+	}
+	return steps.Decision{Event: enrollment.AnswerLost, Err: pimserr.ErrAskedAgain}, true
+}
+
+// settlesToUnsentCode reports whether settling would take the restored
+// core to a code's prompt whose code was never sent: a snapshot no run
+// could have written (on iOS, a PIN prompt before the enrollment SMS).
+func (c *Core) settlesToUnsentCode() bool {
+	st := c.state()
+	for range 8 {
+		d, ok := c.settling(st)
+		if !ok {
+			return false
+		}
+		e, ok := st.Edge(d.Event)
+		if !ok {
+			return false
+		}
+		next, ok := c.table.State(e.Dst)
+		if !ok {
+			return false
+		}
+		if next.Code != flows.NoCode && !c.run.Codes[next.Code].Sent {
+			return true
+		}
+		st = next
+	}
+	return false
 }
 
 // lacks returns the first PIN or code the step's call needs, other than the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/enrollfsm/enrollfsm/enrollment"
@@ -66,7 +67,8 @@ func (c *Core) record(call *enrollment.Call, state enrollment.State, s *steps.St
 	}
 	rec := enrollment.CallRecord{ID: call.ID, State: state, Step: s.ID, Request: call.Request, Err: callErr, Duration: took}
 	if callErr == nil {
-		rec.Status, rec.TransactionID, rec.Reply = msg.Status, msg.TransactionID, *msg
+		shown := c.withoutHeld(*msg)
+		rec.Status, rec.TransactionID, rec.Reply = shown.Status, shown.TransactionID, shown
 		if msg.Error != nil {
 			rec.Code = msg.Error.Code
 		}
@@ -126,4 +128,87 @@ func (c *Core) logCall(r enrollment.CallRecord) {
 		}
 	}
 	c.cfg.Logger.LogAttrs(context.Background(), slog.LevelInfo, "call", attrs...)
+}
+
+// withoutHeld returns msg as a host may see it: any string or number of the
+// reply (the transaction id, a result's key or value at any depth) that
+// holds a PIN or a code typed in this engine's life is masked, whatever
+// key the backend echoed it under. The run itself reads the reply unmasked: a phone number
+// may hold a PIN's digits.
+func (c *Core) withoutHeld(msg pims.Message) pims.Message {
+	if len(c.typed) == 0 {
+		return msg
+	}
+	var buf [8]string
+	held := buf[:0]
+	for _, s := range c.typed {
+		held = append(held, s.Reveal())
+	}
+	if holds(msg.TransactionID, held) {
+		msg.TransactionID = redact.Mask
+	}
+	if r, changed := withoutValues(msg.Result, held); changed {
+		msg.Result, _ = r.(map[string]any)
+	}
+	return msg
+}
+
+// withoutValues returns v with every key, string and number that holds one
+// of secrets masked, copying only what changes.
+func withoutValues(v any, secrets []string) (any, bool) {
+	switch x := v.(type) {
+	case string:
+		if holds(x, secrets) {
+			return redact.Mask, true
+		}
+	case float64:
+		if holds(strconv.FormatFloat(x, 'f', -1, 64), secrets) {
+			return redact.Mask, true
+		}
+	case map[string]any:
+		var out map[string]any
+		for k, e := range x {
+			masked, changed := withoutValues(e, secrets)
+			key := k
+			if holds(k, secrets) {
+				key, changed = redact.Mask+strconv.Itoa(len(out)), true
+			}
+			if changed {
+				if out == nil {
+					out = make(map[string]any, len(x))
+					for k2, e2 := range x {
+						out[k2] = e2
+					}
+				}
+				delete(out, k)
+				out[key] = masked
+			}
+		}
+		if out != nil {
+			return out, true
+		}
+	case []any:
+		var out []any
+		for i, e := range x {
+			if masked, changed := withoutValues(e, secrets); changed {
+				if out == nil {
+					out = append([]any(nil), x...)
+				}
+				out[i] = masked
+			}
+		}
+		if out != nil {
+			return out, true
+		}
+	}
+	return v, false
+}
+
+func holds(s string, secrets []string) bool {
+	for _, x := range secrets {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
 }

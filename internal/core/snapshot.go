@@ -192,6 +192,9 @@ func (c *Core) Restore(data []byte, cfg Config) error {
 	if err := r.check(d.codes); err != nil {
 		return err
 	}
+	if r.settlesToUnsentCode() {
+		return snapErr("%s needs a code that was not sent", r.state().Name)
+	}
 	*c = r
 	c.settle()
 	return nil
