@@ -564,8 +564,8 @@ func BenchmarkWaitingEngine(b *testing.B) {
 const seededRuns = 256
 
 // BenchmarkSeededRuns makes the same 256 seeded random runs per op (seeds
-// 0–255: every flow, faults injected, restarts, cancels), each checked by
-// the invariant checker, so the mix does not depend on b.N. runs/s is per
+// 0–255: every flow, faults injected, restarts, cancels), each judged by
+// the Oracle, so the mix does not depend on b.N. runs/s is per
 // core.
 func BenchmarkSeededRuns(b *testing.B) {
 	for b.Loop() {

@@ -12,9 +12,11 @@ import (
 )
 
 // The contract (docs/contract.md §2–§5), written a second time, here, from
-// the contract's text: without packages flows, steps or the engine's core,
-// and without the engine's defaults. The Oracle predicts every move of an
-// engine from it, so a mistake in either shows as a disagreement.
+// the contract's text: without packages flows or steps, without the
+// engine's defaults, and of the engine's core only the bit layout of the
+// state key Check shares with it (core.Live: which answers are live), never
+// a state, an edge, a limit or a decision. The Oracle predicts every move of
+// an engine from it, so a mistake in either shows as a disagreement.
 
 // ContractLimits are the bounds of docs/contract.md §4, as the kit's own
 // constants: an engine that runs with its defaults is judged against these.

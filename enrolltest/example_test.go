@@ -20,8 +20,8 @@ import (
 // This file shows how an app team property-tests its OWN host code with the
 // kit. The host code here is the half of an Android/iOS bridge that turns
 // the SDK's callback dictionary (a map from Kotlin or Swift) into a
-// pims.Message. The kit's runs go through it: the Checker holds the engine to
-// the spec, and the bridge is held to one more property of its own: it
+// pims.Message. The kit's runs go through it: the Oracle holds the engine to
+// the contract, and the bridge is held to one more property of its own: it
 // decodes each dictionary exactly as the reference pims.DecodeMessage
 // decodes the same reply.
 

@@ -15,8 +15,8 @@ import (
 // hostApp is the state machine rapid drives: an app that runs one flow
 // after another against the simulator. Its actions are the user's answers,
 // faults on the next call, and what the host does (restart from a snapshot,
-// leave the app idle, cancel); Check holds the engine to every invariant
-// after each action.
+// leave the app idle, cancel); Check holds the engine to the Oracle's
+// verdict after each action.
 type hostApp struct {
 	flow enrollfsm.Flow
 	h    *enrolltest.Harness
@@ -91,8 +91,8 @@ func (m *hostApp) Check(t *rapid.T) {
 	}
 }
 
-// TestMachine drives the real engine against the simulator and the
-// reference model, flow by flow, with rapid's state-machine actions.
+// TestMachine drives the real engine against the simulator, judged by the
+// Oracle, flow by flow, with rapid's state-machine actions.
 // Reference: docs/contract.md §2–§5.
 func TestMachine(t *testing.T) {
 	for _, flow := range enrollfsm.Flows() {

@@ -14,7 +14,7 @@ import (
 )
 
 // TestRandomRun is the kit in one line: random runs of every flow against
-// the simulator, every invariant checked after every move.
+// the simulator, every move judged by the Oracle.
 func TestRandomRun(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) { enrolltest.Runner{}.Run(t) })
 }

@@ -12,8 +12,7 @@ import (
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
 
-// Two engine bugs the kit found, replayed step by step as regressions. The
-// rapid runs that found them are kept in testdata/rapid/TestMachine_full.
+// Two engine bugs the kit found, replayed step by step as regressions.
 
 // answerRightly answers n prompts as enrolltest.User would.
 func answerRightly(t *testing.T, h *enrolltest.Harness, n int) {

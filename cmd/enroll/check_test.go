@@ -33,6 +33,11 @@ func TestCheck_TheHostsLimits(t *testing.T) {
 	assert.Contains(t, out, "update_pin ios limits codes=3,resends=3,pins=2,removals=1,reads=3,backoff=500ms,ttl=10m0s: ")
 	assert.NotEqual(t, contract, states("-limits", "pins=2"), "two PIN attempts explore fewer states than five")
 	assert.Equal(t, contract, states("-limits", "pins=5"), "the contract's own values, given, change nothing")
+
+	// one attempt per read rules read_retried out: said, not failed
+	code, out, _ = runCLI(t, "", "check", "-flow", "reset_pin", "-platform", "android", "-limits", "reads=1", "-out", t.TempDir())
+	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "reset_pin: no setting takes read_retried from checking_enrollment to checking_enrollment on android alone and under these limits (not a failure")
 }
 
 func TestCheck_StopsAFlowThatDoesNotClose(t *testing.T) {

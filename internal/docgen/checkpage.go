@@ -33,7 +33,7 @@ func CheckPage(order []enrollfsm.Flow) (string, error) {
 		"(3 wrong answers per code, 3 resends, 5 wrong PINs, 1 removal, 3 attempts per read, codes live 10 minutes). " +
 		"`enroll check` prints the same line for every setting it explores, and in its last line the CPU-seconds and " +
 		"states per CPU-second of the whole check.\n\n")
-	b.WriteString("| table | states | edges | calls between waits, proven | bound derived from the table | longest run without retry | edges of the table and the contract taken |\n")
+	b.WriteString("| table | states | edges | calls between waits, proven | bound derived from the contract | longest run without retry | edges of the table and the contract taken |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
 	for _, r := range rep.Results {
 		if r.Violation != nil || !r.Closed {
@@ -58,7 +58,7 @@ func CheckPage(order []enrollfsm.Flow) (string, error) {
 		text string
 	}{
 		{enrolltest.PropertyRequest, "every request is exactly the one of §2 for its step and platform, with the values the user gave"},
-		{enrolltest.PropertyBound, "the calls between two waits stay within the bound derived from the table"},
+		{enrolltest.PropertyBound, "the calls between two waits stay within the bound derived from the contract's own model of the flow"},
 		{enrolltest.PropertyEnd, "a terminal state can be reached from every state; no loop without the user's retry gets the backend to act (a call other than a read succeeds) without spending a bounded counter"},
 		{enrolltest.PropertyVerify, "an enrollment call whose outcome is unknown is not sent again before call 1 has checked it"},
 		{enrolltest.PropertyBlocked, "2317 and 2310 lead, in an enrollment, to confirming_removal, removing_enrollments or failed (account_locked), in an account operation to failed (pims:code)"},
