@@ -117,6 +117,9 @@ type CheckOptions struct {
 	Progress func(CheckResult)
 	// keep keeps each state's Oracle once expanded, for a test to look at.
 	keep bool
+	// plant changes the engine's configuration, not the Oracle's: a test
+	// plants a bug and watches the check catch it.
+	plant func(*core.Config)
 }
 
 // CheckResult is the exploration of one setting.
@@ -603,6 +606,9 @@ func (x *explorer) check(ctx context.Context, s Setting, opts CheckOptions) (Che
 		if err := o(&x.cfg); err != nil {
 			return res, nil, nil, fmt.Errorf("enrolltest: %s: %w", s, err)
 		}
+	}
+	if opts.plant != nil {
+		opts.plant(&x.cfg)
 	}
 	x.cfg.Clock = x.clock
 	x.cfg.Observers = []enrollfsm.Observer{{
