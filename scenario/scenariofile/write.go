@@ -200,7 +200,7 @@ func writeLimits(b *bytes.Buffer, l enrollfsm.Limits) {
 func writeString(b *bytes.Buffer, v string) {
 	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // a string always encodes
+	_ = enc.Encode(v)       // a string always encodes
 	b.Truncate(b.Len() - 1) // Encode's newline
 }
 
