@@ -2,7 +2,6 @@ package explore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -312,8 +311,8 @@ func (r *run) transcript() ([]byte, error) {
 // withWaits places the walk's waits among a transcript's answers, where
 // they were made: the recorder sees answers, not the clock.
 func withWaits(data []byte, waits []waitAt) ([]byte, error) {
-	var s scenario.Scenario
-	if err := json.Unmarshal(data, &s); err != nil {
+	s, err := scenario.Parse(data)
+	if err != nil {
 		return nil, fmt.Errorf("transcript: %w", err)
 	}
 	answers := make([]scenario.Answer, 0, len(s.Answers)+len(waits))
@@ -327,7 +326,7 @@ func withWaits(data []byte, waits []waitAt) ([]byte, error) {
 		}
 	}
 	s.Answers = answers
-	return json.MarshalIndent(s, "", "  ")
+	return scenario.Marshal(s)
 }
 
 func pathOf(h []Entry) []string {

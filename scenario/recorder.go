@@ -86,7 +86,7 @@ func (r *Recorder) mark(v string, phone bool) {
 func isPhoneKey(k string) bool { return strings.Contains(strings.ToLower(k), "phone") }
 
 func (r *Recorder) exchange(c enrollfsm.CallRecord) Exchange {
-	x := Exchange{Op: string(c.Request.Op), API: c.Request.API, Params: map[string]string{}}
+	x := Exchange{Op: string(c.Request.Op), API: c.Request.API, Params: Params{}}
 	for k, v := range c.Request.Params.All() {
 		switch {
 		case pims.IsSecretParam(k):
@@ -94,7 +94,7 @@ func (r *Recorder) exchange(c enrollfsm.CallRecord) Exchange {
 		case k == "phoneNumber":
 			r.mark(v, true)
 		}
-		x.Params[k] = v
+		x.Params = append(x.Params, Param{Name: k, Value: v})
 	}
 	var perr *pimserr.ProtocolError
 	switch {
@@ -254,15 +254,15 @@ func (r *Recorder) Transcript(e *enrollfsm.Engine, name string) ([]byte, error) 
 	}
 	exchanges := make([]Exchange, len(r.exchanges))
 	for i, x := range r.exchanges {
-		params := make(map[string]string, len(x.Params))
-		for k, v := range x.Params {
+		params := make(Params, len(x.Params))
+		for i, p := range x.Params {
 			switch {
-			case pims.IsSecretParam(k):
-				v = st.of(v)
-			case k == "phoneNumber":
-				v = phone(v)
+			case pims.IsSecretParam(p.Name):
+				p.Value = st.of(p.Value)
+			case p.Name == "phoneNumber":
+				p.Value = phone(p.Value)
 			}
-			params[k] = v
+			params[i] = p
 		}
 		x.Params = params
 		if x.BridgeError == "" {
@@ -285,7 +285,7 @@ func (r *Recorder) Transcript(e *enrollfsm.Engine, name string) ([]byte, error) 
 	if s.Exchanges == nil {
 		s.Exchanges = []Exchange{}
 	}
-	return json.MarshalIndent(s, "", "  ")
+	return Marshal(&s)
 }
 
 // redactReply replaces the phone numbers of a reply's result.

@@ -17,13 +17,13 @@ import (
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
-// Exchanges converts the scenario's exchanges for a scripted backend. A
+// exchanges converts the scenario's exchanges for a scripted backend. A
 // reply that is not a well-formed message becomes the *pimserr.ProtocolError
 // a bridge returns for it.
-func (s *Scenario) exchanges() []enrolltest.Exchange {
+func exchanges(s *Scenario) []enrolltest.Exchange {
 	out := make([]enrolltest.Exchange, len(s.Exchanges))
 	for i, x := range s.Exchanges {
-		out[i].Request = pims.Request{Op: pims.Op(x.Op), API: x.API, Params: pims.ParamsFrom(x.Params)}
+		out[i].Request = pims.Request{Op: pims.Op(x.Op), API: x.API, Params: pims.Pairs(x.Params.Pairs()...)}
 		if x.BridgeError != "" {
 			out[i].Err = errors.New(x.BridgeError)
 			continue
@@ -33,28 +33,15 @@ func (s *Scenario) exchanges() []enrolltest.Exchange {
 	return out
 }
 
-// setting is the run's setting, for the Oracle.
-func (s *Scenario) setting() enrolltest.Setting {
-	return enrolltest.Setting{Settings: enrollfsm.Settings{Flow: enrollfsm.Flow(s.Flow), Platform: enrollfsm.Platform(s.Platform),
+// setting is the run's setting, for the Oracle: the host's limits, when
+// the file gives them, are the ones the run is judged against.
+func setting(s *Scenario) enrolltest.Setting {
+	set := enrolltest.Setting{Settings: enrollfsm.Settings{Flow: enrollfsm.Flow(s.Flow), Platform: enrollfsm.Platform(s.Platform),
 		SDKVersion: s.SDKVersion, AutoRemove: s.AutoRemove, VIN: s.Inputs["vin"]}}
-}
-
-// Options returns the engine options the scenario describes.
-func (s *Scenario) Options() []enrollfsm.Option {
-	var opts []enrollfsm.Option
-	if s.Platform != "" {
-		opts = append(opts, enrollfsm.WithPlatform(enrollfsm.Platform(s.Platform)))
+	if s.Limits != nil {
+		set.Limits = *s.Limits
 	}
-	if s.SDKVersion != "" {
-		opts = append(opts, enrollfsm.WithSDKVersion(s.SDKVersion))
-	}
-	if s.AutoRemove {
-		opts = append(opts, enrollfsm.WithAutoRemove(true))
-	}
-	if vin, ok := s.Inputs["vin"]; ok {
-		opts = append(opts, enrollfsm.WithVIN(vin))
-	}
-	return opts
+	return set
 }
 
 // Result is the outcome of replaying one scenario.
@@ -81,9 +68,9 @@ func Run(ctx context.Context, s *Scenario) Result {
 }
 
 func run(ctx context.Context, s *Scenario, r *Result) error {
-	script := enrolltest.NewScript(s.exchanges()...)
+	script := enrolltest.NewScript(exchanges(s)...)
 	clock := enrolltest.NewClock(enrolltest.Epoch)
-	oracle := enrolltest.NewOracle(s.setting(), enrolltest.WithNow(clock.Now))
+	oracle := enrolltest.NewOracle(setting(s), enrolltest.WithNow(clock.Now))
 	path := &r.Path
 	*path = []enrollfsm.State{enrollfsm.State("start")}
 	observer := enrollfsm.Observer{Transition: func(t enrollfsm.Transition) {
@@ -159,7 +146,7 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 		}
 		a := s.Answers[answered]
 		answered++
-		if d, ok := a.wait(); ok {
+		if d, ok := a.WaitFor(); ok {
 			clock.Advance(d)
 			if restart[answered] {
 				restartDue = answered
