@@ -11,7 +11,6 @@ import (
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/enrollment"
-	"github.com/enrollfsm/enrollfsm/enrolltest"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/pims"
@@ -110,7 +109,7 @@ type run struct {
 	cfg     Config
 	e       *enrollfsm.Engine
 	table   *flows.Table
-	clock   *enrolltest.Clock
+	clock   *clock
 	sim     *simulator.Simulator
 	rec     *scenario.Recorder
 	inputs  []Input
@@ -141,7 +140,7 @@ func badInput(format string, args ...any) error {
 // newRun starts a walk. A configuration the engine refuses is ErrBadInput.
 func newRun(cfg Config) (*run, error) {
 	cfg = cfg.withDefaults()
-	r := &run{cfg: cfg, clock: enrolltest.NewClock(enrolltest.Epoch), rec: scenario.NewRecorder()}
+	r := &run{cfg: cfg, clock: &clock{now: epoch}, rec: scenario.NewRecorder()}
 	sim, err := simulator.New(
 		simulator.WithPlatform(cfg.Platform),
 		simulator.WithSituation(simulator.Situation(cfg.Situation)),
