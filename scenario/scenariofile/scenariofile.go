@@ -1,8 +1,9 @@
 // Package scenariofile is the scenario file of docs/contract.md §6: its
-// types, a strict parser and the canonical writer. It holds no runner, so
-// the test kit (which writes counterexamples as scenarios) and package
-// scenario (which replays them) share one format without importing each
-// other.
+// types, a strict parser, the canonical writer, and the Recorder that
+// writes a live run as one. It holds no runner, so the test kit (which
+// writes counterexamples as scenarios), package scenario (which replays
+// them) and the explorer (which records walks) share one format without
+// importing each other.
 package scenariofile
 
 import (
