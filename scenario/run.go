@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/enrollfsm/enrollfsm"
@@ -53,6 +54,8 @@ type Result struct {
 	Flow        enrollfsm.Flow
 	Path        []enrollfsm.State
 	Transitions []enrollfsm.Transition
+
+	outcome enrollfsm.Outcome
 }
 
 // Run replays s against a scripted backend and a manual clock, and checks
@@ -63,12 +66,117 @@ type Result struct {
 // as a host does, so an older snapshot could not be restored.
 func Run(ctx context.Context, s *Scenario) Result {
 	r := &Result{Scenario: s}
-	r.Err = run(ctx, s, r)
+	r.Err = run(ctx, s, r, enrolltest.NewScript(exchanges(s)...))
 	return *r
 }
 
-func run(ctx context.Context, s *Scenario, r *Result) error {
-	script := enrolltest.NewScript(exchanges(s)...)
+// ErrInputs matches the error of Rerecord when the file's answers and
+// replies no longer drive the engine's run to its end: the engine asks a
+// prompt other than the next answer's, waits with no answer left, calls
+// with no reply left, or ends with some unused.
+var ErrInputs = errors.New("the file's inputs no longer suffice")
+
+// Rerecord replays the inputs of s (its settings, answers, waits, restarts,
+// and each exchange's reply or bridge error, in order, whatever the
+// request) on the engine, and returns s with what the engine determines
+// written again: each exchange's op, api and parameters (kept in the
+// file's order when only the order differs), the path (when s has one),
+// the final state and the failure. It is for a deliberate change of the
+// contract; the Oracle still judges every move, so a run that breaks a
+// property is refused with the *enrolltest.PropertyError, as inputs that
+// no longer suffice are with an error matching ErrInputs.
+func Rerecord(ctx context.Context, s *Scenario) (*Scenario, error) {
+	r := &Result{Scenario: s}
+	b := &replies{exchanges: exchanges(s)}
+	if err := run(ctx, s, r, b); err != nil {
+		return nil, err
+	}
+	out := *s
+	out.Exchanges = make([]Exchange, len(s.Exchanges))
+	for i, x := range s.Exchanges {
+		req := b.requests[i]
+		x.Op, x.API = string(req.Op), req.API
+		params := Params{}
+		for k, v := range req.Params.All() {
+			params = append(params, Param{Name: k, Value: v})
+		}
+		if !params.Equal(x.Params) {
+			x.Params = params
+		}
+		out.Exchanges[i] = x
+	}
+	if s.Path != nil {
+		out.Path = make([]string, len(r.Path))
+		for i, st := range r.Path {
+			out.Path[i] = string(st)
+		}
+	}
+	o := r.outcome
+	out.Final, out.Failure = string(o.State), string(o.Failure)
+	return &out, nil
+}
+
+// backend is the scripted backend of a run: Script checks each request,
+// replies takes any.
+type backend interface {
+	pims.Backend
+	Mismatch() error
+	Used() int
+	Left() int
+}
+
+// replies answers the n-th request with the n-th exchange's reply, whatever
+// it asks, and keeps the requests.
+type replies struct {
+	mu        sync.Mutex
+	exchanges []enrolltest.Exchange
+	requests  []pims.Request
+	over      error
+}
+
+func (b *replies) Call(_ context.Context, req pims.Request) (pims.Message, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.over != nil {
+		return pims.Message{}, b.over
+	}
+	n := len(b.requests)
+	if n >= len(b.exchanges) {
+		b.over = fmt.Errorf("%w: call %d (%s %s) has no exchange left to reply", ErrInputs, n+1, req.Op, req.API)
+		return pims.Message{}, b.over
+	}
+	b.requests = append(b.requests, req)
+	return b.exchanges[n].Reply, b.exchanges[n].Err
+}
+
+func (b *replies) Mismatch() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.over
+}
+
+func (b *replies) Used() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.requests)
+}
+
+func (b *replies) Left() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.exchanges) - len(b.requests)
+}
+
+func run(ctx context.Context, s *Scenario, r *Result, script backend) error {
+	_, rerecord := script.(*replies)
+	// short says the inputs ran out or do not fit: for a re-recording, an
+	// error matching ErrInputs.
+	short := func(format string, args ...any) error {
+		if rerecord {
+			return fmt.Errorf("%w: %s", ErrInputs, fmt.Sprintf(format, args...))
+		}
+		return fmt.Errorf(format, args...)
+	}
 	clock := enrolltest.NewClock(enrolltest.Epoch)
 	oracle := enrolltest.NewOracle(setting(s), enrolltest.WithNow(clock.Now))
 	path := &r.Path
@@ -121,7 +229,7 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 		}
 		if restartDue >= 0 {
 			if p.Kind == enrollfsm.PendingNone {
-				return fmt.Errorf("restartAfter %d: the run ended (%s) before waiting again", restartDue, p.State)
+				return short("restartAfter %d: the run ended (%s) before waiting again", restartDue, p.State)
 			}
 			data, err := e.Snapshot()
 			if err == nil {
@@ -142,7 +250,7 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 			break
 		}
 		if answered == len(s.Answers) {
-			return fmt.Errorf("engine waits at prompt %s (state %s) but no answer is left", p.Prompt, p.State)
+			return short("engine waits at prompt %s (state %s) but no answer is left", p.Prompt, p.State)
 		}
 		a := s.Answers[answered]
 		answered++
@@ -154,7 +262,7 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 			continue
 		}
 		if a.Prompt != string(p.Prompt) {
-			return fmt.Errorf("answer %d expects prompt %s, engine asks %s (state %s)", answered, a.Prompt, p.Prompt, p.State)
+			return short("answer %d expects prompt %s, engine asks %s (state %s)", answered, a.Prompt, p.Prompt, p.State)
 		}
 		ans := enrollfsm.Act(p.Prompt, enrollfsm.Action(a.Action))
 		if a.Value != nil {
@@ -181,6 +289,20 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 	out, over := e.Outcome()
 	if err := oracle.Finish(out, over); err != nil {
 		return err
+	}
+	r.outcome = out
+	if rerecord {
+		var problems []string
+		if left := script.Left(); left > 0 {
+			problems = append(problems, fmt.Sprintf("%d exchange(s) not used (from exchange %d: %s %s)", left, script.Used()+1, s.Exchanges[script.Used()].Op, s.Exchanges[script.Used()].API))
+		}
+		if answered < len(s.Answers) {
+			problems = append(problems, fmt.Sprintf("%d answer(s) not used (from answer %d)", len(s.Answers)-answered, answered+1))
+		}
+		if len(problems) > 0 {
+			return short("the run ended (%s) with %s", describe(out), strings.Join(problems, " and "))
+		}
+		return nil
 	}
 	var problems []string
 	if left := script.Left(); left > 0 {

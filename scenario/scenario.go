@@ -134,6 +134,10 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// ReadFile reads a scenario file's bytes as Load does: a regular file of
+// at most MaxSize bytes, anything else refused before a byte is read.
+func ReadFile(name string) ([]byte, error) { return readRegular(name) }
+
 // readRegular reads a regular file of at most MaxSize bytes; anything else
 // is refused before a byte is read, and a longer file after MaxSize+1.
 func readRegular(name string) ([]byte, error) {
