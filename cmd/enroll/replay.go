@@ -34,7 +34,7 @@ rewritten and its diff printed (UPDATED); an unchanged one is not touched
 (UNCHANGED). A file whose answers and replies no longer drive the run to its
 end, or whose run breaks a property of the contract, is not written
 (REFUSED, with why): exit 1. Exit 2 when a file cannot be read or written.`, stdout)
-	update := fs.Bool("update", false, "re-record each scenario from the engine, print the diff of each changed file")
+	update := fs.Bool("update", false, "re-record each file from the engine; print the diff of each change")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
