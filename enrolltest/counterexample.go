@@ -1,12 +1,12 @@
 package enrolltest
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/scenario/scenariofile"
 )
 
 // set moves the clock to t, forward or back: the explorer gives each state
@@ -88,37 +88,6 @@ func (x *explorer) cycle(g *runGraph, comp []int, k int) *Counterexample {
 			") without spending a bounded counter or the user's retry"})
 }
 
-// The scenario file format (docs/contract.md §6), for writing only.
-type (
-	scenarioFile struct {
-		Name         string             `json:"name"`
-		Flow         string             `json:"flow"`
-		Platform     string             `json:"platform,omitempty"`
-		SDKVersion   string             `json:"sdkVersion,omitempty"`
-		Inputs       map[string]string  `json:"inputs,omitempty"`
-		AutoRemove   bool               `json:"autoRemove,omitempty"`
-		Answers      []scenarioAnswer   `json:"answers"`
-		Exchanges    []scenarioExchange `json:"exchanges"`
-		Final        string             `json:"final"`
-		Failure      string             `json:"failure,omitempty"`
-		Path         []string           `json:"path,omitempty"`
-		RestartAfter []int              `json:"restartAfter,omitempty"`
-	}
-	scenarioAnswer struct {
-		Prompt string  `json:"prompt,omitempty"`
-		Value  *string `json:"value,omitempty"`
-		Action string  `json:"action,omitempty"`
-		Wait   string  `json:"wait,omitempty"`
-	}
-	scenarioExchange struct {
-		Op          string            `json:"op"`
-		API         string            `json:"api"`
-		Params      map[string]string `json:"params"`
-		Reply       json.RawMessage   `json:"reply,omitempty"`
-		BridgeError string            `json:"bridgeError,omitempty"`
-	}
-)
-
 // counterexample writes the path to node i, then extra, as the run the
 // contract expects: an Oracle alone plays it, making the requests it
 // predicts and taking the transitions it gives, so the scenario holds no
@@ -139,19 +108,19 @@ func (x *explorer) counterexample(i int32, extra []move, perr *PropertyError) *C
 		return ce
 	}
 	sc.Name = "regression: " + x.setting.String() + ": property " + perr.Property.String()
-	data, err := json.MarshalIndent(sc, "", "  ")
+	data, err := scenariofile.Marshal(&sc)
 	if err != nil {
-		ce.Why = "the scenario could not be encoded: " + err.Error()
+		ce.Why = "the scenario could not be written: " + err.Error()
 		return ce
 	}
-	ce.Scenario = append(data, '\n')
+	ce.Scenario = data
 	return ce
 }
 
 // expected plays moves on an Oracle alone.
-func (x *explorer) expected(moves []move) (scenarioFile, []string, string) {
+func (x *explorer) expected(moves []move) (scenariofile.Scenario, []string, string) {
 	s := x.setting
-	sc := scenarioFile{Flow: string(s.Flow), AutoRemove: s.AutoRemove, Answers: []scenarioAnswer{}, Exchanges: []scenarioExchange{}}
+	sc := scenariofile.Scenario{Flow: string(s.Flow), AutoRemove: s.AutoRemove, Answers: []scenariofile.Answer{}, Exchanges: []scenariofile.Exchange{}}
 	if s.platform() != enrollfsm.Android {
 		sc.Platform = string(s.platform())
 	}
@@ -161,11 +130,13 @@ func (x *explorer) expected(moves []move) (scenarioFile, []string, string) {
 	if s.VIN != "" {
 		sc.Inputs = map[string]string{"vin": s.VIN}
 	}
-	var steps []string
-	switch {
-	case s.Limits != (enrollfsm.Limits{}):
-		return sc, steps, "the setting has limits of its own, which a scenario file cannot state"
+	if s.Limits != (enrollfsm.Limits{}) {
+		// The host's own limits: the run was judged against them, and the
+		// replay applies them to the engine and to its Oracle.
+		l := s.Limits
+		sc.Limits = &l
 	}
+	var steps []string
 	clock := NewClock(Epoch)
 	o := NewOracle(s, WithNow(clock.Now), quiet())
 	sc.Path = []string{"start"}
@@ -188,7 +159,10 @@ func (x *explorer) expected(moves []move) (scenarioFile, []string, string) {
 	exchange := func(r reply) {
 		id := callOf[o.st.cur]
 		want, _ := calls[id].request(o.j.plat, func(a answer) string { return o.st.values[a] })
-		ex := scenarioExchange{Op: string(want.Op), API: want.API, Params: want.Params.Map()}
+		ex := scenariofile.Exchange{Op: string(want.Op), API: want.API, Params: scenariofile.Params{}}
+		for k, v := range want.Params.All() {
+			ex.Params = append(ex.Params, scenariofile.Param{Name: k, Value: v})
+		}
 		if r.raw == nil {
 			ex.BridgeError = r.bridge
 		} else {
@@ -202,7 +176,7 @@ func (x *explorer) expected(moves []move) (scenarioFile, []string, string) {
 		take()
 	}
 	answer := func(a enrollfsm.Answer, note string) {
-		entry := scenarioAnswer{Prompt: string(a.Prompt), Action: string(a.Action)}
+		entry := scenariofile.Answer{Prompt: string(a.Prompt), Action: string(a.Action)}
 		if a.Action == "" {
 			v := a.Value
 			entry.Value = &v
@@ -237,7 +211,7 @@ func (x *explorer) expected(moves []move) (scenarioFile, []string, string) {
 			code := o.st.codes[mv.code]
 			to := time.UnixMilli(code.sentAt).Add(o.j.lim.CodeTTL + time.Duration(mv.offset)*time.Millisecond)
 			d := to.Sub(clock.Now())
-			sc.Answers = append(sc.Answers, scenarioAnswer{Wait: d.String()})
+			sc.Answers = append(sc.Answers, scenariofile.Answer{Wait: d.String()})
 			steps = append(steps, "wait "+d.String())
 			clock.Advance(d)
 		case moveRestore:
@@ -269,7 +243,7 @@ func (x *explorer) expected(moves []move) (scenarioFile, []string, string) {
 			continue
 		}
 		prompt := promptOf[o.st.cur]
-		sc.Answers = append(sc.Answers, scenarioAnswer{Prompt: string(prompt), Action: "cancel"})
+		sc.Answers = append(sc.Answers, scenariofile.Answer{Prompt: string(prompt), Action: "cancel"})
 		o.answer(enrollfsm.Act(prompt, "cancel"), nil)
 		take()
 	}

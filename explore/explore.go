@@ -612,7 +612,7 @@ func (s *Server) back(w http.ResponseWriter, r *http.Request) {
 }
 
 // scenario downloads the walk as a scenario file, PINs, codes and phone
-// numbers replaced by stand-ins as scenario.Recorder does.
+// numbers replaced by stand-ins as scenariofile.Recorder does.
 func (s *Server) scenario(w http.ResponseWriter, r *http.Request) {
 	se, err := s.get(r)
 	if err != nil {

@@ -2,7 +2,6 @@ package explore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -12,11 +11,10 @@ import (
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/enrollment"
-	"github.com/enrollfsm/enrollfsm/enrolltest"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
 	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/pims"
-	"github.com/enrollfsm/enrollfsm/scenario"
+	"github.com/enrollfsm/enrollfsm/scenario/scenariofile"
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
 
@@ -111,9 +109,9 @@ type run struct {
 	cfg     Config
 	e       *enrollfsm.Engine
 	table   *flows.Table
-	clock   *enrolltest.Clock
+	clock   *clock
 	sim     *simulator.Simulator
-	rec     *scenario.Recorder
+	rec     *scenariofile.Recorder
 	inputs  []Input
 	history []Entry
 	moves   []enrollfsm.Transition
@@ -142,7 +140,7 @@ func badInput(format string, args ...any) error {
 // newRun starts a walk. A configuration the engine refuses is ErrBadInput.
 func newRun(cfg Config) (*run, error) {
 	cfg = cfg.withDefaults()
-	r := &run{cfg: cfg, clock: enrolltest.NewClock(enrolltest.Epoch), rec: scenario.NewRecorder()}
+	r := &run{cfg: cfg, clock: &clock{now: epoch}, rec: scenariofile.NewRecorder()}
 	sim, err := simulator.New(
 		simulator.WithPlatform(cfg.Platform),
 		simulator.WithSituation(simulator.Situation(cfg.Situation)),
@@ -312,22 +310,22 @@ func (r *run) transcript() ([]byte, error) {
 // withWaits places the walk's waits among a transcript's answers, where
 // they were made: the recorder sees answers, not the clock.
 func withWaits(data []byte, waits []waitAt) ([]byte, error) {
-	var s scenario.Scenario
-	if err := json.Unmarshal(data, &s); err != nil {
+	s, err := scenariofile.Parse(data)
+	if err != nil {
 		return nil, fmt.Errorf("transcript: %w", err)
 	}
-	answers := make([]scenario.Answer, 0, len(s.Answers)+len(waits))
+	answers := make([]scenariofile.Answer, 0, len(s.Answers)+len(waits))
 	w := 0
 	for i := 0; i <= len(s.Answers); i++ {
 		for ; w < len(waits) && waits[w].Before == i; w++ {
-			answers = append(answers, scenario.Answer{Wait: waits[w].D.String()})
+			answers = append(answers, scenariofile.Answer{Wait: waits[w].D.String()})
 		}
 		if i < len(s.Answers) {
 			answers = append(answers, s.Answers[i])
 		}
 	}
 	s.Answers = answers
-	return json.MarshalIndent(s, "", "  ")
+	return scenariofile.Marshal(s)
 }
 
 func pathOf(h []Entry) []string {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/enrollfsm/enrollfsm"
@@ -17,13 +18,13 @@ import (
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
-// Exchanges converts the scenario's exchanges for a scripted backend. A
+// exchanges converts the scenario's exchanges for a scripted backend. A
 // reply that is not a well-formed message becomes the *pimserr.ProtocolError
 // a bridge returns for it.
-func (s *Scenario) exchanges() []enrolltest.Exchange {
+func exchanges(s *Scenario) []enrolltest.Exchange {
 	out := make([]enrolltest.Exchange, len(s.Exchanges))
 	for i, x := range s.Exchanges {
-		out[i].Request = pims.Request{Op: pims.Op(x.Op), API: x.API, Params: pims.ParamsFrom(x.Params)}
+		out[i].Request = pims.Request{Op: pims.Op(x.Op), API: x.API, Params: pims.Pairs(x.Params.Pairs()...)}
 		if x.BridgeError != "" {
 			out[i].Err = errors.New(x.BridgeError)
 			continue
@@ -33,28 +34,15 @@ func (s *Scenario) exchanges() []enrolltest.Exchange {
 	return out
 }
 
-// setting is the run's setting, for the Oracle.
-func (s *Scenario) setting() enrolltest.Setting {
-	return enrolltest.Setting{Settings: enrollfsm.Settings{Flow: enrollfsm.Flow(s.Flow), Platform: enrollfsm.Platform(s.Platform),
+// setting is the run's setting, for the Oracle: the host's limits, when
+// the file gives them, are the ones the run is judged against.
+func setting(s *Scenario) enrolltest.Setting {
+	set := enrolltest.Setting{Settings: enrollfsm.Settings{Flow: enrollfsm.Flow(s.Flow), Platform: enrollfsm.Platform(s.Platform),
 		SDKVersion: s.SDKVersion, AutoRemove: s.AutoRemove, VIN: s.Inputs["vin"]}}
-}
-
-// Options returns the engine options the scenario describes.
-func (s *Scenario) Options() []enrollfsm.Option {
-	var opts []enrollfsm.Option
-	if s.Platform != "" {
-		opts = append(opts, enrollfsm.WithPlatform(enrollfsm.Platform(s.Platform)))
+	if s.Limits != nil {
+		set.Limits = *s.Limits
 	}
-	if s.SDKVersion != "" {
-		opts = append(opts, enrollfsm.WithSDKVersion(s.SDKVersion))
-	}
-	if s.AutoRemove {
-		opts = append(opts, enrollfsm.WithAutoRemove(true))
-	}
-	if vin, ok := s.Inputs["vin"]; ok {
-		opts = append(opts, enrollfsm.WithVIN(vin))
-	}
-	return opts
+	return set
 }
 
 // Result is the outcome of replaying one scenario.
@@ -66,6 +54,8 @@ type Result struct {
 	Flow        enrollfsm.Flow
 	Path        []enrollfsm.State
 	Transitions []enrollfsm.Transition
+
+	outcome enrollfsm.Outcome
 }
 
 // Run replays s against a scripted backend and a manual clock, and checks
@@ -76,14 +66,119 @@ type Result struct {
 // as a host does, so an older snapshot could not be restored.
 func Run(ctx context.Context, s *Scenario) Result {
 	r := &Result{Scenario: s}
-	r.Err = run(ctx, s, r)
+	r.Err = run(ctx, s, r, enrolltest.NewScript(exchanges(s)...))
 	return *r
 }
 
-func run(ctx context.Context, s *Scenario, r *Result) error {
-	script := enrolltest.NewScript(s.exchanges()...)
+// ErrInputs matches the error of Rerecord when the file's answers and
+// replies no longer drive the engine's run to its end: the engine asks a
+// prompt other than the next answer's, waits with no answer left, calls
+// with no reply left, or ends with some unused.
+var ErrInputs = errors.New("the file's inputs no longer suffice")
+
+// Rerecord replays the inputs of s (its settings, answers, waits, restarts,
+// and each exchange's reply or bridge error, in order, whatever the
+// request) on the engine, and returns s with what the engine determines
+// written again: each exchange's op, api and parameters (kept in the
+// file's order when only the order differs), the path (when s has one),
+// the final state and the failure. It is for a deliberate change of the
+// contract; the Oracle still judges every move, so a run that breaks a
+// property is refused with the *enrolltest.PropertyError, as inputs that
+// no longer suffice are with an error matching ErrInputs.
+func Rerecord(ctx context.Context, s *Scenario) (*Scenario, error) {
+	r := &Result{Scenario: s}
+	b := &replies{exchanges: exchanges(s)}
+	if err := run(ctx, s, r, b); err != nil {
+		return nil, err
+	}
+	out := *s
+	out.Exchanges = make([]Exchange, len(s.Exchanges))
+	for i, x := range s.Exchanges {
+		req := b.requests[i]
+		x.Op, x.API = string(req.Op), req.API
+		params := Params{}
+		for k, v := range req.Params.All() {
+			params = append(params, Param{Name: k, Value: v})
+		}
+		if !params.Equal(x.Params) {
+			x.Params = params
+		}
+		out.Exchanges[i] = x
+	}
+	if s.Path != nil {
+		out.Path = make([]string, len(r.Path))
+		for i, st := range r.Path {
+			out.Path[i] = string(st)
+		}
+	}
+	o := r.outcome
+	out.Final, out.Failure = string(o.State), string(o.Failure)
+	return &out, nil
+}
+
+// backend is the scripted backend of a run: Script checks each request,
+// replies takes any.
+type backend interface {
+	pims.Backend
+	Mismatch() error
+	Used() int
+	Left() int
+}
+
+// replies answers the n-th request with the n-th exchange's reply, whatever
+// it asks, and keeps the requests.
+type replies struct {
+	mu        sync.Mutex
+	exchanges []enrolltest.Exchange
+	requests  []pims.Request
+	over      error
+}
+
+func (b *replies) Call(_ context.Context, req pims.Request) (pims.Message, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.over != nil {
+		return pims.Message{}, b.over
+	}
+	n := len(b.requests)
+	if n >= len(b.exchanges) {
+		b.over = fmt.Errorf("%w: call %d (%s %s) has no exchange left to reply", ErrInputs, n+1, req.Op, req.API)
+		return pims.Message{}, b.over
+	}
+	b.requests = append(b.requests, req)
+	return b.exchanges[n].Reply, b.exchanges[n].Err
+}
+
+func (b *replies) Mismatch() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.over
+}
+
+func (b *replies) Used() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.requests)
+}
+
+func (b *replies) Left() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.exchanges) - len(b.requests)
+}
+
+func run(ctx context.Context, s *Scenario, r *Result, script backend) error {
+	_, rerecord := script.(*replies)
+	// short says the inputs ran out or do not fit: for a re-recording, an
+	// error matching ErrInputs.
+	short := func(format string, args ...any) error {
+		if rerecord {
+			return fmt.Errorf("%w: %s", ErrInputs, fmt.Sprintf(format, args...))
+		}
+		return fmt.Errorf(format, args...)
+	}
 	clock := enrolltest.NewClock(enrolltest.Epoch)
-	oracle := enrolltest.NewOracle(s.setting(), enrolltest.WithNow(clock.Now))
+	oracle := enrolltest.NewOracle(setting(s), enrolltest.WithNow(clock.Now))
 	path := &r.Path
 	*path = []enrollfsm.State{enrollfsm.State("start")}
 	observer := enrollfsm.Observer{Transition: func(t enrollfsm.Transition) {
@@ -134,7 +229,7 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 		}
 		if restartDue >= 0 {
 			if p.Kind == enrollfsm.PendingNone {
-				return fmt.Errorf("restartAfter %d: the run ended (%s) before waiting again", restartDue, p.State)
+				return short("restartAfter %d: the run ended (%s) before waiting again", restartDue, p.State)
 			}
 			data, err := e.Snapshot()
 			if err == nil {
@@ -155,11 +250,11 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 			break
 		}
 		if answered == len(s.Answers) {
-			return fmt.Errorf("engine waits at prompt %s (state %s) but no answer is left", p.Prompt, p.State)
+			return short("engine waits at prompt %s (state %s) but no answer is left", p.Prompt, p.State)
 		}
 		a := s.Answers[answered]
 		answered++
-		if d, ok := a.wait(); ok {
+		if d, ok := a.WaitFor(); ok {
 			clock.Advance(d)
 			if restart[answered] {
 				restartDue = answered
@@ -167,7 +262,7 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 			continue
 		}
 		if a.Prompt != string(p.Prompt) {
-			return fmt.Errorf("answer %d expects prompt %s, engine asks %s (state %s)", answered, a.Prompt, p.Prompt, p.State)
+			return short("answer %d expects prompt %s, engine asks %s (state %s)", answered, a.Prompt, p.Prompt, p.State)
 		}
 		ans := enrollfsm.Act(p.Prompt, enrollfsm.Action(a.Action))
 		if a.Value != nil {
@@ -194,6 +289,20 @@ func run(ctx context.Context, s *Scenario, r *Result) error {
 	out, over := e.Outcome()
 	if err := oracle.Finish(out, over); err != nil {
 		return err
+	}
+	r.outcome = out
+	if rerecord {
+		var problems []string
+		if left := script.Left(); left > 0 {
+			problems = append(problems, fmt.Sprintf("%d exchange(s) not used (from exchange %d: %s %s)", left, script.Used()+1, s.Exchanges[script.Used()].Op, s.Exchanges[script.Used()].API))
+		}
+		if answered < len(s.Answers) {
+			problems = append(problems, fmt.Sprintf("%d answer(s) not used (from answer %d)", len(s.Answers)-answered, answered+1))
+		}
+		if len(problems) > 0 {
+			return short("the run ended (%s) with %s", describe(out), strings.Join(problems, " and "))
+		}
+		return nil
 	}
 	var problems []string
 	if left := script.Left(); left > 0 {

@@ -77,8 +77,8 @@ func checkTranscript(t *testing.T, data []byte, typed []string) {
 		}
 	}
 	for _, x := range s.Exchanges {
-		for _, v := range x.Params {
-			written = append(written, v)
+		for _, p := range x.Params {
+			written = append(written, p.Value)
 		}
 		var reply struct{ Result map[string]any }
 		_ = json.Unmarshal(x.Reply, &reply)

@@ -7,6 +7,7 @@
 package docgen
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -51,10 +52,18 @@ func Order() []enrollfsm.Flow {
 // `enroll export` writes it.
 const ExportDir = "export"
 
+// CheckPage writes docs/check.md for the tables in order: the figures of
+// the exhaustive check, which the caller runs (checkdoc.Page), so that
+// docgen does not link the test kit.
+type CheckPage func(order []enrollfsm.Flow) (string, error)
+
 // Files returns every generated file of docs/ by name, but the SVG
 // pictures (see Pictures). root is the module's root folder, whose source
-// gives the pages their comments and links.
-func Files(root string) (map[string][]byte, error) {
+// gives the pages their comments and links; check writes check.md.
+func Files(root string, check CheckPage) (map[string][]byte, error) {
+	if check == nil {
+		return nil, errors.New("docgen: no CheckPage to write check.md with")
+	}
 	notes, err := ReadNotes(root)
 	if err != nil {
 		return nil, err
@@ -74,11 +83,11 @@ func Files(root string) (map[string][]byte, error) {
 	}
 	files["errors.md"] = []byte(ErrorsPage(order, tables))
 	files["paths.md"] = []byte(PathsPage(order, tables))
-	check, err := CheckPage(order)
+	page, err := check(order)
 	if err != nil {
 		return nil, fmt.Errorf("check.md: %w", err)
 	}
-	files["check.md"] = []byte(check)
+	files["check.md"] = []byte(page)
 	files["README.md"] = []byte(Index(order, tables))
 	for _, f := range order {
 		for _, format := range export.Formats() {
@@ -108,10 +117,10 @@ func Pictures(files map[string][]byte) (map[string][]byte, error) {
 }
 
 // Update rewrites the docs/ folder and the README's generated sections of
-// the module at root. Without Graphviz it writes everything but the SVG
-// pictures and returns an error matching ErrNoDot.
-func Update(root string) error {
-	files, err := Files(root)
+// the module at root, check.md with check. Without Graphviz it writes
+// everything but the SVG pictures and returns an error matching ErrNoDot.
+func Update(root string, check CheckPage) error {
+	files, err := Files(root, check)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm/internal/docgen"
+	"github.com/enrollfsm/enrollfsm/internal/docgen/checkdoc"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/ and the README's generated sections")
@@ -30,7 +31,7 @@ const (
 // another version than the one that rendered them, only their comparison
 // is skipped, except on CI, which installs it.
 func TestDocs_UpToDate(t *testing.T) {
-	files, err := docgen.Files(root)
+	files, err := docgen.Files(root, checkdoc.Page)
 	require.NoError(t, err)
 	old, err := os.ReadFile(readme)
 	require.NoError(t, err)
@@ -38,7 +39,7 @@ func TestDocs_UpToDate(t *testing.T) {
 	require.NoError(t, err)
 
 	if *update {
-		err := docgen.Update(root)
+		err := docgen.Update(root, checkdoc.Page)
 		if errors.Is(err, docgen.ErrNoDot) {
 			t.Log(err)
 			return

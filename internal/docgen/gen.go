@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/enrollfsm/enrollfsm/internal/docgen"
+	"github.com/enrollfsm/enrollfsm/internal/docgen/checkdoc"
 )
 
 func main() {
@@ -31,7 +32,7 @@ func update() error {
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return docgen.Update(dir)
+			return docgen.Update(dir, checkdoc.Page)
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {

@@ -1,4 +1,8 @@
-package docgen
+// Package checkdoc writes docs/check.md from a run of the exhaustive check
+// (enrolltest.Check). It is apart from docgen so that the docs generator
+// links the test kit only through the page the go:generate program hands
+// it.
+package checkdoc
 
 import (
 	"context"
@@ -7,13 +11,14 @@ import (
 
 	"github.com/enrollfsm/enrollfsm"
 	"github.com/enrollfsm/enrollfsm/enrolltest"
+	"github.com/enrollfsm/enrollfsm/internal/docgen"
 )
 
-// CheckPage writes docs/check.md: the figures of the exhaustive check
+// Page writes docs/check.md: the figures of the exhaustive check
 // (enroll check, enrolltest.Check) for each table in its default setting
 // (Android, automatic removal off, default limits). It fails when the check
 // finds a violation or does not close, so a generated page never shows one.
-func CheckPage(order []enrollfsm.Flow) (string, error) {
+func Page(order []enrollfsm.Flow) (string, error) {
 	settings := make([]enrolltest.Setting, 0, len(order))
 	for _, s := range enrolltest.Settings(order, []enrollfsm.Platform{enrollfsm.Android}, enrollfsm.Limits{}) {
 		if !s.AutoRemove && !s.Prefetch && !s.Sealed {
@@ -26,7 +31,7 @@ func CheckPage(order []enrollfsm.Flow) (string, error) {
 	}
 	limits := enrolltest.ContractLimits()
 	var b strings.Builder
-	b.WriteString(Header)
+	b.WriteString(docgen.Header)
 	b.WriteString(checkIntro)
 	b.WriteString("## Figures\n\n")
 	b.WriteString("Each table in its plain setting: Android, automatic removal off, the contract's limits " +

@@ -1,4 +1,4 @@
-package docgen
+package checkdoc
 
 // checkIntro opens docs/check.md: what enroll check explores, what it
 // leaves out, and why. It is prose, kept beside the figures the page
