@@ -296,3 +296,78 @@ func TestEcho_SecretsTheBackendEchoesAreMasked(t *testing.T) {
 	}
 	assert.ErrorIs(t, reason, pimserr.ErrAccessRefused, "the code stays matchable")
 }
+
+// The app is killed while step 8 is out, with the snapshot it took as it
+// handed the call to the bridge: the restored run counts that PIN, so
+// killing the app at every call gives no more guesses than the limit —
+// and the snapshot taken at the prompt before is older, refused.
+// Reference: docs/contract.md §4, the bounds hold on every route.
+func TestSnapshot_DuringACallCountsItsAnswer(t *testing.T) {
+	e, clock := atEnrollmentCode(t)
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
+	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("2424"), Reply: pims.Success("t5", map[string]any{"status": "AlreadyEnrolled"})}))
+	sent := 0
+	for round := 0; round < 20; round++ {
+		p := e.Next()
+		if p.Kind == enrollfsm.PendingNone {
+			break
+		}
+		require.Equal(t, enrollfsm.PromptPIN, p.Prompt, "round %d", round)
+		atPrompt, err := e.Snapshot()
+		require.NoError(t, err)
+		pin := fmt.Sprintf("%04d", 1000+round)
+		require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptPIN, pin)))
+		require.Equal(t, "8", e.Next().Call.Step)
+		inFlight, err := e.Snapshot() // the call goes out; the app is killed
+		require.NoError(t, err)
+		sent++
+		for _, secret := range []string{pin, "2424"} {
+			assert.NotContains(t, string(inFlight), secret)
+		}
+		latest := e.Place()
+		_, err = enrollfsm.Restore(atPrompt, enrollfsm.WithClock(clock), enrollfsm.WithLatest(latest))
+		require.ErrorIs(t, err, pimserr.ErrStaleSnapshot, "the snapshot before the call is older")
+		e, err = enrollfsm.Restore(inFlight, enrollfsm.WithClock(clock), enrollfsm.WithLatest(latest))
+		require.NoError(t, err)
+		// step 8 may have enrolled the device: call 1 checks first
+		require.NoError(t, e.Answer(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionRetry)))
+		advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call1, Reply: pims.Success("t", map[string]any{"isDeviceActivated": false})}))
+	}
+	out, over := e.Outcome()
+	require.True(t, over)
+	assert.Equal(t, pimserr.FailureTooManyAttempts, out.Failure)
+	assert.Equal(t, 5, sent, "as many PINs went out as the limit allows")
+}
+
+// The app is killed while call 5 is out: it may have texted a code, so the
+// restored run's retry spends a resend, and killing it at every SMS call
+// texts no more than the bound.
+func TestSnapshot_DuringAnSMSCallCountsTheSMS(t *testing.T) {
+	e, err := enrollfsm.New(enrollfsm.FlowFull)
+	require.NoError(t, err)
+	ex := toEnrollmentCode()
+	for _, x := range ex[:3] {
+		require.NoError(t, e.Deliver(e.Next().Call.ID, x.Reply, nil))
+	}
+	sms := 0
+	for round := 0; round < 20; round++ {
+		p := e.Next()
+		if p.Kind != enrollfsm.PendingCall {
+			require.Equal(t, enrollfsm.PromptRetry, p.Prompt)
+			if !contains(p.Actions, enrollfsm.ActionRetry) {
+				break
+			}
+			require.NoError(t, e.Answer(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionRetry)))
+			continue
+		}
+		require.Equal(t, "5", p.Call.Step)
+		data, err := e.Snapshot() // call 5 goes out; the app is killed
+		require.NoError(t, err)
+		sms++
+		e, err = enrollfsm.Restore(data)
+		require.NoError(t, err)
+		require.Equal(t, enrollment.Interrupted, e.State())
+	}
+	assert.Equal(t, 4, sms, "the first SMS of the code and the 3 resends")
+	assert.Equal(t, 3, e.Counters().Resends)
+}

@@ -112,11 +112,14 @@ func (e *Engine) core() *core.Core {
 	return e.c
 }
 
-// Snapshot saves the run as a small versioned JSON document, at a waiting or
-// terminal state (ErrNotWaiting during a call): the run's settings and its
-// run state — the phone number being registered, every counter, when each
-// SMS was sent, the run's id and place — never a PIN or an SMS code. Restore
-// resumes it. Keep Place beside the snapshot key after each Snapshot.
+// Snapshot saves the run as a small versioned JSON document: the run's
+// settings and its run state — the phone number being registered, every
+// counter, when each SMS was sent, the run's id and place — never a PIN or
+// an SMS code. Restore resumes it. During a call it saves the run as if the
+// call had been made and its reply lost: taken as the call goes out, it
+// counts that call's PIN, code or SMS if the app is killed before the reply
+// (docs/snapshots.md). Keep Place beside the snapshot key after each
+// Snapshot.
 func (e *Engine) Snapshot() ([]byte, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -35,12 +35,17 @@ func atEnrollmentCode(t testing.TB, opts ...enrollfsm.Option) (*enrollfsm.Engine
 	return e, clock
 }
 
-// Reference: docs/contract.md §5, "at any waiting or terminal state the engine can be saved".
-func TestSnapshot_OnlyAtWaitingOrTerminalStates(t *testing.T) {
+// Reference: docs/contract.md §5, "at any waiting or terminal state the
+// engine can be saved"; during a call, as if the call were interrupted.
+func TestSnapshot_AtEveryState(t *testing.T) {
 	e, err := enrollfsm.New(enrollfsm.FlowFull)
 	require.NoError(t, err)
-	_, err = e.Snapshot()
-	assert.ErrorIs(t, err, pimserr.ErrNotWaiting, "a call is pending")
+	inCall, err := e.Snapshot()
+	require.NoError(t, err, "a call is pending")
+	r, err := enrollfsm.Restore(inCall)
+	require.NoError(t, err)
+	assert.Equal(t, enrollment.Interrupted, r.State(), "restored as if call 1 were interrupted")
+	assert.Equal(t, enrollfsm.PendingCall, e.Next().Kind, "the engine saved still makes its call")
 
 	e, _ = atEnrollmentCode(t)
 	data, err := e.Snapshot()

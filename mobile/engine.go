@@ -273,9 +273,10 @@ func (e *Engine) Cancel() error {
 	return nil
 }
 
-// Snapshot saves the run, at a prompt or once ended, as a small JSON
-// document without any PIN or SMS code, for Restore. During a call it
-// returns ErrorNotWaiting. The document is UTF-8 JSON.
+// Snapshot saves the run as a small JSON document without any PIN or SMS
+// code, for Restore. During a call it saves the run as if the call had been
+// made and its reply lost, so that a kill before the reply still counts the
+// call's PIN, code or SMS. The document is UTF-8 JSON.
 func (e *Engine) Snapshot() ([]byte, error) {
 	if e.run == nil {
 		return nil, errNotStarted

@@ -119,13 +119,17 @@ func TestRefusedAnswersThrowParseableErrors(t *testing.T) {
 	assertError(t, e.Act(mobile.PromptEnrollmentCode, mobile.ActionForgotPIN), mobile.ErrorNotAllowed)
 	assertError(t, e.Deliver(p.CallID, []byte(`{"status":"SUCCEEDED"}`)), mobile.ErrorNoCall)
 
-	// At a call, answers and snapshots are refused.
+	// At a call, answers are refused; a snapshot saves the run as if the
+	// call's reply were lost: restored, the code it carried counts.
 	code, _ := sim.LastCode(simulator.KindEnrollment)
 	require.NoError(t, e.Answer(mobile.PromptEnrollmentCode, code))
 	assert.Equal(t, mobile.PendingCall, e.Next().Kind)
 	assertError(t, e.Answer(mobile.PromptPIN, "1234"), mobile.ErrorNotWaiting)
-	_, err = e.Snapshot()
-	assertError(t, err, mobile.ErrorNotWaiting)
+	inFlight, err := e.Snapshot()
+	require.NoError(t, err)
+	killed, err := (&mobile.Config{}).Restore(inFlight)
+	require.NoError(t, err)
+	assert.Equal(t, "awaiting_enrollment_code", killed.State(), "the code in flight counted, asked again")
 
 	require.NoError(t, e.Cancel())
 	assertError(t, e.Cancel(), mobile.ErrorEnded)

@@ -25,15 +25,22 @@ func snapErr(format string, args ...any) error {
 	return &pimserr.SnapshotError{Reason: fmt.Sprintf(format, args...)}
 }
 
-// Snapshot saves the run (docs/snapshots.md) at a waiting or terminal state:
-// its settings, its state, the phone being registered and its run state,
-// never a PIN or an SMS code, sealed with the snapshot key if there is one.
-// The run gets its id at its first snapshot, and each snapshot a new place.
+// Snapshot saves the run (docs/snapshots.md): its settings, its state, the
+// phone being registered and its run state, never a PIN or an SMS code,
+// sealed with the snapshot key if there is one. The run gets its id at its
+// first snapshot, and each snapshot a new place. During a call it saves the
+// run as if the call had been interrupted after it was made, its reply
+// lost: a process killed while the call is out then restores to a run that
+// counts the call's answer and SMS, never to the prompt before it.
 func (c *Core) Snapshot() ([]byte, error) {
 	if c.table == nil {
 		return nil, ErrNotStarted.Err
 	}
-	if st := c.state(); st.Kind != flows.Waiting && st.Kind != flows.Terminal {
+	switch st := c.state(); st.Kind {
+	case flows.Waiting, flows.Terminal:
+	case flows.Calling:
+		return c.snapshotInFlight(st)
+	default:
 		return nil, fmt.Errorf("%w: %s makes a call; save at a prompt", pimserr.ErrNotWaiting, st.Name)
 	}
 	c.ensureID()
@@ -48,6 +55,24 @@ func (c *Core) Snapshot() ([]byte, error) {
 	e.str("seal", mac)
 	e.b = append(e.b, '}')
 	return e.b, nil
+}
+
+// snapshotInFlight saves a copy of the run whose call at st was made and
+// its reply lost, and gives the run the copy's place, so that a snapshot
+// taken before it is older.
+func (c *Core) snapshotInFlight(st *flows.State) ([]byte, error) {
+	c.ensureID()
+	cp := c.Clone()
+	cp.cfg.Observers, cp.cfg.Logger = nil, nil
+	cp.take(enrollment.CallInterrupted, &steps.Decision{Err: pimserr.ErrReplyLost, Unknown: st.Step.Enrolls, Unsure: st.Step.Blames.IsSecret()})
+	if cp.state().Kind != flows.Waiting {
+		return nil, fmt.Errorf("%w: %s makes a call; save at a prompt", pimserr.ErrNotWaiting, st.Name)
+	}
+	data, err := cp.Snapshot()
+	if err == nil {
+		c.run.Seq = cp.run.Seq
+	}
+	return data, err
 }
 
 // ensureID gives the run its random id.

@@ -37,7 +37,7 @@ public class LayerFromJava {
         Enrollment full = Enrollment.start(bridge, new EnrollConfig(EnrollmentFlow.FULL));
         check(full.getFlow() == EnrollmentFlow.FULL, "flow full");
         check(byDefault.getPending().getValue() instanceof Pending.Call, "a call is pending first");
-        check(full.snapshot() == null, "no snapshot while a call is pending, and no exception");
+        check(full.snapshot() != null, "a snapshot while a call is pending, as if its reply were lost");
         AnswerResult early = full.answer(Prompt.fromWire("pin"), "1234");
         check(early instanceof AnswerResult.Refused
             && ((AnswerResult.Refused) early).getReason().getKind() == ErrorKind.NOT_WAITING, "an answer during a call is refused: " + early);

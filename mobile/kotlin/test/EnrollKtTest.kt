@@ -283,7 +283,11 @@ private suspend fun cancelCoroutineDuringCall() = coroutineScope {
     val job = launch { enrollment.advance() }
     val lateReply = sdk.held.await()
     equal(State.CHECKING_ENROLLMENT, enrollment.state, "calling")
-    equal(null, enrollment.snapshot(), "no snapshot during a call, and no exception")
+    val inFlight = enrollment.snapshot()
+    check(inFlight != null) { "a snapshot during a call" }
+    val killed = Enrollment.restore(CallbackPimsBridge(FakeSdk(sim)), inFlight!!)
+    check(killed is RestoreResult.Restored) { "restored: $killed" }
+    equal(State.INTERRUPTED, (killed as RestoreResult.Restored).enrollment.state, "saved as if the call were interrupted")
     check(enrollment.pending.value is Pending.Call) { "a call in flight: ${enrollment.pending.value}" }
     job.cancelAndJoin()
 

@@ -273,9 +273,10 @@ public class Enrollment private constructor(private val go: Engine, private val 
     }
 
     /**
-     * Saves the run, at a prompt or once ended: small UTF-8 JSON without any PIN or SMS code,
-     * sealed if the run has a snapshot key. Null while a call is in flight: save at the next
-     * prompt, or keep the previous snapshot.
+     * Saves the run: small UTF-8 JSON without any PIN or SMS code, sealed if the run has a
+     * snapshot key. While a call is in flight it saves the run as if the call had been made and
+     * its reply lost, so that an app killed before the reply still counts the call's PIN, code or
+     * SMS: save as the call goes out. Null only if the engine cannot save at all.
      */
     public fun snapshot(): ByteArray? =
         when (val done = attempt { go.snapshot() }) {
