@@ -259,7 +259,7 @@ type PromptError struct {
 	// Err is the cause: a *StepError wrapping the backend's *Error (2308,
 	// 2102, or the 2317/2310 that blocked the account at confirm_removal),
 	// an *InputError, ErrCodeLocked, ErrCodeExpired, ErrResendLimit,
-	// ErrNotAllowed or ErrAskedAgain.
+	// ErrNotAllowed, ErrAskedAgain or ErrReplyLost.
 	Err error
 	// AttemptsLeft is how many more wrong answers the prompt accepts before
 	// the code locks or the run fails; -1 where answers are not counted.

@@ -141,8 +141,10 @@ func (c *Config) Start() (*Engine, error) {
 // snapshot: a setting given here must agree with it (an ErrorConfig
 // otherwise), and Logger is used. With Latest, a snapshot of another run or
 // an older one of this run is refused (ErrorStaleSnapshot); a Latest that is
-// no place is an ErrorConfig. The restored engine asks again for any PIN or
-// SMS code its next call needs: that prompt's Reason is an ErrorAskedAgain.
+// no place is an ErrorConfig. The restored engine goes back to the prompt of
+// a PIN or SMS code its next call needs: that prompt's Reason is an
+// ErrorAskedAgain, or an ErrorReplyLost when an answer whose reply never
+// came was counted as wrong.
 func (c *Config) Restore(snapshot []byte) (*Engine, error) {
 	latest, err := c.latest()
 	if err != nil {
