@@ -89,7 +89,7 @@ func TestPlace_GrowsWithEverySnapshotAndCall(t *testing.T) {
 // send the same PIN, so the lost one counts. An attacker who loses every
 // reply and restores gets no more guesses than the limit (5) — before v3,
 // 12 step-8 calls went out while the count stayed at 2.
-// Reference: docs/contract.md §4 "a restore never turns such an attempt into a free guess".
+// Reference: docs/contract.md §4 "the restore counts that answer as a wrong attempt".
 func TestRestore_ALostReplyPlusARestoreIsNoFreeGuess(t *testing.T) {
 	e, clock := atEnrollmentCode(t)
 	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
@@ -140,7 +140,7 @@ func TestRetry_SameEngineResendsTheSamePINForFree(t *testing.T) {
 
 // A timed-out SMS call may have texted a code: its retry spends a resend,
 // so retry never texts more than the bound — before v3, 51 SMS in one run.
-// Reference: docs/contract.md §4 "the SMS a run can cause is bounded on every route, retry included".
+// Reference: docs/contract.md §4 "`retry` spends one of the run's new codes, as `resend` does".
 func TestRetry_AnSMSCallSpendsAResend(t *testing.T) {
 	e, err := enrollfsm.New(enrollfsm.FlowFull)
 	require.NoError(t, err)
@@ -226,7 +226,7 @@ func TestAdvance_TwoAtOnceDoNotRace(t *testing.T) {
 // Every value the engine writes into a snapshot is bounded when it takes
 // it, so its own snapshot always restores: an SDK version of 4,000
 // characters, or of characters JSON escapes, is refused at the door.
-// Reference: docs/contract.md §5 "The engine's own snapshot is always restorable".
+// Reference: docs/contract.md §5 "a run can always restore its own snapshot".
 func TestWithSDKVersion_IsBoundedAtTheDoor(t *testing.T) {
 	for _, v := range []string{"2.1.0-" + strings.Repeat("x", 4000), "2.1.0-<<<<<<", "2.1.0-\x00", "02.1.0", "2.01.0", "2.1.0-" + strings.Repeat("a", 27)} {
 		_, err := enrollfsm.New(enrollfsm.FlowFull, enrollfsm.WithSDKVersion(v))
@@ -258,7 +258,7 @@ func TestEngine_PrintsNoKeyInAnyVerb(t *testing.T) {
 // A secret the backend echoes — a code in a result, a PIN in a FAILED
 // label or in a bridge error's text — shows in no record, log, reason or
 // outcome, whatever the encoding.
-// Reference: docs/contract.md §4 "That includes a secret the backend echoes back".
+// Reference: docs/contract.md §4 "It holds too for a secret the backend echoes back".
 func TestEcho_SecretsTheBackendEchoesAreMasked(t *testing.T) {
 	var calls []enrollfsm.CallRecord
 	var logs bytes.Buffer

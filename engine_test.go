@@ -223,7 +223,7 @@ func TestCancel_PendingCallAndPrompt(t *testing.T) {
 	assert.Equal(t, enrollfsm.Cancelled, e.State())
 }
 
-// Reference: docs/contract.md §1, "ctx cancellation, which the engine honours".
+// Reference: docs/contract.md §1, "the `ctx` the engine passes, which a backend must honour".
 func TestAdvance_CancelledContextInterrupts(t *testing.T) {
 	e, err := enrollfsm.New(enrollfsm.FlowFull)
 	require.NoError(t, err)

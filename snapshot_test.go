@@ -97,7 +97,7 @@ func TestRestore_ExpiredCodeAcceptsOnlyResend(t *testing.T) {
 // A restored engine holds no SMS code: on iOS, step 8 sends the enrollment
 // code, so the run goes back to the code's own prompt, where the code is
 // checked as any other (call 6 again), then to the PIN.
-// Reference: docs/contract.md §5 "A restored engine asks again for any secret it needs".
+// Reference: docs/contract.md §5 "The prompt gone back to is that prompt in full".
 func TestRestore_GoesBackToThePromptOfALostCode(t *testing.T) {
 	e, clock := atEnrollmentCode(t, enrollfsm.WithPlatform(enrollfsm.IOS))
 	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
@@ -125,7 +125,7 @@ func TestRestore_GoesBackToThePromptOfALostCode(t *testing.T) {
 
 // A code a restored engine goes back to is checked for expiry as any other:
 // past its lifetime, only resend (and cancel).
-// Reference: docs/contract.md §4 "An SMS code asked again after a restore is checked for expiry like any other".
+// Reference: docs/contract.md §4 "A code asked again is a code like any other".
 func TestRestore_ACodeAskedAgainExpires(t *testing.T) {
 	e, clock := atEnrollmentCode(t, enrollfsm.WithPlatform(enrollfsm.IOS))
 	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))

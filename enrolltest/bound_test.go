@@ -18,7 +18,7 @@ import (
 // removed automatically, A, 3 (three attempts), 5 = 15; as long: a
 // verification (3), 7, 8 refused after that resend, a verification (3), 7,
 // 8, A, 3 (3), 5.
-// Reference: docs/contract.md §4 "Every run ends or waits after a bounded number of calls".
+// Reference: docs/contract.md §4 "Every run ends or waits for the user after a bounded number of calls".
 func TestCallBound_DefaultLimits(t *testing.T) {
 	want := map[enrollfsm.Flow]int{
 		enrollfsm.FlowFull: 15, enrollfsm.FlowShortcut: 15,

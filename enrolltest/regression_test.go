@@ -48,7 +48,7 @@ func TestRegression_Step7ResentThen2317IsVerified(t *testing.T) {
 // at interrupted. The retry verifies; the device is not enrolled, and step 7's
 // PIN went with the restore, its reply never came: the run goes back to the
 // new PIN's prompt, with that PIN counted as wrong (docs/contract.md §4).
-// Reference: docs/contract.md §4 "a restore never turns such an attempt into a free guess".
+// Reference: docs/contract.md §4 "the restore counts that answer as a wrong attempt".
 func TestRegression_PINAskedAgainBeforeAResumedCall(t *testing.T) {
 	h, err := enrolltest.NewHarness(enrolltest.RunConfig{Setting: enrolltest.Setting{Settings: enrollfsm.Settings{Flow: enrollfsm.FlowFull}}, Situation: simulator.SituationNew})
 	require.NoError(t, err)

@@ -101,7 +101,7 @@ func TestMessage_RedactedMasksEveryPhoneKey(t *testing.T) {
 
 // A key given twice in a reply is refused: encoding/json keeps the last, so
 // a FAILED reply would read as a success.
-// Reference: docs/contract.md §2 "a reply that is not a well-formed message".
+// Reference: docs/contract.md §2 "A reply that is not a well-formed message".
 func TestDecodeMessage_RefusesADuplicateKey(t *testing.T) {
 	for _, raw := range []string{
 		`{"status":"FAILED","status":"SUCCEEDED"}`,

@@ -60,7 +60,7 @@ var byStep = []struct {
 	{steps.EnrollWithPhoneNumber, inEnrollment, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.RemovalRequired, enrollment.DeviceEnrolled}},
 	{steps.AddPhoneNumber, inEnrollment, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.RemovalRequired, enrollment.PhoneNumberAdded}},
 	{steps.RequestEnrollmentSMS, inEnrollment, expect{enrollment.CallInterrupted, enrollment.CallFailed, enrollment.RemovalRequired, enrollment.EnrollmentSMSSent}},
-	// Reference: docs/contract.md §4, "at step 6 ... it is handled as transient instead"
+	// Reference: docs/contract.md §4, "At step 6, whose result the engine needs and does not get, it is transient instead"
 	{steps.CheckPIN, inEnrollment, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.RemovalRequired, enrollment.CallInterrupted}},
 	{steps.RegisterPIN, inEnrollment, expect{enrollment.CallInterrupted, enrollment.InputRejected, enrollment.RemovalRequired, enrollment.PINRegistered}},
 	// Reference: tutorial step 8, "if the error code is 2317 ... step A"

@@ -11,7 +11,7 @@ import (
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
-// Reference: docs/contract.md §4, "Input checked locally before any call".
+// Reference: docs/contract.md §4, "Checked before any call".
 func TestNormalizePhone(t *testing.T) {
 	ok := map[string]string{
 		"0612345678":        "0612345678",
