@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -198,28 +197,33 @@ func TestAdvance_ACallNeverMadeIsNotCounted(t *testing.T) {
 // Two Advance at once: the one refused reports the call in flight without a
 // race (run under -race), and the run goes on.
 func TestAdvance_TwoAtOnceDoNotRace(t *testing.T) {
-	for range 20 {
-		e, err := enrollfsm.New(enrollfsm.FlowFull)
+	// Six hosts at once, each advancing and retrying: one makes the call,
+	// the others are refused while it runs and its answer moves the run.
+	// Before v3 the refused Advance read the call in flight after
+	// unlocking, which -race reports here.
+	for range 10 {
+		e, err := enrollfsm.New(enrollfsm.FlowRemoveEnrollments)
 		require.NoError(t, err)
-		slow := pims.BackendFunc(func(ctx context.Context, req pims.Request) (pims.Message, error) {
-			time.Sleep(time.Millisecond)
-			return pims.Success("t", map[string]any{"isDeviceActivated": true}), nil
+		interrupted := pims.BackendFunc(func(ctx context.Context, req pims.Request) (pims.Message, error) {
+			return pims.Failure("t", pimserr.CodeNoInternet), nil
 		})
 		var wg sync.WaitGroup
-		for range 4 {
+		for range 6 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := e.Advance(context.Background(), slow)
-				if err != nil {
-					assert.ErrorIs(t, err, pimserr.ErrNoCall)
+				for range 200 {
+					if _, err := e.Advance(context.Background(), interrupted); err != nil {
+						assert.ErrorIs(t, err, pimserr.ErrNoCall)
+					}
+					_ = e.Answer(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionRetry))
+					_ = e.Counters()
 				}
-				_ = e.Next()
-				_ = e.Counters()
 			}()
 		}
 		wg.Wait()
-		assert.Equal(t, enrollfsm.Enrolled, e.State())
+		assert.Contains(t, []enrollfsm.State{enrollment.Interrupted, enrollment.RemovingEnrollments}, e.State(),
+			"every call interrupted: the run waits for a retry, or has just been retried")
 	}
 }
 
