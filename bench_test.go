@@ -522,6 +522,34 @@ func TestWaitAtEnrollmentCode(t *testing.T) {
 	assert.NoError(t, err, "the sealed snapshot measured is one Restore accepts")
 }
 
+// BenchmarkRestore restores the snapshot of an engine waiting at the
+// enrollment-code prompt: plain, and sealed (WithSnapshotKey, the seal
+// checked). Targets for a sealed Restore: at most 60 allocations, and 100k
+// instructions counted by callgrind as docs/PERFORMANCE.md says.
+func BenchmarkRestore(b *testing.B) {
+	for _, sealed := range []bool{false, true} {
+		name := "plain"
+		var opts []enrollfsm.Option
+		if sealed {
+			name = "sealed"
+			opts = append(opts, enrollfsm.WithSnapshotKey(benchKey))
+		}
+		b.Run(name, func(b *testing.B) {
+			snap, err := waitAtEnrollmentCode(b, opts...).Snapshot()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := enrollfsm.Restore(snap, opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(snap)), "B/snapshot")
+		})
+	}
+}
+
 // BenchmarkWaitingEngine reports the live heap each of 1,000 engines holds
 // while it waits at the enrollment-code prompt (B/engine; target <= 1.2 KB),
 // and the size of one's snapshot (B/snapshot; target <= 512 B sealed).

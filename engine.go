@@ -41,17 +41,28 @@ type withCore struct {
 	c core.Core
 }
 
-// New returns an engine for flow that has begun: its first call is pending.
-func New(flow Flow, opts ...Option) (*Engine, error) {
-	cfg := core.Defaults()
-	for _, o := range opts {
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
-	}
+// configure allocates the engine and its core, and applies opts to the
+// core's own settings: a config of their own would escape to the heap.
+func configure(opts []Option) (*withCore, *core.Config, error) {
 	ec := &withCore{}
 	ec.e.c = &ec.c
-	if err := ec.c.Start(flow, cfg); err != nil {
+	cfg := ec.c.Config()
+	*cfg = core.Defaults()
+	for _, o := range opts {
+		if err := o(cfg); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ec, cfg, nil
+}
+
+// New returns an engine for flow that has begun: its first call is pending.
+func New(flow Flow, opts ...Option) (*Engine, error) {
+	ec, _, err := configure(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := ec.c.Begin(flow); err != nil {
 		return nil, err
 	}
 	return &ec.e, nil
@@ -87,15 +98,11 @@ const MaxSnapshotSize = core.MaxSnapshotSize
 // guess. So the engine a Restore returns may wait at another prompt than the
 // one saved, or have ended.
 func Restore(data []byte, opts ...Option) (*Engine, error) {
-	cfg := core.Defaults()
-	for _, o := range opts {
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
+	ec, cfg, err := configure(opts)
+	if err != nil {
+		return nil, err
 	}
-	ec := &withCore{}
-	ec.e.c = &ec.c
-	if err := ec.c.Restore(data, cfg); err != nil {
+	if err := ec.c.Restore(data, *cfg); err != nil {
 		return nil, err
 	}
 	return &ec.e, nil

@@ -48,6 +48,9 @@ type Core struct {
 	// a record masks any value that holds one. Shared by clones, which
 	// append past their own length only.
 	typed []redact.Secret
+	// typedHere holds the first secrets typed, so that a run that types
+	// no more than a full flow's answers allocates nothing for typed.
+	typedHere [4]redact.Secret
 	// mask is the last number masked for Pending.SentTo, and its mask:
 	// both code prompts of a run usually show the same number.
 	mask struct{ number, masked string }
@@ -63,14 +66,26 @@ func New(flow enrollment.Flow, cfg Config) (*Core, error) {
 	return c, nil
 }
 
+// Config is the core's own configuration, for options to write in place
+// before Begin takes it.
+func (c *Core) Config() *Config { return &c.cfg }
+
 // Start makes c, a zero Core, the core of a run of flow that has begun.
 func (c *Core) Start(flow enrollment.Flow, cfg Config) error {
-	resolved, table, err := Resolve(flow, &cfg)
+	c.cfg = cfg
+	return c.Begin(flow)
+}
+
+// Begin makes c, a zero Core but for its Config, the core of a run of flow
+// that has begun. Its fields are set one by one: copying a whole Core over
+// c would cost a write barrier per pointer while the collector runs.
+func (c *Core) Begin(flow enrollment.Flow) error {
+	resolved, table, err := Resolve(flow, &c.cfg)
 	if err != nil {
 		return err
 	}
-	*c = Core{cfg: cfg, flow: resolved, table: table, m: *table.Def.NewMachine()}
-	c.in = steps.Inputs{Platform: cfg.Platform, VIN: cfg.VIN}
+	c.flow, c.table, c.m = resolved, table, *table.Def.NewMachine()
+	c.in.Platform, c.in.VIN = c.cfg.Platform, c.cfg.VIN
 	c.run.NextCall = 1
 	c.take(enrollment.Begin, nil)
 	c.prefetch()
@@ -542,6 +557,9 @@ func (c *Core) remember(p enrollment.Prompt) {
 	}
 	if len(c.typed) == maxTyped {
 		c.typed = append(c.typed[:0:0], c.typed[1:]...)
+	}
+	if c.typed == nil {
+		c.typed = c.typedHere[:0]
 	}
 	c.typed = append(c.typed, s)
 }

@@ -15,12 +15,13 @@ import (
 	"github.com/enrollfsm/enrollfsm/steps"
 )
 
-// scrub returns the reply with the secrets a backend may echo masked: a
-// result value under a PIN or code key, digits in the error's label and in
-// the bridge's error. The run reads what is left; records and errors carry
-// nothing else.
+// scrub returns the reply with the secrets a backend may echo in what an
+// error can carry masked: digits in the error's label and in the bridge's
+// error. The steps read the result's values only under keys that hold no
+// secret and never quote one, so the result is masked once, for a record
+// (shown), and only when someone watches.
 func (c *Core) scrub(_ *pims.Request, msg *pims.Message, callErr error) (pims.Message, error) {
-	out, _ := msg.WithoutSecrets()
+	out := *msg
 	if out.Error != nil {
 		keep := strconv.Itoa(out.Error.Code)
 		if label := redact.Digits(out.Error.Label, keep); label != out.Error.Label {
@@ -67,7 +68,7 @@ func (c *Core) record(call *enrollment.Call, state enrollment.State, s *steps.St
 	}
 	rec := enrollment.CallRecord{ID: call.ID, State: state, Step: s.ID, Request: call.Request, Err: callErr, Duration: took}
 	if callErr == nil {
-		shown := c.withoutHeld(*msg)
+		shown := c.shown(msg)
 		rec.Status, rec.TransactionID, rec.Reply = shown.Status, shown.TransactionID, shown
 		if msg.Error != nil {
 			rec.Code = msg.Error.Code
@@ -128,6 +129,13 @@ func (c *Core) logCall(r enrollment.CallRecord) {
 		}
 	}
 	c.cfg.Logger.LogAttrs(context.Background(), slog.LevelInfo, "call", attrs...)
+}
+
+// shown is the reply as a record shows it: the values under a secret key
+// masked, and any value that holds a secret typed here.
+func (c *Core) shown(msg *pims.Message) pims.Message {
+	out, _ := msg.WithoutSecrets()
+	return c.withoutHeld(out)
 }
 
 // withoutHeld returns msg as a host may see it: any string or number of the
