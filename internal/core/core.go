@@ -214,16 +214,17 @@ func (c *Core) Deliver(id uint64, msg *pims.Message, callErr error, took time.Du
 	st := c.state()
 	if st.Kind != flows.Calling || id != c.call.ID {
 		if a := c.aheadCall(id); a != nil {
-			a.msg, a.err = c.scrub(&a.call.Request, msg, callErr)
+			clean, cleanErr := c.scrub(msg, callErr)
+			a.msg, a.err = *clean, cleanErr
 			a.done = true
 			c.record(&a.call, a.state, a.step, &a.msg, a.err, took)
 			return nil
 		}
 		return fmt.Errorf("%w: %d", pimserr.ErrNoCall, id)
 	}
-	clean, cleanErr := c.scrub(&c.call.Request, msg, callErr)
-	c.record(&c.call, st.Name, st.Step, &clean, cleanErr, took)
-	c.interpret(st, &clean, cleanErr)
+	clean, cleanErr := c.scrub(msg, callErr)
+	c.record(&c.call, st.Name, st.Step, clean, cleanErr, took)
+	c.interpret(st, clean, cleanErr)
 	return nil
 }
 
@@ -541,6 +542,9 @@ const maxTyped = 64
 // backend that echoes it later, even once another took its place, never
 // gets it shown (withoutHeld).
 func (c *Core) remember(p enrollment.Prompt) {
+	if !c.observed() {
+		return // only a record reads typed, and no one can watch later
+	}
 	var s redact.Secret
 	switch p {
 	case enrollment.PromptPIN, enrollment.PromptNewPIN:

@@ -20,18 +20,19 @@ import (
 // error. The steps read the result's values only under keys that hold no
 // secret and never quote one, so the result is masked once, for a record
 // (shown), and only when someone watches.
-func (c *Core) scrub(_ *pims.Request, msg *pims.Message, callErr error) (pims.Message, error) {
-	out := *msg
-	if out.Error != nil {
-		keep := strconv.Itoa(out.Error.Code)
-		if label := redact.Digits(out.Error.Label, keep); label != out.Error.Label {
-			out.Error = &pims.ErrorBody{Code: out.Error.Code, Label: label}
+func (c *Core) scrub(msg *pims.Message, callErr error) (*pims.Message, error) {
+	if msg.Error != nil {
+		keep := strconv.Itoa(msg.Error.Code)
+		if label := redact.Digits(msg.Error.Label, keep); label != msg.Error.Label {
+			out := *msg
+			out.Error = &pims.ErrorBody{Code: msg.Error.Code, Label: label}
+			msg = &out
 		}
 	}
 	if callErr != nil {
 		callErr = scrubErr(callErr)
 	}
-	return out, callErr
+	return msg, callErr
 }
 
 // scrubErr returns err with the digits of its text masked, keeping what
