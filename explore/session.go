@@ -49,7 +49,7 @@ func (c Config) withDefaults() Config {
 			c.Situation = string(simulator.SituationEnrolled)
 		}
 	}
-	if c.Flow == string(enrollfsm.FlowRemoveVehicle) && c.VIN == "" {
+	if info, ok := enrollfsm.Describe(enrollfsm.Flow(c.Flow)); ok && info.NeedsVIN && c.VIN == "" {
 		c.VIN = simulator.DefaultVIN
 	}
 	return c

@@ -172,7 +172,7 @@ func checkDemo(f demoFlags, set map[string]bool) error {
 			return usagef("-save stops at an SMS code prompt, and -op %s has none", f.op)
 		}
 	}
-	if set["vin"] && f.op != string(enrollfsm.FlowRemoveVehicle) {
+	if set["vin"] && !needsVIN(f.op) {
 		return usagef("-vin is for -op remove_vehicle")
 	}
 	return nil
@@ -337,7 +337,7 @@ func startDemo(f demoFlags, simOpts []simulator.Option, watch enrollfsm.Observer
 		enrollfsm.WithPrefetch(f.prefetch),
 		enrollfsm.WithObserver(watch),
 	}
-	if enrollfsm.Flow(f.flow) == enrollfsm.FlowRemoveVehicle {
+	if needsVIN(f.flow) {
 		opts = append(opts, enrollfsm.WithVIN(f.vin))
 	}
 	if f.save != "" {
@@ -768,4 +768,10 @@ func writeAside(name string, data []byte) (string, error) {
 		return "", err
 	}
 	return f.Name(), nil
+}
+
+// needsVIN reports whether the registry says flow runs on a vehicle.
+func needsVIN(flow string) bool {
+	info, ok := enrollfsm.Describe(enrollfsm.Flow(flow))
+	return ok && info.NeedsVIN
 }
