@@ -129,6 +129,26 @@ func (s *Step) missing(in *Inputs) (enrollment.Prompt, bool) {
 	return "", false
 }
 
+// Held lists the prompts whose answers Inputs holds, in a fixed order.
+var Held = [...]enrollment.Prompt{enrollment.PromptPhoneNumber, enrollment.PromptCertificationCode,
+	enrollment.PromptEnrollmentCode, enrollment.PromptPIN, enrollment.PromptOldPIN}
+
+// Secret returns the PIN or code held for prompt p, the zero Secret for a
+// prompt whose answer is no secret or is not held.
+func (in *Inputs) Secret(p enrollment.Prompt) redact.Secret {
+	switch p {
+	case enrollment.PromptPIN, enrollment.PromptNewPIN:
+		return in.PIN
+	case enrollment.PromptOldPIN:
+		return in.OldPIN
+	case enrollment.PromptCertificationCode:
+		return in.CertificationCode
+	case enrollment.PromptEnrollmentCode:
+		return in.EnrollmentCode
+	}
+	return redact.Secret{}
+}
+
 // Has reports whether the answer to prompt p is held.
 func (in Inputs) Has(p enrollment.Prompt) bool { return in.has(p) }
 

@@ -545,17 +545,7 @@ func (c *Core) remember(p enrollment.Prompt) {
 	if !c.observed() {
 		return // only a record reads typed, and no one can watch later
 	}
-	var s redact.Secret
-	switch p {
-	case enrollment.PromptPIN, enrollment.PromptNewPIN:
-		s = c.in.PIN
-	case enrollment.PromptOldPIN:
-		s = c.in.OldPIN
-	case enrollment.PromptCertificationCode:
-		s = c.in.CertificationCode
-	case enrollment.PromptEnrollmentCode:
-		s = c.in.EnrollmentCode
-	}
+	s := c.in.Secret(p)
 	if s.IsZero() {
 		return
 	}
