@@ -527,6 +527,24 @@ func TestWaitAtEnrollmentCode(t *testing.T) {
 // checked). Targets for a sealed Restore: at most 60 allocations, and 100k
 // instructions counted by callgrind as docs/PERFORMANCE.md says.
 func BenchmarkRestore(b *testing.B) {
+	plainAndSealed(b, func(b *testing.B, opts []enrollfsm.Option) {
+		snap, err := waitAtEnrollmentCode(b, opts...).Snapshot()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := enrollfsm.Restore(snap, opts...); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(snap)), "B/snapshot")
+	})
+}
+
+// plainAndSealed runs bench as two sub-benchmarks: engines made without a
+// key ("plain") and with WithSnapshotKey ("sealed").
+func plainAndSealed(b *testing.B, bench func(b *testing.B, opts []enrollfsm.Option)) {
 	for _, sealed := range []bool{false, true} {
 		name := "plain"
 		var opts []enrollfsm.Option
@@ -534,19 +552,7 @@ func BenchmarkRestore(b *testing.B) {
 			name = "sealed"
 			opts = append(opts, enrollfsm.WithSnapshotKey(benchKey))
 		}
-		b.Run(name, func(b *testing.B) {
-			snap, err := waitAtEnrollmentCode(b, opts...).Snapshot()
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := enrollfsm.Restore(snap, opts...); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(len(snap)), "B/snapshot")
-		})
+		b.Run(name, func(b *testing.B) { bench(b, opts) })
 	}
 }
 
@@ -555,37 +561,29 @@ func BenchmarkRestore(b *testing.B) {
 // and the size of one's snapshot (B/snapshot; target <= 512 B sealed).
 // "sealed" engines are made with WithSnapshotKey, which they keep.
 func BenchmarkWaitingEngine(b *testing.B) {
-	for _, sealed := range []bool{false, true} {
-		name := "plain"
-		var opts []enrollfsm.Option
-		if sealed {
-			name = "sealed"
-			opts = append(opts, enrollfsm.WithSnapshotKey(benchKey))
-		}
-		b.Run(name, func(b *testing.B) {
-			const n = 1000
-			engines := make([]*enrollfsm.Engine, n)
-			var before, after runtime.MemStats
-			var snap []byte
-			for b.Loop() {
-				clear(engines)
-				runtime.GC()
-				runtime.ReadMemStats(&before)
-				for i := range engines {
-					engines[i] = waitAtEnrollmentCode(b, opts...)
-				}
-				runtime.GC()
-				runtime.ReadMemStats(&after)
-				var err error
-				if snap, err = engines[0].Snapshot(); err != nil {
-					b.Fatal(err)
-				}
+	plainAndSealed(b, func(b *testing.B, opts []enrollfsm.Option) {
+		const n = 1000
+		engines := make([]*enrollfsm.Engine, n)
+		var before, after runtime.MemStats
+		var snap []byte
+		for b.Loop() {
+			clear(engines)
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for i := range engines {
+				engines[i] = waitAtEnrollmentCode(b, opts...)
 			}
-			b.ReportMetric((float64(after.HeapAlloc)-float64(before.HeapAlloc))/n, "B/engine")
-			b.ReportMetric(float64(len(snap)), "B/snapshot")
-			runtime.KeepAlive(engines)
-		})
-	}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			var err error
+			if snap, err = engines[0].Snapshot(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric((float64(after.HeapAlloc)-float64(before.HeapAlloc))/n, "B/engine")
+		b.ReportMetric(float64(len(snap)), "B/snapshot")
+		runtime.KeepAlive(engines)
+	})
 }
 
 // seededRuns is the fixed set of seeds of one BenchmarkSeededRuns op.
