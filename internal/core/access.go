@@ -48,7 +48,11 @@ func (c *Core) Run() Run { return c.run.Clone() }
 // replaces rather than changes.
 func (c *Core) Clone() *Core {
 	cp := *c
-	cp.typed = c.typed[:len(c.typed):len(c.typed)]
+	if n := len(c.typed); n > 0 && n <= len(c.typedHere) && &c.typed[0] == &c.typedHere[0] {
+		cp.typed = cp.typedHere[:n] // its own copy: no clone keeps its parent alive
+	} else {
+		cp.typed = c.typed[:n:n]
+	}
 	cp.run = c.run.Clone()
 	cp.ahead = nil
 	for _, a := range c.ahead {
