@@ -375,3 +375,43 @@ func TestSnapshot_DuringAnSMSCallCountsTheSMS(t *testing.T) {
 	assert.Equal(t, 4, sms, "the first SMS of the code and the 3 resends")
 	assert.Equal(t, 3, e.Counters().Resends)
 }
+
+// A malformed result that hides a code or a PIN under a secret's key, at
+// any depth, fails the run with an error that quotes neither, whichever
+// step read it: the error is built from the reply with those values masked.
+// Reference: docs/contract.md §4 "a result value whose key names a PIN or a code".
+func TestEcho_AMalformedResultQuotesNoSecret(t *testing.T) {
+	secret := map[string]any{"smsCode": "97531", "deep": []any{map[string]any{"pinCode": "2468"}}}
+	for i, key := range []string{"isDeviceActivated", "isAccountBlocked", "phoneNumber"} {
+		t.Run(key, func(t *testing.T) {
+			e, err := enrollfsm.New(enrollfsm.FlowFull)
+			require.NoError(t, err)
+			ex := toEnrollmentCode()[:i+1]
+			ex[i].Reply = pims.Success("t", map[string]any{key: secret, "otp": "97531"})
+			advance(t, e, enrolltest.NewScript(ex...))
+			out, over := e.Outcome()
+			require.True(t, over)
+			require.ErrorIs(t, out.Err, pimserr.ErrBadReply)
+			quotesNoSecret(t, out)
+		})
+	}
+	t.Run("status", func(t *testing.T) {
+		e, err := enrollfsm.New(enrollfsm.FlowFull)
+		require.NoError(t, err)
+		advance(t, e, enrolltest.NewScript(toEnrollmentCode()...))
+		require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "11223")))
+		advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("11223"), Reply: pims.Success("t", map[string]any{"status": secret})}))
+		out, over := e.Outcome()
+		require.True(t, over)
+		require.ErrorIs(t, out.Err, pimserr.ErrBadReply)
+		quotesNoSecret(t, out)
+	})
+}
+
+func quotesNoSecret(t *testing.T, out enrollfsm.Outcome) {
+	t.Helper()
+	for _, s := range []string{out.Err.Error(), fmt.Sprintf("%v %+v %#v", out, out, out)} {
+		assert.NotContains(t, s, "97531")
+		assert.NotContains(t, s, "2468")
+	}
+}

@@ -254,6 +254,14 @@ func (c *Core) interpret(st *flows.State, msg *pims.Message, callErr error) {
 		d.Event = ev // a bare success: no context to build
 	} else {
 		d = st.Step.Interpret(*msg, callErr, c.stepContext(st.Step))
+		if d.Failure == pimserr.FailureBadReply {
+			// Its error may quote what the step read: read the reply again
+			// with every value under a secret's key masked. No step reads
+			// such a key, so only the error's text can change.
+			if masked, changed := msg.WithoutSecrets(); changed {
+				d = st.Step.Interpret(masked, callErr, c.stepContext(st.Step))
+			}
+		}
 	}
 	if c.restored && st.Verifies {
 		if x, ok := enrollment.ResumeTarget(d.Event); ok {

@@ -17,9 +17,9 @@ import (
 
 // scrub returns the reply with the secrets a backend may echo in what an
 // error can carry masked: digits in the error's label and in the bridge's
-// error. The steps read the result's values only under keys that hold no
-// secret and never quote one, so the result is masked once, for a record
-// (shown), and only when someone watches.
+// error. No step reads a result's value under a secret's key, so the result
+// is masked for a record (shown), when someone watches, and for the error of
+// a malformed reply (interpret), not on every reply.
 func (c *Core) scrub(msg *pims.Message, callErr error) (*pims.Message, error) {
 	if msg.Error != nil {
 		keep := strconv.Itoa(msg.Error.Code)
