@@ -129,8 +129,12 @@ func (s *Step) missing(in *Inputs) (enrollment.Prompt, bool) {
 	return "", false
 }
 
-// Held lists the prompts whose answers Inputs holds, in a fixed order.
-var Held = [...]enrollment.Prompt{enrollment.PromptPhoneNumber, enrollment.PromptCertificationCode,
+// Held returns the prompts whose answers Inputs holds, in a fixed order: a
+// checker's state key gives each a bit by its place (core.Live), so the order
+// only ever grows at the end. It is a copy, which no caller can change.
+func Held() [5]enrollment.Prompt { return held }
+
+var held = [...]enrollment.Prompt{enrollment.PromptPhoneNumber, enrollment.PromptCertificationCode,
 	enrollment.PromptEnrollmentCode, enrollment.PromptPIN, enrollment.PromptOldPIN}
 
 // Secret returns the PIN or code held for prompt p, the zero Secret for a

@@ -116,7 +116,7 @@ func (c *Core) appendKey(b []byte, ttl time.Duration, live Live, saved bool) []b
 	r := &c.run
 	b = append(b, byte(c.m.Index()))
 	var held byte
-	for i, p := range steps.Held {
+	for i, p := range steps.Held() {
 		if live&(1<<i) != 0 && c.in.Has(p) && (!saved || !p.IsSecret()) {
 			held |= 1 << i
 		}
