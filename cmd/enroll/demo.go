@@ -173,7 +173,13 @@ func checkDemo(f demoFlags, set map[string]bool) error {
 		}
 	}
 	if set["vin"] && !needsVIN(f.op) {
-		return usagef("-vin is for -op remove_vehicle")
+		var ops []string
+		for _, fl := range enrollfsm.Flows() {
+			if needsVIN(string(fl)) {
+				ops = append(ops, string(fl))
+			}
+		}
+		return usagef("-vin is for -op %s", strings.Join(ops, ", -op "))
 	}
 	return nil
 }
