@@ -540,19 +540,23 @@ type explorer struct {
 	cfg     core.Config
 	clock   *Clock
 	orc     *Oracle // the Oracle of the branch being tried
-	nodes   []node
-	moveTab []move
-	moveIDs map[move]moveID
-	index   map[string]int32
-	edges   []graphEdge
-	tried   int
-	taken   map[fsm.Row]bool
-	replies map[string][]reply
-	rows    []fsm.Row
-	key     []byte
-	bound   int
-	longest int
-	peak    uint64
+	// A branch that ends in a state already explored is dropped: its core
+	// and Oracle are the next branch's.
+	spareCore *core.Core
+	spareOrc  *Oracle
+	nodes     []node
+	moveTab   []move
+	moveIDs   map[move]moveID
+	index     map[string]int32
+	edges     []graphEdge
+	tried     int
+	taken     map[fsm.Row]bool
+	replies   map[string][]reply
+	rows      []fsm.Row
+	key       []byte
+	bound     int
+	longest   int
+	peak      uint64
 	// foreign is a snapshot of another run, which a restore with this run's
 	// place must refuse.
 	foreign []byte
@@ -1025,12 +1029,14 @@ func (x *explorer) refused(i int32, mv move) (bool, *Counterexample) {
 	if err == nil {
 		return false, nil
 	}
-	o := parent.orc.clone()
+	o := parent.orc.cloneInto(x.spareOrc)
+	x.spareOrc = nil
 	o.answer(a, err)
 	if e := o.firstErr(); e != nil {
 		return true, x.counterexample(i, []move{mv}, e)
 	}
 	x.edges = append(x.edges, graphEdge{from: i, to: i, via: x.id(mv)})
+	x.spareOrc = o
 	return true, nil
 }
 
@@ -1044,9 +1050,10 @@ func (x *explorer) try(i int32, mv move) *Counterexample {
 		return ce
 	}
 	x.clock.set(parent.now)
-	o := parent.orc.clone()
+	o := parent.orc.cloneInto(x.spareOrc)
 	x.orc = o
-	c, snap := x.apply(parent.core.Clone(), o, mv, parent.snap)
+	c, snap := x.apply(parent.core.CloneInto(x.spareCore), o, mv, parent.snap)
+	x.spareCore, x.spareOrc = nil, nil
 	x.settle(c, o)
 	if err := o.firstErr(); err != nil {
 		return x.counterexample(i, []move{mv}, err)
@@ -1054,6 +1061,7 @@ func (x *explorer) try(i int32, mv move) *Counterexample {
 	k := x.keyOf(c, o)
 	if j, ok := x.index[string(k)]; ok {
 		x.edges = append(x.edges, graphEdge{from: i, to: j, via: x.id(mv)})
+		x.spareCore, x.spareOrc = c, o
 		return nil
 	}
 	j := x.add(i, mv, c, o, snap, k)

@@ -235,10 +235,17 @@ func (o *Oracle) Fail(p Property, format string, args ...any) {
 }
 
 // clone copies the Oracle for a branch of Check.
-func (o *Oracle) clone() *Oracle {
-	c := &Oracle{j: o.j, now: o.now, sim: o.sim, quiet: o.quiet, st: o.st, typed: o.typed, phones: o.phones}
-	c.st.expect = nil // a settled run expects nothing
-	return c
+func (o *Oracle) clone() *Oracle { return o.cloneInto(nil) }
+
+// cloneInto is clone into dst, an Oracle no one uses any more (nil: a new
+// one).
+func (o *Oracle) cloneInto(dst *Oracle) *Oracle {
+	if dst == nil {
+		dst = new(Oracle)
+	}
+	*dst = Oracle{j: o.j, now: o.now, sim: o.sim, quiet: o.quiet, st: o.st, typed: o.typed, phones: o.phones}
+	dst.st.expect = nil // a settled run expects nothing
+	return dst
 }
 
 func (o *Oracle) violate(p Property, format string, args ...any) {

@@ -46,20 +46,28 @@ func (c *Core) Run() Run { return c.run.Clone() }
 // Clone copies the core for a branch of a checker: nothing the copy does
 // changes the original. The copy shares the observers, which SetObservers
 // replaces rather than changes.
-func (c *Core) Clone() *Core {
-	cp := *c
-	if n := len(c.typed); n > 0 && n <= len(c.typedHere) && &c.typed[0] == &c.typedHere[0] {
-		cp.typed = cp.typedHere[:n] // its own copy: no clone keeps its parent alive
-	} else {
-		cp.typed = c.typed[:n:n]
+func (c *Core) Clone() *Core { return c.CloneInto(nil) }
+
+// CloneInto is Clone into dst, a core no one uses any more, so that a
+// checker that drops most of its branches allocates none for them; a nil
+// dst is a new core.
+func (c *Core) CloneInto(dst *Core) *Core {
+	if dst == nil {
+		dst = new(Core)
 	}
-	cp.run = c.run.Clone()
-	cp.ahead = nil
+	*dst = *c
+	if n := len(c.typed); n > 0 && n <= len(c.typedHere) && &c.typed[0] == &c.typedHere[0] {
+		dst.typed = dst.typedHere[:n] // its own copy: no clone keeps its parent alive
+	} else {
+		dst.typed = c.typed[:n:n]
+	}
+	dst.run = c.run.Clone()
+	dst.ahead = nil
 	for _, a := range c.ahead {
 		x := *a
-		cp.ahead = append(cp.ahead, &x)
+		dst.ahead = append(dst.ahead, &x)
 	}
-	return &cp
+	return dst
 }
 
 // SetObservers replaces the core's observers.
