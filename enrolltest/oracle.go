@@ -235,10 +235,8 @@ func (o *Oracle) Fail(p Property, format string, args ...any) {
 }
 
 // clone copies the Oracle for a branch of Check.
-func (o *Oracle) clone() *Oracle { return o.cloneInto(nil) }
-
-// cloneInto is clone into dst, an Oracle no one uses any more (nil: a new
-// one).
+// cloneInto copies the Oracle for a branch of the check into dst, an Oracle
+// no one uses any more (nil: a new one).
 func (o *Oracle) cloneInto(dst *Oracle) *Oracle {
 	if dst == nil {
 		dst = new(Oracle)
