@@ -19,6 +19,9 @@ func TestSecretIn(t *testing.T) {
 		{`{"\u0034\u00315263":1}`, "/key"},
 		{`{"phone":"0613572468"}`, ""},
 		{`{"phone":"1357"}`, "/phone"},
+		{`{"run":"xK1357_q9","seq":3}`, ""}, // a random run id may hold a secret's digits
+		{`{"run":"1357"}`, "/run"},
+		{`{"a":{"run":"xK1357_q9"}}`, "/a/run"},
 		{`{"state":"awaiting_pin","n":1357}`, ""},
 		{`{"state":"awaiting_pin"}`, ""},
 		{`{"state":`, "(not JSON)"},

@@ -207,7 +207,8 @@ func Bound(flow enrollfsm.Flow, limits enrollfsm.Limits) (int, error) {
 }
 
 // SecretIn returns the JSON path of a string of data that holds a secret,
-// or "". The phone numbers of the run, which a snapshot keeps, may hold a
+// or "". The phone numbers of the run, which a snapshot keeps, and a
+// snapshot's run id (random letters and digits under "run") may hold a
 // secret's digits: only one equal to a secret counts.
 func SecretIn(data []byte, secrets []string, phones ...string) string {
 	if !mayHoldAny(data, secrets) {
@@ -219,6 +220,11 @@ func SecretIn(data []byte, secrets []string, phones ...string) string {
 	var doc any
 	if json.Unmarshal(data, &doc) != nil {
 		return "(not JSON)"
+	}
+	if m, ok := doc.(map[string]any); ok {
+		if id, ok := m["run"].(string); ok {
+			phones = append(slices.Clip(phones), id)
+		}
 	}
 	var walk func(v any, at string) string
 	walk = func(v any, at string) string {
