@@ -127,70 +127,29 @@ func blockStatus(result map[string]any) string {
 // most once. A loop of calls with no prompt is an error: it would run
 // without end.
 func modelBound(m *model, limits enrollfsm.Limits) (int, error) {
-	type key struct {
-		s        enrollfsm.State
-		removals int
-		doubt    bool
-	}
 	out := map[enrollfsm.State][]edge{}
 	for e := range m.next {
 		out[e.src] = append(out[e.src], e)
 	}
-	memo := map[key]int{}
-	onPath := map[key]bool{}
-	var longest func(s enrollfsm.State, removals int, doubt bool) (int, error)
-	longest = func(s enrollfsm.State, removals int, doubt bool) (int, error) {
-		id, calling := callOf[s]
-		if !calling {
-			return 0, nil
-		}
-		k := key{s, removals, doubt}
-		if n, ok := memo[k]; ok {
-			return n, nil
-		}
-		if onPath[k] {
-			return 0, fmt.Errorf("enrolltest: the contract's %s has a loop of calls through %s with no prompt", m.flow, s)
-		}
-		onPath[k] = true
-		defer delete(onPath, k)
-		best := 0
-		for _, e := range out[s] {
-			dst := m.next[e]
-			left, doubtLeft := removals, doubt
-			switch {
-			case dst == s:
-				continue
-			case e.ev == "removal_authorised" && removals == 0:
-				continue
-			case e.ev == "removal_authorised":
-				left--
-			case e.ev == "device_maybe_enrolled" && !doubt:
-				continue
-			case e.ev == "device_maybe_enrolled":
-				doubtLeft = false
+	g := callGraph{
+		name:     "the contract's " + string(m.flow),
+		removal:  "removal_authorised",
+		maybe:    "device_maybe_enrolled",
+		attempts: limits.ReadAttempts,
+		call: func(s enrollfsm.State) (bool, bool) {
+			id, calling := callOf[s]
+			return calling, calling && calls[id].read
+		},
+		out: func(s enrollfsm.State, visit func(ev enrollfsm.Event, dst enrollfsm.State)) {
+			for _, e := range out[s] {
+				visit(e.ev, m.next[e])
 			}
-			n, err := longest(dst, left, doubtLeft)
-			if err != nil {
-				return 0, err
-			}
-			best = max(best, n)
-		}
-		weight := 1
-		if calls[id].read {
-			weight = limits.ReadAttempts
-		}
-		memo[k] = weight + best
-		return weight + best, nil
+		},
 	}
-	bound := 0
 	for s := range m.states {
-		n, err := longest(s, limits.Removals, true)
-		if err != nil {
-			return 0, err
-		}
-		bound = max(bound, n)
+		g.states = append(g.states, s)
 	}
-	return bound, nil
+	return g.longest(limits.Removals)
 }
 
 // Bound returns the most calls a run of flow can make between two waits
