@@ -90,9 +90,7 @@ func TestPlace_GrowsWithEverySnapshotAndCall(t *testing.T) {
 // 12 step-8 calls went out while the count stayed at 2.
 // Reference: docs/contract.md §4 "the restore counts that answer as a wrong attempt".
 func TestRestore_ALostReplyPlusARestoreIsNoFreeGuess(t *testing.T) {
-	e, clock := atEnrollmentCode(t)
-	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
-	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("2424"), Reply: pims.Success("t5", map[string]any{"status": "AlreadyEnrolled"})}))
+	e, clock := atPIN(t)
 	step8s := 0
 	for round := 0; round < 20; round++ {
 		p := e.Next()
@@ -124,9 +122,7 @@ func TestRestore_ALostReplyPlusARestoreIsNoFreeGuess(t *testing.T) {
 // Sending the same PIN again within one engine's life is free: the retry
 // after a lost reply resends the very value.
 func TestRetry_SameEngineResendsTheSamePINForFree(t *testing.T) {
-	e, _ := atEnrollmentCode(t)
-	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
-	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("2424"), Reply: pims.Success("t5", map[string]any{"status": "AlreadyEnrolled"})}))
+	e, _ := atPIN(t)
 	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "1234")))
 	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call8("1234"), Err: errors.New("bridge down")}))
 	require.NoError(t, e.Answer(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionRetry)))
@@ -307,9 +303,7 @@ func TestEcho_SecretsTheBackendEchoesAreMasked(t *testing.T) {
 // and the snapshot taken at the prompt before is older, refused.
 // Reference: docs/contract.md §4, the bounds hold on every route.
 func TestSnapshot_DuringACallCountsItsAnswer(t *testing.T) {
-	e, clock := atEnrollmentCode(t)
-	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
-	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("2424"), Reply: pims.Success("t5", map[string]any{"status": "AlreadyEnrolled"})}))
+	e, clock := atPIN(t)
 	sent := 0
 	for round := 0; round < 20; round++ {
 		p := e.Next()

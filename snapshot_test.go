@@ -25,6 +25,16 @@ import (
 	"github.com/enrollfsm/enrollfsm/simulator"
 )
 
+// atPIN is atEnrollmentCode with code 2424 taken by step 6, which found a
+// PIN: the engine waits for it.
+func atPIN(t testing.TB, opts ...enrollfsm.Option) (*enrollfsm.Engine, *enrolltest.Clock) {
+	t.Helper()
+	e, clock := atEnrollmentCode(t, opts...)
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptEnrollmentCode, "2424")))
+	advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call6("2424"), Reply: pims.Success("t5", map[string]any{"status": "AlreadyEnrolled"})}))
+	return e, clock
+}
+
 // atEnrollmentCode is an engine waiting for the enrollment code, and its clock.
 func atEnrollmentCode(t testing.TB, opts ...enrollfsm.Option) (*enrollfsm.Engine, *enrolltest.Clock) {
 	t.Helper()
