@@ -233,63 +233,56 @@ func object(raw json.RawMessage, known []string) (map[string]json.RawMessage, er
 }
 
 func decodeAnswer(raw json.RawMessage, a *Answer) error {
-	m, err := object(raw, answerKeys)
+	return decodeFields(raw, answerKeys, func(k string, v json.RawMessage) error {
+		switch k {
+		case "prompt":
+			return decode(v, &a.Prompt)
+		case "value":
+			a.Value = new(string)
+			return decode(v, a.Value)
+		case "action":
+			return decode(v, &a.Action)
+		case "wait":
+			return decode(v, &a.Wait)
+		}
+		return nil
+	})
+}
+
+// decodeFields decodes raw, an object of known keys only, giving set each key
+// present, in the order of known.
+func decodeFields(raw json.RawMessage, known []string, set func(k string, v json.RawMessage) error) error {
+	m, err := object(raw, known)
 	if err != nil {
 		return err
 	}
-	for _, k := range answerKeys {
-		v, ok := m[k]
-		if !ok {
-			continue
-		}
-		var err error
-		switch k {
-		case "prompt":
-			err = decode(v, &a.Prompt)
-		case "value":
-			a.Value = new(string)
-			err = decode(v, a.Value)
-		case "action":
-			err = decode(v, &a.Action)
-		case "wait":
-			err = decode(v, &a.Wait)
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", k, err)
+	for _, k := range known {
+		if v, ok := m[k]; ok {
+			if err := set(k, v); err != nil {
+				return fmt.Errorf("%s: %w", k, err)
+			}
 		}
 	}
 	return nil
 }
 
 func decodeExchange(raw json.RawMessage, x *Exchange) error {
-	m, err := object(raw, exchangeKeys)
-	if err != nil {
-		return err
-	}
-	for _, k := range exchangeKeys {
-		v, ok := m[k]
-		if !ok {
-			continue
-		}
-		var err error
+	return decodeFields(raw, exchangeKeys, func(k string, v json.RawMessage) error {
 		switch k {
 		case "op":
-			err = decode(v, &x.Op)
+			return decode(v, &x.Op)
 		case "api":
-			err = decode(v, &x.API)
+			return decode(v, &x.API)
 		case "params":
-			err = decode(v, &x.Params)
+			return decode(v, &x.Params)
 		case "reply":
 			// Any JSON, null included: the engine reads what it can.
 			x.Reply = slices.Clone(v)
 		case "bridgeError":
-			err = decode(v, &x.BridgeError)
+			return decode(v, &x.BridgeError)
 		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", k, err)
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // UnmarshalJSON reads an object of strings, keeping its order.
