@@ -59,8 +59,8 @@ type Core struct {
 // New returns the core of a run of flow that has begun: its first call is
 // pending.
 func New(flow enrollment.Flow, cfg Config) (*Core, error) {
-	c := new(Core)
-	if err := c.Start(flow, cfg); err != nil {
+	c := &Core{cfg: cfg}
+	if err := c.Begin(flow); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -69,12 +69,6 @@ func New(flow enrollment.Flow, cfg Config) (*Core, error) {
 // Config is the core's own configuration, for options to write in place
 // before Begin takes it.
 func (c *Core) Config() *Config { return &c.cfg }
-
-// Start makes c, a zero Core, the core of a run of flow that has begun.
-func (c *Core) Start(flow enrollment.Flow, cfg Config) error {
-	c.cfg = cfg
-	return c.Begin(flow)
-}
 
 // Begin makes c, a zero Core but for its Config, the core of a run of flow
 // that has begun. Its fields are set one by one: copying a whole Core over
