@@ -43,22 +43,22 @@ type withCore struct {
 
 // configure allocates the engine and its core, and applies opts to the
 // core's own settings: a config of their own would escape to the heap.
-func configure(opts []Option) (*withCore, *core.Config, error) {
+func configure(opts []Option) (*withCore, error) {
 	ec := &withCore{}
 	ec.e.c = &ec.c
 	cfg := ec.c.Config()
 	*cfg = core.Defaults()
 	for _, o := range opts {
 		if err := o(cfg); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	return ec, cfg, nil
+	return ec, nil
 }
 
 // New returns an engine for flow that has begun: its first call is pending.
 func New(flow Flow, opts ...Option) (*Engine, error) {
-	ec, _, err := configure(opts)
+	ec, err := configure(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -98,11 +98,11 @@ const MaxSnapshotSize = core.MaxSnapshotSize
 // guess. So the engine a Restore returns may wait at another prompt than the
 // one saved, or have ended.
 func Restore(data []byte, opts ...Option) (*Engine, error) {
-	ec, cfg, err := configure(opts)
+	ec, err := configure(opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := ec.c.Restore(data, *cfg); err != nil {
+	if err := ec.c.Restore(data, *ec.c.Config()); err != nil {
 		return nil, err
 	}
 	return &ec.e, nil
