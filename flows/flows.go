@@ -84,7 +84,10 @@ type State struct {
 	// texted to, shown with the prompt. NoCode elsewhere.
 	Code   CodeSlot
 	SentTo Phone
-	Edges  []Edge
+	// Edges of a compiled table are in the order of the Definition's rows
+	// leaving the state, one per event: fsm.Machine.Move's row indexes
+	// them.
+	Edges []Edge
 	// Resumes: a waiting state whose retry re-enters the kept call (the
 	// interruption); Verifies: a calling state that checks call 1 before
 	// an enrollment call whose outcome is unknown is sent again.
@@ -293,7 +296,9 @@ func Compile(spec Spec) (*Table, error) {
 		return nil, err
 	}
 	var rows []fsm.Row
-	for _, s := range t.Spec.States {
+	for i := range t.Spec.States {
+		s := &t.Spec.States[i]
+		s.Edges = once(s.Edges)
 		for _, e := range s.Edges {
 			r := fsm.Row{Event: e.Event, Src: s.Name, Dst: e.Dst}
 			rows = append(rows, r)
@@ -324,6 +329,23 @@ func Compile(spec Spec) (*Table, error) {
 		}
 	}
 	return t, nil
+}
+
+// once drops an edge an earlier one repeats (its event and destination),
+// as Define keeps a repeated row once; an event with two destinations is
+// kept, for Define to refuse.
+func once(edges []Edge) []Edge {
+	out := edges[:0]
+	for _, e := range edges {
+		seen := false
+		for _, o := range out {
+			seen = seen || o.Event == e.Event && o.Dst == e.Dst
+		}
+		if !seen {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // addLostAnswers adds answers_lost_<call> from interrupted (and from

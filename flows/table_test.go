@@ -10,6 +10,7 @@ import (
 	"github.com/enrollfsm/enrollfsm/flows"
 	"github.com/enrollfsm/enrollfsm/flows/full"
 	"github.com/enrollfsm/enrollfsm/flows/shortcut"
+	"github.com/enrollfsm/enrollfsm/fsm"
 )
 
 // A state looked up by name and by a machine's index is the same
@@ -52,4 +53,41 @@ func TestTable_LookupsAgree(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []enrollment.Action{enrollment.ActionCancel}, full.Table.Actions(enrollment.AwaitingPhoneNumber))
+}
+
+// The edge a move took is the state's edge at the row Move returns: the
+// engine reads it there, without looking the event up again. A repeated
+// edge is kept once, as Define keeps its row.
+func TestTable_MoveNamesTheEdgeTaken(t *testing.T) {
+	for _, name := range sortedFlows() {
+		table := tables[name]
+		for _, st := range table.Spec.States {
+			for k, e := range st.Edges {
+				m, err := table.Def.NewMachineAt(st.Name)
+				if st.Name == enrollment.Start {
+					m = table.Def.NewMachine()
+				}
+				require.NoError(t, err)
+				row, err := m.Move(e.Event)
+				require.NoError(t, err, "%s: %s from %s", name, e.Event, st.Name)
+				assert.Equal(t, k, row, "%s: %s from %s", name, e.Event, st.Name)
+				assert.Equal(t, e.Dst, m.Current(), "%s: %s from %s", name, e.Event, st.Name)
+			}
+		}
+	}
+	twice := flows.On(enrollment.CancelRequested, enrollment.Cancelled)
+	table, err := flows.Compile(flows.Spec{About: flows.About{Name: "twice"}, States: []flows.State{
+		flows.Begin("asking"),
+		flows.Wait("asking", enrollment.PromptPhoneNumber, twice, twice),
+		flows.End(enrollment.Cancelled),
+	}})
+	require.NoError(t, err)
+	st, _ := table.State("asking")
+	assert.Len(t, st.Edges, 1)
+	_, err = flows.Compile(flows.Spec{About: flows.About{Name: "two ways"}, States: []flows.State{
+		flows.Begin("asking"),
+		flows.Wait("asking", enrollment.PromptPhoneNumber, twice, flows.On(enrollment.CancelRequested, enrollment.Failed)),
+		flows.End(enrollment.Cancelled), flows.End(enrollment.Failed),
+	}})
+	assert.ErrorIs(t, err, fsm.ErrInvalidTable, "an event with two destinations is still refused")
 }

@@ -152,12 +152,21 @@ func (d *Definition) Index(s State) (int, bool) {
 
 // target returns the index of where ev leads from state index src.
 func (d *Definition) target(src int, ev Event) (int, bool) {
-	for _, e := range d.out[src] {
-		if e.ev == ev {
-			return e.dst, true
-		}
+	if k := d.row(src, ev); k >= 0 {
+		return d.out[src][k].dst, true
 	}
 	return -1, false
+}
+
+// row returns the place of ev's row among those leaving state index src,
+// -1 if none.
+func (d *Definition) row(src int, ev Event) int {
+	for k := range d.out[src] {
+		if d.out[src][k].ev == ev {
+			return k
+		}
+	}
+	return -1
 }
 
 // MustDefine is Define for tables declared as package variables; it panics on
@@ -273,8 +282,22 @@ func (m *Machine) Can(ev Event) bool {
 // success. An event the current state does not allow returns a
 // *TransitionError and leaves the machine where it was.
 func (m *Machine) Fire(ev Event) (State, error) {
+	if _, err := m.Move(ev); err != nil {
+		if m == nil || m.def == nil {
+			return "", err
+		}
+		return m.def.states[m.idx], err
+	}
+	return m.def.states[m.idx], nil
+}
+
+// Move is Fire that returns which row it took: its place among the rows
+// leaving the state the machine left, in the order Define was given them.
+// A table that declares its edges in that order finds the edge taken there
+// without looking the event up again.
+func (m *Machine) Move(ev Event) (int, error) {
 	if m == nil || m.def == nil {
-		return "", &TransitionError{Event: ev}
+		return -1, &TransitionError{Event: ev}
 	}
 	d, idx := m.def, m.idx
 	p := d.spare.Swap(nil)
@@ -287,7 +310,7 @@ func (m *Machine) Fire(ev Event) (State, error) {
 	// No callbacks are registered, so no context reaches user code; a
 	// cancelled context would make looplab skip the transition.
 	err := p.f.Event(context.Background(), string(ev))
-	at := idx // where looplab leaves a machine that did not move
+	at, row := idx, -1 // where looplab leaves a machine that did not move
 	switch e := err.(type) {
 	case nil:
 	case looplab.NoTransitionError: // a self-loop
@@ -302,8 +325,10 @@ func (m *Machine) Fire(ev Event) (State, error) {
 	if err == nil {
 		// looplab made the move its events allow: they are the table's
 		// rows, so the row gives the new state without asking looplab.
-		if dst, ok := d.target(idx, ev); ok {
-			m.idx, at = dst, dst
+		if k := d.row(idx, ev); k >= 0 {
+			row = k
+			m.idx = d.out[idx][k].dst
+			at = m.idx
 		} else { // not a row, yet looplab moved: unreachable
 			err, at = &TransitionError{Event: ev, State: d.states[idx]}, -1
 		}
@@ -312,5 +337,5 @@ func (m *Machine) Fire(ev Event) (State, error) {
 	if !d.spare.CompareAndSwap(nil, p) {
 		d.pool.Put(p)
 	}
-	return d.states[m.idx], err
+	return row, err
 }
