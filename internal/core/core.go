@@ -203,43 +203,6 @@ func (c *Core) promptError(st *flows.State) error {
 	return pe
 }
 
-// Deliver takes the reply to call id; took is how long it took.
-func (c *Core) Deliver(id uint64, msg *pims.Message, callErr error, took time.Duration) error {
-	st := c.state()
-	if st.Kind != flows.Calling || id != c.call.ID {
-		if a := c.aheadCall(id); a != nil {
-			clean, cleanErr := c.scrub(msg, callErr)
-			a.msg, a.err = *clean, cleanErr
-			a.done = true
-			c.record(&a.call, a.state, a.step, &a.msg, a.err, took)
-			return nil
-		}
-		return fmt.Errorf("%w: %d", pimserr.ErrNoCall, id)
-	}
-	clean, cleanErr := c.scrub(msg, callErr)
-	c.record(&c.call, st.Name, st.Step, clean, cleanErr, took)
-	c.interpret(st, clean, cleanErr)
-	return nil
-}
-
-// NotMade takes the news that call id never reached the backend (the host's
-// context ended first): nothing happened, so nothing is counted, and the run
-// is interrupted.
-func (c *Core) NotMade(id uint64, cause error) error {
-	st := c.state()
-	if st.Kind != flows.Calling || id != c.call.ID {
-		if a := c.aheadCall(id); a != nil {
-			a.msg, a.err, a.done = pims.Message{}, cause, true
-			return nil
-		}
-		return fmt.Errorf("%w: %d", pimserr.ErrNoCall, id)
-	}
-	d := steps.Decision{Event: enrollment.CallInterrupted, NotMade: true,
-		Err: &pimserr.StepError{Step: st.Step.ID, Op: string(st.Step.Op), API: st.Step.API, Err: cause}}
-	c.take(d.Event, &d)
-	return nil
-}
-
 // interpret asks the calling state's step what its reply means, keeps the
 // facts of the decision, and takes the edge of its event.
 func (c *Core) interpret(st *flows.State, msg *pims.Message, callErr error) {
@@ -318,7 +281,8 @@ func (c *Core) fail(f pimserr.Failure, cause error) {
 // a bug; it still fails the run, never panics.
 func (c *Core) take(ev enrollment.Event, d *steps.Decision) {
 	src := c.state()
-	if _, err := c.m.Fire(ev); err != nil {
+	row, err := c.m.Move(ev)
+	if err != nil {
 		c.fail(pimserr.FailureInternal, err)
 		if m, err := c.table.Def.NewMachineAt(enrollment.Failed); err == nil {
 			c.m = *m
@@ -328,12 +292,13 @@ func (c *Core) take(ev enrollment.Event, d *steps.Decision) {
 		return
 	}
 	dst := c.state()
-	edge, _ := src.Edge(ev)
-	if edge != nil {
-		c.fail(edge.Failure, nil)
-		c.apply(src, edge, d)
+	// The table declares a state's edges in the order of its rows.
+	edge := &src.Edges[row]
+	c.fail(edge.Failure, nil)
+	c.apply(src, edge, d)
+	if c.observed() {
+		c.observe(src.Name, dst.Name, ev)
 	}
-	c.observe(src.Name, dst.Name, ev)
 	if dst != src {
 		c.enter(edge, dst)
 	}
@@ -415,7 +380,10 @@ func (c *Core) enter(edge *flows.Edge, st *flows.State) {
 	if edge != nil {
 		ev = edge.Event
 	}
-	ahead := c.takeAhead(ev, st.Name)
+	var ahead *aheadCall
+	if len(c.ahead) > 0 { // only a run with prefetch asks calls ahead
+		ahead = c.takeAhead(ev, st.Name)
+	}
 	switch st.Kind {
 	case flows.Calling:
 		c.run.Attempt = 1
@@ -432,7 +400,9 @@ func (c *Core) enter(edge *flows.Edge, st *flows.State) {
 		if edge == nil || !flows.SetsReason(edge.Effects) {
 			c.reason = nil
 		}
-		c.settle()
+		if c.restored {
+			c.settle() // a run never restored holds every answer it asked
+		}
 	case flows.Terminal:
 		c.end(st.Name)
 	}

@@ -21,9 +21,6 @@ import (
 // first, and loses its answers only if the device turns out not to be
 // enrolled (interpret).
 func (c *Core) settle() {
-	if !c.restored {
-		return // a run never restored holds every answer it asked
-	}
 	d, ok := c.settling(c.state())
 	if !ok {
 		return
