@@ -96,9 +96,9 @@ func TestArchitecture_ReplyRoute(t *testing.T) {
 		}
 		files[r.file] = true
 	}
-	assert.Equal(t, stated(t, text, `Files crossed: \*\*(\d+)\*\*`), len(files), "the files the page counts")
-	assert.Equal(t, stated(t, text, `within one call from the host:\s+\*\*(\d+)\*\*`), climbs, "the climbs the page counts")
-	assert.Equal(t, stated(t, text, `Counted as climbs too, those would make\s+\*\*(\d+)\*\*`), entries, "the returns the page counts across calls")
+	assert.Equal(t, stated(t, text, `Files\s+crossed:\s+\*\*(\d+)\*\*`), len(files), "the files the page counts")
+	assert.Equal(t, stated(t, text, `within\s+one\s+call\s+from\s+the\s+host:\s+\*\*(\d+)\*\*`), climbs, "the climbs the page counts")
+	assert.Equal(t, stated(t, text, `Counted\s+as\s+climbs\s+too,\s+those\s+would\s+make\s+\*\*(\d+)\*\*`), entries, "the returns the page counts across calls")
 }
 
 // declared finds "Type.Method", "Func" or "Var.field" (a function literal
