@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -151,6 +152,44 @@ func TestRestore_SealedSnapshotStopsTheWrongPINReset(t *testing.T) {
 	r, err := enrollfsm.Restore(data, enrollfsm.WithSnapshotKey(sealKey), enrollfsm.WithClock(clock))
 	require.NoError(t, err)
 	assert.Equal(t, 1, r.Counters().WrongPINs)
+}
+
+// A seal of any other length or alphabet than the one written is refused
+// as a wrong seal, never read past its end.
+func TestRestore_AMalformedSealIsRefused(t *testing.T) {
+	e, clock := atPINPrompt(t, enrollfsm.WithSnapshotKey(sealKey))
+	data, err := e.Snapshot()
+	require.NoError(t, err)
+	m := regexp.MustCompile(`"seal":"([^"]*)"`).FindSubmatch(data)
+	require.NotNil(t, m)
+	good := string(m[1])
+	require.Len(t, good, 43, "a SHA-256 MAC in unpadded base64url")
+	for name, seal := range map[string]string{
+		"empty":            "",
+		"one short":        good[:42],
+		"one long":         good + "A",
+		"padded":           good + "=",
+		"a hundred long":   strings.Repeat(good, 3)[:100],
+		"not base64url":    good[:42] + "!",
+		"standard base64":  strings.NewReplacer("-", "+", "_", "/").Replace(good[:42]) + "+",
+		"another MAC":      strings.Repeat("A", 43),
+		"last bits not 0s": good[:42] + lastBits(good[42]),
+	} {
+		t.Run(name, func(t *testing.T) {
+			edited := []byte(strings.Replace(string(data), `"seal":"`+good+`"`, `"seal":"`+seal+`"`, 1))
+			_, err := enrollfsm.Restore(edited, enrollfsm.WithSnapshotKey(sealKey), enrollfsm.WithClock(clock))
+			require.ErrorIs(t, err, pimserr.ErrSnapshot)
+		})
+	}
+	_, err = enrollfsm.Restore(data, enrollfsm.WithSnapshotKey(sealKey), enrollfsm.WithClock(clock))
+	assert.NoError(t, err, "the seal as written")
+}
+
+// lastBits is c with one of the two bits base64 leaves unused after a
+// 32-byte MAC flipped: the same MAC, written otherwise.
+func lastBits(c byte) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	return string(alphabet[strings.IndexByte(alphabet, c)^1])
 }
 
 func TestWithSnapshotKey_RefusesAShortKey(t *testing.T) {

@@ -230,11 +230,21 @@ func (d *Definition) NewMachine() *Machine {
 
 // NewMachineAt returns a machine in state s, for a restored run.
 func (d *Definition) NewMachineAt(s State) (*Machine, error) {
+	m, err := d.MachineAt(s)
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// MachineAt is NewMachineAt returning the machine by value, for a holder
+// that keeps it in place without an allocation of its own.
+func (d *Definition) MachineAt(s State) (Machine, error) {
 	i, ok := d.Index(s)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s has no state %q", ErrInvalidTransition, d.name, s)
+		return Machine{}, fmt.Errorf("%w: %s has no state %q", ErrInvalidTransition, d.name, s)
 	}
-	return &Machine{def: d, idx: i}, nil
+	return Machine{def: d, idx: i}, nil
 }
 
 // Mermaid returns looplab's stateDiagram-v2 of a fresh machine, so the

@@ -81,6 +81,20 @@ const required = 1<<keyV | 1<<keyRun | 1<<keySeq | 1<<keyFlow | 1<<keyPlatform |
 
 var counterNames = [5]string{"wrongCodes", "wrongPins", "resends", "removals", "calls"}
 
+// counterPaths and codePaths name the values a restore reads, built once so
+// that reading them joins no strings.
+var counterPaths = func() (p [len(counterNames)]string) {
+	for i, n := range counterNames {
+		p[i] = "counters." + n
+	}
+	return p
+}()
+
+var codePaths = [2][3]string{
+	{keyNames[keyCertCode] + ".sent", keyNames[keyCertCode] + ".sentAt", keyNames[keyCertCode] + ".wrong"},
+	{keyNames[keyEnrollCode] + ".sent", keyNames[keyEnrollCode] + ".sentAt", keyNames[keyEnrollCode] + ".wrong"},
+}
+
 // codeKeys are the snapshot's keys of the code slots.
 var codeKeys = [flows.CodeSlots]int{flows.CertificationCode: keyCertCode, flows.EnrollmentCode: keyEnrollCode}
 
@@ -140,7 +154,7 @@ func (s *scanner) object(at string, field func(key []byte)) {
 		return
 	}
 	for s.err == "" {
-		key := s.str(at + " key")
+		key := s.strAt(at, " key")
 		if !s.expect(':', at) {
 			return
 		}
@@ -159,12 +173,16 @@ func (s *scanner) object(at string, field func(key []byte)) {
 
 // str reads a string: the bytes of the input when it has no escape, a copy
 // unescaped otherwise. Invalid UTF-8 and control characters are refused.
-func (s *scanner) str(at string) []byte {
+func (s *scanner) str(at string) []byte { return s.strAt(at, "") }
+
+// strAt is str of the value at at+suffix, which is joined only to say what
+// failed: a restore reads every key without building its path.
+func (s *scanner) strAt(at, suffix string) []byte {
 	if s.next() != '"' {
 		if s.next() == 'n' {
-			s.fail("%s is null", at)
+			s.fail("%s%s is null", at, suffix)
 		} else {
-			s.fail("%s is not a string", at)
+			s.fail("%s%s is not a string", at, suffix)
 		}
 		return nil
 	}
@@ -177,23 +195,23 @@ func (s *scanner) str(at string) []byte {
 			out := s.data[start:s.i]
 			s.i++
 			if !utf8.Valid(out) {
-				s.fail("%s is not UTF-8", at)
+				s.fail("%s%s is not UTF-8", at, suffix)
 			}
 			return out
 		case c == '\\':
-			return s.unescape(at, start)
+			return s.unescape(at, suffix, start)
 		case c < 0x20:
-			s.fail("%s has a control character", at)
+			s.fail("%s%s has a control character", at, suffix)
 			return nil
 		}
 		s.i++
 	}
-	s.fail("%s: unterminated string", at)
+	s.fail("%s%s: unterminated string", at, suffix)
 	return nil
 }
 
 // unescape reads the rest of a string that has an escape at s.i.
-func (s *scanner) unescape(at string, start int) []byte {
+func (s *scanner) unescape(at, suffix string, start int) []byte {
 	out := append([]byte(nil), s.data[start:s.i]...)
 	for s.i < len(s.data) {
 		c := s.data[s.i]
@@ -201,11 +219,11 @@ func (s *scanner) unescape(at string, start int) []byte {
 		case c == '"':
 			s.i++
 			if !utf8.Valid(out) {
-				s.fail("%s is not UTF-8", at)
+				s.fail("%s%s is not UTF-8", at, suffix)
 			}
 			return out
 		case c < 0x20:
-			s.fail("%s has a control character", at)
+			s.fail("%s%s has a control character", at, suffix)
 			return nil
 		case c != '\\':
 			out = append(out, c)
@@ -233,7 +251,7 @@ func (s *scanner) unescape(at string, start int) []byte {
 		case 'u':
 			r, ok := s.hex4()
 			if !ok {
-				s.fail("%s: bad \\u escape", at)
+				s.fail("%s%s: bad \\u escape", at, suffix)
 				return nil
 			}
 			if utf16Surrogate(r) {
@@ -243,18 +261,18 @@ func (s *scanner) unescape(at string, start int) []byte {
 					lo, ok = s.hex4()
 				}
 				if !ok || lo < 0xDC00 || lo > 0xDFFF || r > 0xDBFF {
-					s.fail("%s: bad surrogate pair", at)
+					s.fail("%s%s: bad surrogate pair", at, suffix)
 					return nil
 				}
 				r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
 			}
 			out = utf8.AppendRune(out, r)
 		default:
-			s.fail("%s: bad escape", at)
+			s.fail("%s%s: bad escape", at, suffix)
 			return nil
 		}
 	}
-	s.fail("%s: unterminated string", at)
+	s.fail("%s%s: unterminated string", at, suffix)
 	return nil
 }
 
@@ -383,7 +401,7 @@ func decode(data []byte) (doc, string) {
 							s.fail("counters.%s appears twice", name)
 						}
 						have |= 1 << i
-						d.counters[i] = s.uint("counters." + name)
+						d.counters[i] = s.uint(counterPaths[i])
 						return
 					}
 				}
@@ -393,20 +411,20 @@ func decode(data []byte) (doc, string) {
 				s.fail("counters lacks a counter")
 			}
 		case keyCertCode, keyEnrollCode:
-			c := &d.codes[flows.CertificationCode]
+			c, paths := &d.codes[flows.CertificationCode], &codePaths[0]
 			if k == keyEnrollCode {
-				c = &d.codes[flows.EnrollmentCode]
+				c, paths = &d.codes[flows.EnrollmentCode], &codePaths[1]
 			}
 			var have int
 			s.object(at, func(key []byte) {
 				i := -1
 				switch string(key) {
 				case "sent":
-					i, c.sent = 0, s.bool(at+".sent")
+					i, c.sent = 0, s.bool(paths[0])
 				case "sentAt":
-					i, c.sentAt = 1, s.uint(at+".sentAt")
+					i, c.sentAt = 1, s.uint(paths[1])
 				case "wrong":
-					i, c.wrong = 2, s.uint(at+".wrong")
+					i, c.wrong = 2, s.uint(paths[2])
 				default:
 					s.fail("%s has an unknown key %q", at, clip(string(key), 32))
 					return

@@ -108,11 +108,14 @@ func ParseSDKVersion(v string) ([3]int, error) {
 		}
 	}
 	core, _, _ := strings.Cut(strings.TrimPrefix(v, "v"), "-")
-	parts := strings.Split(core, ".")
-	if core == "" || len(parts) > 3 {
-		return bad()
-	}
-	for i, p := range parts {
+	// Part by part, not strings.Split: a restore reads one, and should not
+	// allocate for it.
+	for i, rest, more := 0, core, true; more; i++ {
+		var p string
+		p, rest, more = strings.Cut(rest, ".")
+		if i == len(out) {
+			return bad()
+		}
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 0 || len(p) > 1 && p[0] == '0' || p[0] == '+' {
 			return bad()

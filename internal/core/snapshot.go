@@ -164,11 +164,16 @@ func (c *Core) encode(e *encoder) {
 
 // seal is the HMAC of a snapshot's canonical encoding without its seal.
 func seal(key, body []byte) string {
+	sum := sealSum(key, body)
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+func sealSum(key, body []byte) (sum [sha256.Size]byte) {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte("enrollfsm snapshot\n"))
 	m.Write(body)
-	var sum [sha256.Size]byte
-	return base64.RawURLEncoding.EncodeToString(m.Sum(sum[:0]))
+	m.Sum(sum[:0])
+	return sum
 }
 
 // Restore resumes a run saved by Snapshot at a waiting state, under cfg (the
@@ -231,32 +236,48 @@ func (c *Core) build(d *doc, cfg Config) error {
 	conflict := func(what string, saved, given any) error {
 		return fmt.Errorf("%w: the snapshot's %s is %v, an option says %v", pimserr.ErrConfig, what, saved, given)
 	}
-	platform := enrollment.Platform(d.platform)
+	// The snapshot's words are taken as the engine's own strings, and its
+	// free text (the run id, the SDK version, the phone numbers) is copied
+	// into one string: a restore allocates once for all of them.
+	var platform enrollment.Platform
+	switch string(d.platform) {
+	case string(enrollment.Android):
+		platform = enrollment.Android
+	case string(enrollment.IOS):
+		platform = enrollment.IOS
+	default:
+		platform = enrollment.Platform(d.platform)
+	}
+	var buf [160]byte
+	text := string(append(append(append(append(buf[:0], d.run...), d.sdk...), d.phone...), d.trusted...))
+	run, text := text[:len(d.run)], text[len(d.run):]
+	sdk, text := text[:len(d.sdk)], text[len(d.sdk):]
+	phone, trusted := text[:len(d.phone)], text[len(d.phone):]
 	switch {
 	case cfg.PlatformSet && cfg.Platform != platform:
 		return conflict("platform", clip(string(platform), 16), cfg.Platform)
-	case cfg.SDKSet && cfg.SDK != string(d.sdk):
-		return conflict("SDK version", clip(string(d.sdk), MaxSDKVersion), cfg.SDK)
+	case cfg.SDKSet && cfg.SDK != sdk:
+		return conflict("SDK version", clip(sdk, MaxSDKVersion), cfg.SDK)
 	case cfg.AutoRemoveSet && cfg.AutoRemove != d.autoRemove:
 		return conflict("automatic removal", d.autoRemove, cfg.AutoRemove)
 	case cfg.VINSet && cfg.VIN != string(d.vin):
 		return conflict("VIN", clip(string(d.vin), 17), cfg.VIN)
 	case platform != enrollment.Android && platform != enrollment.IOS:
 		return snapErr("platform %q", clip(string(platform), 16))
-	case !enrollment.RunIDOK(string(d.run)):
+	case !enrollment.RunIDOK(run):
 		return snapErr("run id: not 1 to 32 URL-safe base64 characters")
 	}
-	v, err := ParseSDKVersion(string(d.sdk))
+	v, err := ParseSDKVersion(sdk)
 	if err != nil {
 		return snapErr("%v", err)
 	}
-	cfg.Platform, cfg.SDK, cfg.SDKVersion, cfg.AutoRemove, cfg.VIN = platform, string(d.sdk), v, d.autoRemove, ""
+	cfg.Platform, cfg.SDK, cfg.SDKVersion, cfg.AutoRemove, cfg.VIN = platform, sdk, v, d.autoRemove, ""
 	if len(d.vin) > 0 {
 		if cfg.VIN, err = steps.NormalizeVIN(string(d.vin)); err != nil || cfg.VIN != string(d.vin) {
 			return snapErr("vin: not a VIN as the engine keeps one")
 		}
 	}
-	flow := enrollment.Flow(d.flow)
+	flow := named(d.flow)
 	resolved, table, err := Resolve(flow, &cfg)
 	if err != nil {
 		return snapErr("%v", err)
@@ -264,27 +285,53 @@ func (c *Core) build(d *doc, cfg Config) error {
 	if resolved != flow {
 		return snapErr("flow %q is not a resolved flow", clip(string(flow), 32))
 	}
-	m, err := table.Def.NewMachineAt(enrollment.State(d.state))
+	st, ok := table.State(enrollment.State(d.state))
+	if !ok {
+		return snapErr("%s has no state %q", table.Name, clip(string(d.state), 32))
+	}
+	m, err := table.Def.MachineAt(st.Name)
 	if err != nil {
 		return snapErr("%s has no state %q", table.Name, clip(string(d.state), 32))
 	}
-	*c = Core{cfg: cfg, flow: resolved, table: table, m: *m, restored: true}
-	c.in = steps.Inputs{Platform: cfg.Platform, VIN: cfg.VIN, Phone: string(d.phone), Trusted: string(d.trusted)}
+	*c = Core{cfg: cfg, flow: resolved, table: table, m: m, restored: true}
+	c.in = steps.Inputs{Platform: cfg.Platform, VIN: cfg.VIN, Phone: phone, Trusted: trusted}
 	r := &c.run
-	r.ID, r.Seq = string(d.run), d.seq
+	r.ID, r.Seq = run, d.seq
 	r.Counters = enrollment.Counters{WrongCodes: int(d.counters[0]), WrongPINs: int(d.counters[1]),
 		Resends: int(d.counters[2]), Removals: int(d.counters[3]), Calls: int(d.counters[4])}
 	for slot := range d.codes {
 		dc := d.codes[slot]
 		r.Codes[slot] = Code{Sent: dc.sent, SentAt: int64(dc.sentAt), Wrong: int(dc.wrong)}
 	}
-	r.Resume, r.Unknown, r.VerifyFor = enrollment.State(d.resume), d.unknown, enrollment.State(d.verifyFor)
+	r.Resume, r.Unknown, r.VerifyFor = stateOf(table, d.resume), d.unknown, stateOf(table, d.verifyFor)
 	r.Made, r.Unsure, r.PINMayBeSet, r.AfterUnsurePIN = d.made, d.unsure, d.pinMayBeSet, d.afterUnsurePIN
 	r.Attempt, r.Failure, r.NextCall = int(d.attempt), pimserr.Failure(d.failure), d.nextCall
 	for _, w := range d.warnings {
 		r.Warnings = append(r.Warnings, Warning{Step: string(w.step), Code: pimserr.Code(w.code)})
 	}
 	return nil
+}
+
+// named is the registry's own name of flow b, or b copied if none has it.
+func named(b []byte) enrollment.Flow {
+	if string(b) == string(auto.Name) {
+		return auto.Name
+	}
+	for _, t := range registry {
+		if string(b) == t.Name {
+			return enrollment.Flow(t.Name)
+		}
+	}
+	return enrollment.Flow(b)
+}
+
+// stateOf is table's own name of state b, or b copied if it has none (for
+// the checks to refuse).
+func stateOf(table *flows.Table, b []byte) enrollment.State {
+	if st, ok := table.State(enrollment.State(b)); ok {
+		return st.Name
+	}
+	return enrollment.State(b)
 }
 
 // checkSeal verifies the seal over the canonical encoding of what was read,
@@ -296,9 +343,18 @@ func (c *Core) checkSeal(d *doc) error {
 	if len(d.seal) == 0 {
 		return snapErr("not sealed, and this engine has a snapshot key")
 	}
+	// The seal is compared as the MAC it encodes, read into an array (no
+	// string is built to compare); strictly, so that one MAC has one text.
+	var got [sha256.Size]byte
+	ok := len(d.seal) == base64.RawURLEncoding.EncodedLen(len(got))
+	if ok {
+		n, err := base64.RawURLEncoding.Strict().Decode(got[:], d.seal)
+		ok = err == nil && n == len(got)
+	}
 	e := encoder{b: make([]byte, 0, 512)}
 	c.encode(&e)
-	if !hmac.Equal(d.seal, []byte(seal(c.cfg.SealKey, e.b))) {
+	want := sealSum(c.cfg.SealKey, e.b)
+	if !ok || !hmac.Equal(got[:], want[:]) {
 		return snapErr("the seal does not match: the snapshot was changed, or sealed with another key")
 	}
 	return nil
