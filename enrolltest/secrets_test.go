@@ -22,6 +22,9 @@ func TestSecretIn(t *testing.T) {
 		{`{"run":"xK1357_q9","seq":3}`, ""}, // a random run id may hold a secret's digits
 		{`{"run":"1357"}`, "/run"},
 		{`{"a":{"run":"xK1357_q9"}}`, "/a/run"},
+		{`{"seal":"Qz1357-w_8"}`, ""}, // a seal's base64 may hold a secret's digits
+		{`{"seal":"415263"}`, "/seal"},
+		{`{"run":"xK1357_q9","seal":"Qz1357-w_8","pin":"1357"}`, "/pin"},
 		{`{"state":"awaiting_pin","n":1357}`, ""},
 		{`{"state":"awaiting_pin"}`, ""},
 		{`{"state":`, "(not JSON)"},

@@ -166,9 +166,10 @@ func Bound(flow enrollfsm.Flow, limits enrollfsm.Limits) (int, error) {
 }
 
 // SecretIn returns the JSON path of a string of data that holds a secret,
-// or "". The phone numbers of the run, which a snapshot keeps, and a
-// snapshot's run id (random letters and digits under "run") may hold a
-// secret's digits: only one equal to a secret counts.
+// or "". The phone numbers of the run, which a snapshot keeps, a snapshot's
+// run id (random letters and digits under "run") and its seal (a MAC in
+// base64url under "seal") may hold a secret's digits: only one equal to a
+// secret counts.
 func SecretIn(data []byte, secrets []string, phones ...string) string {
 	if !mayHoldAny(data, secrets) {
 		if !json.Valid(data) {
@@ -181,8 +182,10 @@ func SecretIn(data []byte, secrets []string, phones ...string) string {
 		return "(not JSON)"
 	}
 	if m, ok := doc.(map[string]any); ok {
-		if id, ok := m["run"].(string); ok {
-			phones = append(slices.Clip(phones), id)
+		for _, k := range []string{"run", "seal"} {
+			if v, ok := m[k].(string); ok {
+				phones = append(slices.Clip(phones), v)
+			}
 		}
 	}
 	var walk func(v any, at string) string
