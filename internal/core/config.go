@@ -96,7 +96,7 @@ const MaxSDKVersion = 32
 func ParseSDKVersion(v string) ([3]int, error) {
 	var out [3]int
 	bad := func() ([3]int, error) {
-		return out, fmt.Errorf("%w: SDK version %q (want major.minor.patch, at most %d characters)", pimserr.ErrConfig, clip(v, MaxSDKVersion), MaxSDKVersion)
+		return [3]int{}, fmt.Errorf("%w: SDK version %q (want major.minor.patch, at most %d characters)", pimserr.ErrConfig, clip(v, MaxSDKVersion), MaxSDKVersion)
 	}
 	if len(v) == 0 || len(v) > MaxSDKVersion {
 		return bad()

@@ -292,8 +292,14 @@ func (c *Core) take(ev enrollment.Event, d *steps.Decision) {
 		return
 	}
 	dst := c.state()
-	// The table declares a state's edges in the order of its rows.
-	edge := &src.Edges[row]
+	// A compiled table declares a state's edges in the order of its rows;
+	// one a host changed since is looked up instead.
+	var edge *flows.Edge
+	if row < len(src.Edges) && src.Edges[row].Event == ev {
+		edge = &src.Edges[row]
+	} else if edge, _ = src.Edge(ev); edge == nil {
+		edge = &flows.Edge{Event: ev, Dst: dst.Name}
+	}
 	c.fail(edge.Failure, nil)
 	c.apply(src, edge, d)
 	if c.observed() {
