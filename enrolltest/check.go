@@ -563,6 +563,8 @@ type explorer struct {
 	keep    bool
 	// seen counts the expansions of each calling state.
 	seen map[enrollfsm.State]int
+	// moveBuf holds the moves of the node being expanded.
+	moveBuf []move
 	// from and via are the state and the move being tried; want, if set, is
 	// an edge to find (ScenarioTaking), found where a plain path takes it.
 	from  int32
@@ -785,7 +787,10 @@ func (x *explorer) keyOf(c *core.Core, o *Oracle) []byte {
 func (x *explorer) moves(n *node) []move {
 	var p enrollfsm.Pending
 	n.core.Next(&p)
-	var out []move
+	// One buffer for every node: expand is done with a node's moves
+	// before it asks the next node's.
+	out := x.moveBuf[:0]
+	defer func() { x.moveBuf = out[:0] }()
 	switch p.Kind {
 	case enrollfsm.PendingCall:
 		// A path warns (2316) at one step at most, as often as that step
@@ -1252,10 +1257,28 @@ type runGraph struct {
 }
 
 func (x *explorer) runGraph() *runGraph {
-	g := &runGraph{out: make([][]int, len(x.nodes))}
-	for _, e := range x.edges {
+	kept := func(e graphEdge) bool {
 		mv := x.mv(e.via)
-		if e.from != e.to && mv.kind != moveRestore && mv.kind != moveWait && mv.action != enrollfsm.ActionRetry {
+		return e.from != e.to && mv.kind != moveRestore && mv.kind != moveWait && mv.action != enrollfsm.ActionRetry
+	}
+	// Counted first, so that every state's edges are a window of one
+	// array: the full table has some 800,000 edges.
+	start := make([]int, len(x.nodes)+1)
+	for _, e := range x.edges {
+		if kept(e) {
+			start[e.from+1]++
+		}
+	}
+	for v := 1; v < len(start); v++ {
+		start[v] += start[v-1]
+	}
+	flat := make([]int, start[len(x.nodes)])
+	g := &runGraph{out: make([][]int, len(x.nodes)), edges: make([]graphEdge, 0, len(flat))}
+	for v := range g.out {
+		g.out[v] = flat[start[v]:start[v]:start[v+1]]
+	}
+	for _, e := range x.edges {
+		if kept(e) {
 			g.out[e.from] = append(g.out[e.from], len(g.edges))
 			g.edges = append(g.edges, e)
 		}
