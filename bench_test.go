@@ -86,6 +86,12 @@ var shortcutRun = benchRun{
 // playBench drives one whole run through the synchronous core (New, Next,
 // Deliver, Answer) and returns its outcome.
 func playBench(tb testing.TB, r benchRun, opts ...enrollfsm.Option) enrollfsm.Outcome {
+	out, _ := playEngine(tb, r, opts...).Outcome()
+	return out
+}
+
+// playEngine is playBench returning the engine, ended.
+func playEngine(tb testing.TB, r benchRun, opts ...enrollfsm.Option) *enrollfsm.Engine {
 	e, err := enrollfsm.New(r.flow, opts...)
 	if err != nil {
 		tb.Fatal(err)
@@ -106,8 +112,7 @@ func playBench(tb testing.TB, r benchRun, opts ...enrollfsm.Option) enrollfsm.Ou
 			}
 			a++
 		case enrollfsm.PendingNone:
-			out, _ := e.Outcome()
-			return out
+			return e
 		}
 	}
 }

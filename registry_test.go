@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enrollfsm/enrollfsm"
+	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
+	"github.com/enrollfsm/enrollfsm/flows"
+	"github.com/enrollfsm/enrollfsm/flows/full"
 )
 
 // One registry: every flow New accepts is listed and described, and every
@@ -55,6 +59,40 @@ func TestTables_AreCopies(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "1", e.Next().Call.Step)
 	assert.NotEmpty(t, enrollfsm.Tables()[enrollfsm.FlowFull].Spec.States[1].Edges)
+}
+
+// The compiled tables are package variables a host can reach: one whose
+// edges a host reordered or emptied changes no engine, which runs on its
+// own copies. A whole run takes the same transitions to the same end, and
+// counts the same.
+func TestTables_TheExportedTablesReachNoEngine(t *testing.T) {
+	run := func() ([]enrollment.Event, enrollfsm.Counters) {
+		return sequence(t, fullRun), playEngine(t, fullRun).Counters()
+	}
+	want, wantCounts := run()
+	states := full.Table.Spec.States
+	saved := make([][]flows.Edge, len(states))
+	for i := range states {
+		saved[i] = states[i].Edges
+	}
+	defer func() {
+		for i := range states {
+			states[i].Edges = saved[i]
+		}
+	}()
+	for i := range states {
+		states[i].Edges = slices.Clone(saved[i])
+		slices.Reverse(states[i].Edges)
+	}
+	seq, counts := run()
+	assert.Equal(t, want, seq, "reordered")
+	assert.Equal(t, wantCounts, counts, "reordered")
+	for i := range states {
+		states[i].Edges = nil
+	}
+	seq, counts = run()
+	assert.Equal(t, want, seq, "emptied")
+	assert.Equal(t, wantCounts, counts, "emptied")
 }
 
 // The engine knows no state or event of any flow: the tables say where each

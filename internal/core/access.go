@@ -44,8 +44,8 @@ func (c *Core) Settings() enrollment.Settings {
 func (c *Core) Run() Run { return c.run.Clone() }
 
 // Clone copies the core for a branch of a checker: nothing the copy does
-// changes the original. The copy shares the observers, which SetObservers
-// replaces rather than changes.
+// changes the original. The copy shares the observers, fixed when the core
+// was made.
 func (c *Core) Clone() *Core { return c.CloneInto(nil) }
 
 // CloneInto is Clone into dst, a core no one uses any more, so that a
@@ -69,9 +69,6 @@ func (c *Core) CloneInto(dst *Core) *Core {
 	}
 	return dst
 }
-
-// SetObservers replaces the core's observers.
-func (c *Core) SetObservers(o ...enrollment.Observer) { c.cfg.Observers = o }
 
 // Held reports which answers the core holds, by prompt: a checker's state
 // key tells runs apart by what they hold, not by the values.

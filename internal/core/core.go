@@ -292,14 +292,9 @@ func (c *Core) take(ev enrollment.Event, d *steps.Decision) {
 		return
 	}
 	dst := c.state()
-	// A compiled table declares a state's edges in the order of its rows;
-	// one a host changed since is looked up instead.
-	var edge *flows.Edge
-	if row < len(src.Edges) && src.Edges[row].Event == ev {
-		edge = &src.Edges[row]
-	} else if edge, _ = src.Edge(ev); edge == nil {
-		edge = &flows.Edge{Event: ev, Dst: dst.Name}
-	}
+	// The registry's tables are compiled and the engine's alone, so a
+	// state's edges are in the order of its rows.
+	edge := &src.Edges[row]
 	c.fail(edge.Failure, nil)
 	c.apply(src, edge, d)
 	if c.observed() {

@@ -13,8 +13,16 @@ import (
 
 // registry is every flow with a table, as each declares itself
 // (flows.About): the enrollments, then the account operations in the
-// tutorial's order. auto is a choice among them, not a table.
-var registry = append([]*flows.Table{full.Table, shortcut.Table}, account.Operations...)
+// tutorial's order. auto is a choice among them, not a table. Each is the
+// engine's own copy: the tables are package variables a host can reach, and
+// nothing it does to one reaches a running engine.
+var registry = func() []*flows.Table {
+	var out []*flows.Table
+	for _, t := range append([]*flows.Table{full.Table, shortcut.Table}, account.Operations...) {
+		out = append(out, t.Clone())
+	}
+	return out
+}()
 
 // auto picks, of its enrollment flows (oldest first), the newest the SDK
 // version has.
