@@ -91,16 +91,8 @@ func TestPlace_GrowsWithEverySnapshotAndCall(t *testing.T) {
 // Reference: docs/contract.md §4 "the restore counts that answer as a wrong attempt".
 func TestRestore_ALostReplyPlusARestoreIsNoFreeGuess(t *testing.T) {
 	e, clock := atPIN(t)
-	step8s := 0
-	for round := 0; round < 20; round++ {
-		p := e.Next()
-		if p.Kind == enrollfsm.PendingNone {
-			break
-		}
-		require.Equal(t, enrollfsm.PromptPIN, p.Prompt, "round %d", round)
-		pin := fmt.Sprintf("%04d", 1000+round)
+	e, step8s := untilThePINsRunOut(t, e, func(e *enrollfsm.Engine, pin string) *enrollfsm.Engine {
 		require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptPIN, pin)))
-		step8s++
 		// step 8's reply never comes
 		advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call8(pin), Err: errors.New("bridge down")}))
 		require.Equal(t, enrollment.Interrupted, e.State())
@@ -108,15 +100,34 @@ func TestRestore_ALostReplyPlusARestoreIsNoFreeGuess(t *testing.T) {
 		require.NoError(t, err)
 		e, err = enrollfsm.Restore(data, enrollfsm.WithClock(clock))
 		require.NoError(t, err)
-		// call 1 checks first, since step 8 may have enrolled the device
-		require.NoError(t, e.Answer(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionRetry)))
-		advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call1, Reply: pims.Success("t", map[string]any{"isDeviceActivated": false})}))
-	}
+		return e
+	})
 	out, over := e.Outcome()
 	require.True(t, over)
 	assert.Equal(t, pimserr.FailureTooManyAttempts, out.Failure)
 	assert.Equal(t, 5, step8s, "as many PINs reached the backend as the limit allows")
 	assert.Equal(t, 5, e.Counters().WrongPINs)
+}
+
+// untilThePINsRunOut answers the PIN prompt with a new PIN each round
+// until the run ends, and returns the engine that ended and the rounds.
+// round answers the prompt with pin and returns the engine restored after
+// the call; its retry checks call 1 first (step 8 may have enrolled the
+// device), which finds the device not enrolled.
+func untilThePINsRunOut(t *testing.T, e *enrollfsm.Engine, round func(e *enrollfsm.Engine, pin string) *enrollfsm.Engine) (*enrollfsm.Engine, int) {
+	t.Helper()
+	for n := 0; n < 20; n++ {
+		p := e.Next()
+		if p.Kind == enrollfsm.PendingNone {
+			return e, n
+		}
+		require.Equal(t, enrollfsm.PromptPIN, p.Prompt, "round %d", n)
+		e = round(e, fmt.Sprintf("%04d", 1000+n))
+		require.NoError(t, e.Answer(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionRetry)))
+		advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call1, Reply: pims.Success("t", map[string]any{"isDeviceActivated": false})}))
+	}
+	t.Fatal("the run did not end in 20 rounds")
+	return nil, 0
 }
 
 // Sending the same PIN again within one engine's life is free: the retry
@@ -304,21 +315,13 @@ func TestEcho_SecretsTheBackendEchoesAreMasked(t *testing.T) {
 // Reference: docs/contract.md §4, the bounds hold on every route.
 func TestSnapshot_DuringACallCountsItsAnswer(t *testing.T) {
 	e, clock := atPIN(t)
-	sent := 0
-	for round := 0; round < 20; round++ {
-		p := e.Next()
-		if p.Kind == enrollfsm.PendingNone {
-			break
-		}
-		require.Equal(t, enrollfsm.PromptPIN, p.Prompt, "round %d", round)
+	e, sent := untilThePINsRunOut(t, e, func(e *enrollfsm.Engine, pin string) *enrollfsm.Engine {
 		atPrompt, err := e.Snapshot()
 		require.NoError(t, err)
-		pin := fmt.Sprintf("%04d", 1000+round)
 		require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptPIN, pin)))
 		require.Equal(t, "8", e.Next().Call.Step)
 		inFlight, err := e.Snapshot() // the call goes out; the app is killed
 		require.NoError(t, err)
-		sent++
 		for _, secret := range []string{pin, "2424"} {
 			assert.NotContains(t, string(inFlight), secret)
 		}
@@ -327,10 +330,8 @@ func TestSnapshot_DuringACallCountsItsAnswer(t *testing.T) {
 		require.ErrorIs(t, err, pimserr.ErrStaleSnapshot, "the snapshot before the call is older")
 		e, err = enrollfsm.Restore(inFlight, enrollfsm.WithClock(clock), enrollfsm.WithLatest(latest))
 		require.NoError(t, err)
-		// step 8 may have enrolled the device: call 1 checks first
-		require.NoError(t, e.Answer(enrollfsm.Act(enrollfsm.PromptRetry, enrollfsm.ActionRetry)))
-		advance(t, e, enrolltest.NewScript(enrolltest.Exchange{Request: call1, Reply: pims.Success("t", map[string]any{"isDeviceActivated": false})}))
-	}
+		return e
+	})
 	out, over := e.Outcome()
 	require.True(t, over)
 	assert.Equal(t, pimserr.FailureTooManyAttempts, out.Failure)
