@@ -452,10 +452,12 @@ func (in *Inputs) Keep(p enrollment.Prompt, v string) error {
 		}
 		// Only modify_phone asks a number once call 3 found one; changing it
 		// to itself would text the user and change nothing.
-		if in.Trusted == "" {
-			// no number on the account yet: nothing to differ from
-		} else if t, err := NormalizePhone(in.Trusted); err == nil && n == t {
-			return &pimserr.InputError{Field: "phone number", Reason: "must differ from the account's current number"}
+		// An account with no number yet has nothing to differ from, and its
+		// empty number is not normalised (an allocation per answer).
+		if in.Trusted != "" {
+			if t, err := NormalizePhone(in.Trusted); err == nil && n == t {
+				return &pimserr.InputError{Field: "phone number", Reason: "must differ from the account's current number"}
+			}
 		}
 		in.Phone = n
 	case enrollment.PromptCertificationCode, enrollment.PromptEnrollmentCode:
