@@ -49,9 +49,22 @@ func TestRestore_RefusesAnOlderSnapshotOfTheRunAndAnotherRuns(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, r.Counters().WrongCodes)
 
-	other, _ := atEnrollmentCode(t, enrollfsm.WithSnapshotKey(key32))
-	foreign, err := other.Snapshot()
+	// one place older is older: two snapshots in a row
+	justBefore, err := e.Snapshot()
 	require.NoError(t, err)
+	_, err = e.Snapshot()
+	require.NoError(t, err)
+	_, err = enrollfsm.Restore(justBefore, enrollfsm.WithSnapshotKey(key32), enrollfsm.WithLatest(e.Place()))
+	assert.ErrorIs(t, err, pimserr.ErrStaleSnapshot, "a snapshot one place before the latest")
+
+	// another run's snapshot, at a later place than this run's latest: its
+	// run alone refuses it
+	other, _ := atEnrollmentCode(t, enrollfsm.WithSnapshotKey(key32))
+	var foreign []byte
+	for other.Place().Seq <= place.Seq+1 {
+		foreign, err = other.Snapshot()
+		require.NoError(t, err)
+	}
 	_, err = enrollfsm.Restore(foreign, enrollfsm.WithSnapshotKey(key32), enrollfsm.WithLatest(place))
 	assert.ErrorIs(t, err, pimserr.ErrStaleSnapshot, "a genuine snapshot of another run under the same key")
 

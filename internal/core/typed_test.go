@@ -29,6 +29,20 @@ func TestClone_TypedSecretsAreItsOwn(t *testing.T) {
 	cp.remember(enrollment.PromptPIN)
 	assert.Equal(t, []string{"1234", "5678"}, reveal(c.typed))
 	assert.Equal(t, []string{"1234", "9999"}, reveal(cp.typed))
+
+	// past the first four, the secrets are shared up to the clone's length
+	// and each appends in memory of its own
+	for _, pin := range []string{"1001", "1002", "1003"} {
+		c.in.PIN = redact.NewSecret(pin)
+		c.remember(enrollment.PromptPIN)
+	}
+	cp = c.Clone()
+	cp.in.PIN = redact.NewSecret("9999")
+	cp.remember(enrollment.PromptPIN)
+	c.in.PIN = redact.NewSecret("7777")
+	c.remember(enrollment.PromptPIN)
+	assert.Equal(t, []string{"1234", "5678", "1001", "1002", "1003", "7777"}, reveal(c.typed))
+	assert.Equal(t, []string{"1234", "5678", "1001", "1002", "1003", "9999"}, reveal(cp.typed))
 }
 
 // Without a logger or an observer no record is built, so nothing is
