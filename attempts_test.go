@@ -283,6 +283,28 @@ func TestEngine_PrintsNoKeyInAnyVerb(t *testing.T) {
 // label or in a bridge error's text — shows in no record, log, reason or
 // outcome, whatever the encoding.
 // Reference: docs/contract.md §4 "It holds too for a secret the backend echoes back".
+// A status that is neither SUCCEEDED nor FAILED is refused as a bad reply,
+// and the error quotes it: a PIN the backend echoes there is masked in the
+// error, the record and the log.
+func TestEcho_AnUnknownStatusQuotesNoSecret(t *testing.T) {
+	var calls []enrollfsm.CallRecord
+	var logs bytes.Buffer
+	e, _ := atPIN(t, enrollfsm.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))),
+		enrollfsm.WithObserver(enrollfsm.Observer{Call: func(r enrollfsm.CallRecord) { calls = append(calls, r) }}))
+	require.NoError(t, e.Answer(enrollfsm.Value(enrollfsm.PromptPIN, "2468")))
+	p := e.Next()
+	require.Equal(t, "8", p.Call.Step)
+	require.NoError(t, e.Deliver(p.Call.ID, pims.Message{TransactionID: "t8", Status: "PIN 2468 taken"}, nil))
+	out, over := e.Outcome()
+	require.True(t, over)
+	assert.Equal(t, pimserr.FailureBadReply, out.Failure)
+	js, _ := json.Marshal(calls)
+	for _, s := range []string{out.Err.Error(), fmt.Sprintf("%+v", calls), string(js), logs.String()} {
+		assert.NotContains(t, s, "2468")
+	}
+	assert.Contains(t, out.Err.Error(), "unknown status", "the error still says what was wrong")
+}
+
 func TestEcho_SecretsTheBackendEchoesAreMasked(t *testing.T) {
 	var calls []enrollfsm.CallRecord
 	var logs bytes.Buffer
