@@ -234,7 +234,6 @@ func (o *Oracle) Fail(p Property, format string, args ...any) {
 	o.violate(p, format, args...)
 }
 
-// clone copies the Oracle for a branch of Check.
 // cloneInto copies the Oracle for a branch of the check into dst, an Oracle
 // no one uses any more (nil: a new one).
 func (o *Oracle) cloneInto(dst *Oracle) *Oracle {
