@@ -338,9 +338,6 @@ func (s *Step) interpret(msg *pims.Message, callErr error, c *Context) Decision 
 		}
 		return Decision{Event: enrollment.CallInterrupted, Err: wrap(cause), Unknown: s.Enrolls, Unsure: s.Blames.IsSecret()}
 	}
-	if err := msg.Check(); err != nil {
-		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}
-	}
 	if msg.Status == pims.Succeeded {
 		if msg.NotObject && s.needsResult {
 			return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(badResult("result is not an object"))}
@@ -350,6 +347,11 @@ func (s *Step) interpret(msg *pims.Message, callErr error, c *Context) Decision 
 			return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}
 		}
 		return d
+	}
+	// Any SUCCEEDED message is well formed (as Done assumes): the check
+	// matters from here on, where a status or an error body is read.
+	if err := msg.Check(); err != nil {
+		return Decision{Event: enrollment.CallFailed, Failure: pimserr.FailureBadReply, Err: wrap(err)}
 	}
 	perr := msg.Err()
 	err := wrap(perr)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/enrollfsm/enrollfsm/enrollment"
 	pimserr "github.com/enrollfsm/enrollfsm/errors"
@@ -346,4 +347,24 @@ func TestDone_IsInterpretWhereItDecides(t *testing.T) {
 	assert.False(t, ok, "step 6 reads its result")
 	_, ok = steps.AddPhoneNumber.Done(nil, nil)
 	assert.False(t, ok, "no message: Interpret decides")
+}
+
+// A step checks a message's form only where it reads a status or an error
+// body: that holds only while every SUCCEEDED message passes the check,
+// whatever else it carries.
+func TestInterpret_ASucceededMessageIsWellFormed(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := pims.Message{
+			TransactionID: rapid.String().Draw(t, "transactionId"),
+			Status:        pims.Succeeded,
+			NotObject:     rapid.Bool().Draw(t, "notObject"),
+		}
+		if rapid.Bool().Draw(t, "result") {
+			m.Result = map[string]any{rapid.String().Draw(t, "key"): rapid.String().Draw(t, "value")}
+		}
+		if rapid.Bool().Draw(t, "error") {
+			m.Error = &pims.ErrorBody{Code: rapid.IntRange(-1, 9999).Draw(t, "code"), Label: rapid.String().Draw(t, "label")}
+		}
+		assert.NoError(t, m.Check())
+	})
 }
