@@ -279,13 +279,10 @@ func TestEngine_PrintsNoKeyInAnyVerb(t *testing.T) {
 	}
 }
 
-// A secret the backend echoes — a code in a result, a PIN in a FAILED
-// label or in a bridge error's text — shows in no record, log, reason or
-// outcome, whatever the encoding.
-// Reference: docs/contract.md §4 "It holds too for a secret the backend echoes back".
 // A status that is neither SUCCEEDED nor FAILED is refused as a bad reply,
 // and the error quotes it: a PIN the backend echoes there is masked in the
-// error, the record and the log.
+// error, the record and the log. A JSON reply takes the other route, a
+// malformed reply's error (scenario full_bad_reply_step8_status_echoes_the_pin).
 func TestEcho_AnUnknownStatusQuotesNoSecret(t *testing.T) {
 	var calls []enrollfsm.CallRecord
 	var logs bytes.Buffer
@@ -305,6 +302,10 @@ func TestEcho_AnUnknownStatusQuotesNoSecret(t *testing.T) {
 	assert.Contains(t, out.Err.Error(), "unknown status", "the error still says what was wrong")
 }
 
+// A secret the backend echoes — a code in a result, a PIN in a FAILED
+// label or in a bridge error's text — shows in no record, log, reason or
+// outcome, whatever the encoding.
+// Reference: docs/contract.md §4 "It holds too for a secret the backend echoes back".
 func TestEcho_SecretsTheBackendEchoesAreMasked(t *testing.T) {
 	var calls []enrollfsm.CallRecord
 	var logs bytes.Buffer

@@ -57,9 +57,10 @@ func (c *Core) NotMade(id uint64, cause error) error {
 
 // scrub returns the reply with the secrets a backend may echo in what an
 // error can carry masked: digits in an unknown status, in the error's label
-// and in the bridge's error. No step reads a result's value under a secret's key, so the result
-// is masked for a record (shown), when someone watches, and for the error of
-// a malformed reply (interpret), not on every reply.
+// and in the bridge's error. No step reads a result's value under a
+// secret's key, so the result is masked for a record (shown), when someone
+// watches, and for the error of a malformed reply (interpret), not on every
+// reply.
 func (c *Core) scrub(msg *pims.Message, callErr error) (*pims.Message, error) {
 	if msg.Status != pims.Succeeded && msg.Status != pims.Failed {
 		// an unknown status is quoted by the error that refuses it
