@@ -2,8 +2,8 @@
 // {"status": "NotEnrolled"} (or, given a code, a FAILED reply with it) and
 // reads what is pending next, with coverage counters cleared just before
 // the reply and written just after: what ran for that one reply, lookups
-// included. Build it with coverage and read the
-// counters with bench/route/run; docs/architecture.md gives the figures.
+// included. Build it with coverage and read the counters with
+// bench/route/run; docs/architecture.md gives the figures.
 package main
 
 import (
